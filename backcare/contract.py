@@ -1,0 +1,49 @@
+"""The ids every part of the bot agrees on, read from the Rasa domain.
+
+domain.yml is the single source of truth: the categorical slots `topic`, `massage_type`
+and `health_condition` list the topic ids and entity values of the product contract.
+The knowledge base, the actions and the tests are checked against them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from backcare.yamlfile import DataFileError, read_mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DOMAIN_PATH = PROJECT_ROOT / "domain.yml"
+
+# Topics that are behaviours of the bot rather than knowledge-base answers.
+BEHAVIOUR_TOPICS = frozenset({"sources", "red_flags", "out_of_scope"})
+# Topics answered from a per-value entry, keyed by the entity that names the value.
+MASSAGE_TYPE_TOPIC = "massage_type_detail"
+CONDITION_TOPIC = "condition_advice"
+
+
+@dataclass(frozen=True)
+class Contract:
+    topics: tuple[str, ...]
+    massage_types: tuple[str, ...]
+    health_conditions: tuple[str, ...]
+
+    @property
+    def knowledge_topics(self) -> tuple[str, ...]:
+        """Topic ids that must have a knowledge-base entry."""
+        return tuple(t for t in self.topics if t not in BEHAVIOUR_TOPICS)
+
+
+def _slot_values(domain_path: Path, slots: dict, name: str) -> tuple[str, ...]:
+    values = (slots.get(name) or {}).get("values")
+    if not isinstance(values, list) or not values:
+        raise DataFileError(f"{domain_path}: slot '{name}' must be categorical with values")
+    return tuple(str(v) for v in values)
+
+
+def load_contract(domain_path: Path = DOMAIN_PATH) -> Contract:
+    slots = read_mapping(domain_path, "slots")
+    return Contract(
+        topics=_slot_values(domain_path, slots, "topic"),
+        massage_types=_slot_values(domain_path, slots, "massage_type"),
+        health_conditions=_slot_values(domain_path, slots, "health_condition"),
+    )

@@ -1,0 +1,33 @@
+"""Texts the custom actions fill in (knowledge/messages.yml)."""
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+from backcare.contract import PROJECT_ROOT
+from backcare.yamlfile import DataFileError, read_mapping, require_text
+
+MESSAGES_PATH = PROJECT_ROOT / "knowledge" / "messages.yml"
+# Each message and the values the code fills in: the file may use only these.
+EXPECTED = {
+    "notice": {"emergency_number"},
+    "no_previous_answer": set(),
+    "sources_intro": {"citations"},
+    "red_flag_emergency_details": {"sign", "sources", "emergency_number", "clinic_name", "clinic_phone"},
+    "red_flag_urgent_details": {"sign", "sources", "emergency_number", "clinic_name", "clinic_phone"},
+}
+
+
+def load_messages(path: Path = MESSAGES_PATH) -> dict[str, str]:
+    raw = read_mapping(path, "messages")
+    missing = sorted(set(EXPECTED) - set(raw))
+    if missing:
+        raise DataFileError(f"{path}: missing messages {missing}")
+    messages = {}
+    for name, allowed in EXPECTED.items():
+        text = require_text(path, name, raw, name)
+        used = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+        if not used <= allowed:
+            raise DataFileError(f"{path}: message '{name}': unknown placeholders {sorted(used - allowed)}")
+        messages[name] = text
+    return messages

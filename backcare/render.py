@@ -1,0 +1,43 @@
+"""Turning knowledge-base entries and sources into chat text for a channel."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from backcare.clinic import Clinic
+from backcare.knowledge import Entry, KnowledgeBase, Source
+
+# Channels whose clients render markdown links (the web widget over socket.io).
+LINK_CHANNELS = frozenset({"socketio"})
+
+
+def shows_links(channel: str | None) -> bool:
+    return channel in LINK_CHANNELS
+
+
+def cite(source: Source, links: bool) -> str:
+    """Compact citation; a markdown link only where the channel renders one."""
+    return f"[{source.short()}]({source.link})" if links else source.short()
+
+
+def sources_line(keys: Iterable[str], kb: KnowledgeBase, links: bool) -> str:
+    return "; ".join(cite(kb.sources[key], links) for key in keys)
+
+
+def render_answer(entry: Entry, kb: KnowledgeBase, clinic: Clinic, links: bool) -> str:
+    """Answer, one line on the strength of the evidence, then its sources."""
+    answer = entry.answer.format(**clinic.placeholders())
+    return (
+        f"{answer}\n"
+        f"Evidence: {entry.evidence}\n"
+        f"Sources: {sources_line(entry.sources, kb, links)}"
+    )
+
+
+def render_full_citations(keys: Iterable[str], kb: KnowledgeBase, links: bool) -> str:
+    """Numbered full citations; each ends with where to read it (a link on the web)."""
+    lines = []
+    for number, key in enumerate(keys, start=1):
+        source = kb.sources[key]
+        where = f"[Read it]({source.link})" if links else source.link
+        lines.append(f"{number}. {source.full()} {where}")
+    return "\n".join(lines)
