@@ -1,0 +1,94 @@
+"""Answers from the knowledge base, and the full citations of the last answer."""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.resources import CLINIC, KB, MESSAGES
+from backcare.render import render_answer, render_full_citations, shows_links
+from backcare.routing import choose_entry
+
+# Slot names (declared in domain.yml; tests/test_domain_contract.py checks they agree).
+TOPIC = "topic"
+MASSAGE_TYPE = "massage_type"
+HEALTH_CONDITION = "health_condition"
+CITED_SOURCES = "cited_sources"
+
+
+def latest_entity(tracker: Tracker, entity: Text) -> Optional[Text]:
+    return next(tracker.get_latest_entity_values(entity), None)
+
+
+def _pick_buttons(offer: Text) -> List[Dict[Text, Text]]:
+    """One quick reply per massage type or condition, labelled from the knowledge base."""
+    entries, intent = (
+        (KB.massage_types, "massage_type_detail")
+        if offer == MASSAGE_TYPE
+        else (KB.conditions, "condition_advice")
+    )
+    return [
+        {"title": entry.name[:1].upper() + entry.name[1:],
+         "payload": f"/{intent}{json.dumps({offer: key})}"}
+        for key, entry in entries.items()
+    ]
+
+
+class ActionAnswer(Action):
+    """Answer a knowledge-base topic with its evidence line and sources."""
+
+    def name(self) -> Text:
+        return "action_answer"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        choice = choose_entry(
+            KB,
+            intent,
+            massage_type=latest_entity(tracker, MASSAGE_TYPE),
+            condition=latest_entity(tracker, HEALTH_CONDITION),
+            remembered_massage_type=tracker.get_slot(MASSAGE_TYPE),
+            remembered_condition=tracker.get_slot(HEALTH_CONDITION),
+        )
+        if choice is None:
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return [SlotSet(TOPIC, "out_of_scope")]
+        links = shows_links(tracker.get_latest_input_channel())
+        text = render_answer(choice.entry, KB, CLINIC, links)
+        buttons = _pick_buttons(choice.offer) if choice.offer else []
+        dispatcher.utter_message(text=text, buttons=buttons)
+        events: List[EventType] = [
+            SlotSet(TOPIC, choice.entry.topic),
+            SlotSet(CITED_SOURCES, list(choice.entry.sources)),
+        ]
+        # Remember which type/condition was answered, so "and is it safe?" can follow.
+        if choice.entry.key in KB.massage_types:
+            events.append(SlotSet(MASSAGE_TYPE, choice.entry.key))
+        if choice.entry.key in KB.conditions:
+            events.append(SlotSet(HEALTH_CONDITION, choice.entry.key))
+        return events
+
+
+class ActionShowSources(Action):
+    """Full citations of the previous answer; the topic stays as it was."""
+
+    def name(self) -> Text:
+        return "action_show_sources"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        keys = tracker.get_slot(CITED_SOURCES) or []
+        known = [key for key in keys if key in KB.sources]
+        if not known:
+            dispatcher.utter_message(text=MESSAGES["no_previous_answer"])
+            return []
+        links = shows_links(tracker.get_latest_input_channel())
+        citations = render_full_citations(known, KB, links)
+        dispatcher.utter_message(text=MESSAGES["sources_intro"].format(citations=citations))
+        return []
