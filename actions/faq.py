@@ -19,6 +19,16 @@ HEALTH_CONDITION = "health_condition"
 CITED_SOURCES = "cited_sources"
 
 
+def first_reply_of_session(tracker: Tracker) -> bool:
+    """True if the bot has not spoken since the session started."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            return False
+        if event.get("event") == "session_started":
+            return True
+    return True
+
+
 def latest_entity(tracker: Tracker, entity: Text) -> Optional[Text]:
     return next(tracker.get_latest_entity_values(entity), None)
 
@@ -60,6 +70,11 @@ class ActionAnswer(Action):
             return [SlotSet(TOPIC, "out_of_scope")]
         links = shows_links(tracker.get_latest_input_channel())
         text = render_answer(choice.entry, KB, CLINIC, links)
+        # The first reply of a conversation carries the not-a-diagnosis notice. (Not in a
+        # custom action_session_start: if the action server were down, that would break
+        # every turn, the red-flag referral included.)
+        if first_reply_of_session(tracker):
+            text = MESSAGES["notice"].format(emergency_number=CLINIC.emergency_number) + "\n\n" + text
         buttons = _pick_buttons(choice.offer) if choice.offer else []
         dispatcher.utter_message(text=text, buttons=buttons)
         events: List[EventType] = [
