@@ -1,0 +1,57 @@
+"""`make run`: start both servers, say where to reach them, stop both on Ctrl-C."""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from backcare.clinic import load_clinic  # noqa: E402
+from backcare.yamlfile import DataFileError  # noqa: E402
+from scripts.servers import PROJECT_ROOT, Servers  # noqa: E402
+
+TOKEN_ENV = "RASA_TOKEN"
+
+
+def main() -> int:
+    try:
+        clinic = load_clinic()
+    except DataFileError as exc:
+        print(f"Cannot start: {exc}", file=sys.stderr)
+        return 1
+    token = os.environ.get(TOKEN_ENV) or None
+    servers = Servers(
+        model=PROJECT_ROOT / "models" / "backcare.tar.gz",
+        log_dir=PROJECT_ROOT / "logs",
+        token=token,
+        cors=clinic.allowed_origins,
+    )
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    print("Starting the action server and the Rasa server (logs in logs/) ...", flush=True)
+    try:
+        servers.start()
+        print(f"\n{clinic.name} assistant is running.")
+        print(f"  REST:      curl -s -XPOST {servers.url}/webhooks/rest/webhook "
+              "-d '{\"sender\": \"me\", \"message\": \"does massage help back pain?\"}'")
+        print(f"  socket.io: {servers.url}/socket.io")
+        print(f"  HTTP API:  {'on (token from ' + TOKEN_ENV + ')' if token else 'off (set ' + TOKEN_ENV + ' to enable)'}")
+        print("Press Ctrl-C to stop.", flush=True)
+        while all(p.poll() is None for p in servers.processes.values()):
+            time.sleep(1)
+        print("A server stopped unexpectedly; see logs/.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    except (RuntimeError, TimeoutError) as exc:
+        print(f"Cannot start: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        print("\nStopping servers ...", flush=True)
+        servers.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

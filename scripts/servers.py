@@ -1,0 +1,145 @@
+"""Start and stop the action server and the Rasa server together.
+
+Used by `make run` (scripts/run.py), the end-to-end tests and `make eval`, so all three
+run the assistant the same way: both servers on 127.0.0.1, logs in files, and the
+processes stopped by PID.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def write_endpoints(path: Path, action_port: int, tracker_db: Path | None) -> Path:
+    """A copy of endpoints.yml pointing at this action server (and tracker database)."""
+    endpoints = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text())
+    endpoints["action_endpoint"]["url"] = f"http://{HOST}:{action_port}/webhook"
+    if tracker_db is not None:
+        endpoints["tracker_store"]["db"] = str(tracker_db)
+    path.write_text(yaml.safe_dump(endpoints, sort_keys=False))
+    return path
+
+
+def wait_http(url: str, pid: int | None = None, timeout: float = 180) -> None:
+    """Wait until ``url`` answers; give up if process ``pid`` dies or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if pid is not None:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                raise SystemExit(f"process {pid} exited before {url} answered")
+        try:
+            if requests.get(url, timeout=2).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise SystemExit(f"{url} did not answer within {timeout:.0f} s")
+
+
+@dataclass
+class Servers:
+    model: Path
+    log_dir: Path
+    rasa_port: int = 5005
+    action_port: int = 5055
+    endpoints: Path = PROJECT_ROOT / "endpoints.yml"
+    token: str | None = None  # enables the HTTP API (tracker, status) when set
+    cors: tuple[str, ...] = ()
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://{HOST}:{self.action_port}"
+
+    def start_actions(self) -> None:
+        # rasa-sdk binds every interface unless SANIC_HOST says otherwise.
+        env = {**os.environ, "SANIC_HOST": HOST}
+        self._spawn(
+            "actions",
+            [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
+             "--port", str(self.action_port)],
+            env,
+        )
+
+    def start_rasa(self) -> None:
+        command = [
+            str(VENV_BIN / "rasa"), "run", "--model", str(self.model),
+            "--interface", HOST, "--port", str(self.rasa_port),
+            "--endpoints", str(self.endpoints),
+            "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+        ]
+        if self.token:
+            command += ["--enable-api", "--auth-token", self.token]
+        if self.cors:
+            command += ["--cors", *self.cors]
+        self._spawn("rasa", command, dict(os.environ))
+
+    def start(self, timeout: float = 180) -> None:
+        self.start_actions()
+        self.start_rasa()
+        self.wait_ready(timeout)
+
+    def _spawn(self, name: str, command: list[str], env: dict[str, str]) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_dir / f"{name}.log", "ab")
+        self.processes[name] = subprocess.Popen(
+            command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+
+    def wait_ready(self, timeout: float) -> None:
+        """Block until every started server answers; fail with its log if one dies."""
+        checks = {"actions": f"{self.action_url}/health", "rasa": f"{self.url}/"}
+        deadline = time.monotonic() + timeout
+        for name, process in self.processes.items():
+            while True:
+                if process.poll() is not None:
+                    log = (self.log_dir / f"{name}.log").read_text(errors="replace")[-3000:]
+                    raise RuntimeError(f"{name} server exited with {process.returncode}:\n{log}")
+                try:
+                    if requests.get(checks[name], timeout=2).ok:
+                        break
+                except requests.RequestException:
+                    pass
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{name} server not ready after {timeout:.0f} s")
+                time.sleep(0.5)
+
+    def stop(self, name: str | None = None) -> None:
+        """Stop one server (or all) by PID: SIGTERM, then SIGKILL if it lingers."""
+        names = [name] if name else list(self.processes)
+        for key in names:
+            process = self.processes.pop(key, None)
+            if process is None or process.poll() is not None:
+                continue
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)
