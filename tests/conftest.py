@@ -1,0 +1,19 @@
+"""Shared test set-up: the project root on sys.path, and copies of data files to break."""
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+@pytest.fixture
+def knowledge_copy(tmp_path: Path) -> Path:
+    """A scratch copy of knowledge/ that a test may corrupt."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", target)
+    return target

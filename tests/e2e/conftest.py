@@ -1,0 +1,66 @@
+"""Real servers for the end-to-end tests: the trained model, the action server and the
+Rasa server on free loopback ports, with a fresh SQLite tracker store."""
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from scripts.servers import PROJECT_ROOT, Servers, free_port, write_endpoints
+
+MODEL = PROJECT_ROOT / "models" / "backcare.tar.gz"
+TOKEN = uuid.uuid4().hex
+
+
+class Bot:
+    """A user of the REST channel, plus the token-protected tracker API."""
+
+    def __init__(self, servers: Servers) -> None:
+        self.servers = servers
+
+    def say(self, text: str, sender: str | None = None) -> list[dict[str, Any]]:
+        response = requests.post(
+            f"{self.servers.url}/webhooks/rest/webhook",
+            json={"sender": sender or uuid.uuid4().hex, "message": text},
+            timeout=30,
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def tracker(self, sender: str) -> dict[str, Any]:
+        response = requests.get(
+            f"{self.servers.url}/conversations/{sender}/tracker", params={"token": TOKEN}, timeout=30
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def slots(self, sender: str) -> dict[str, Any]:
+        return self.tracker(sender)["slots"]
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory: pytest.TempPathFactory):
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run `make train` (make test does it for you)")
+    work = tmp_path_factory.mktemp("servers")
+    action_port, rasa_port = free_port(), free_port()
+    running = Servers(
+        model=MODEL, log_dir=work, rasa_port=rasa_port, action_port=action_port,
+        endpoints=write_endpoints(work / "endpoints.yml", action_port, work / "trackers.db"),
+        token=TOKEN,
+    )
+    running.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def bot(servers: Servers) -> Bot:
+    return Bot(servers)
+
+
+def texts(replies: list[dict[str, Any]]) -> str:
+    return "\n".join(r.get("text", "") for r in replies)

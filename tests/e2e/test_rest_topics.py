@@ -1,0 +1,80 @@
+"""Every topic over the REST channel of a real Rasa server, with the real action server."""
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.e2e.conftest import texts
+
+CONVERSATIONS = Path(__file__).resolve().parent.parent / "conversations.yml"
+SUFFIX = " is answered from the knowledge base"
+
+
+def topic_questions() -> list[tuple[str, str]]:
+    stories = yaml.safe_load(CONVERSATIONS.read_text())["stories"]
+    return [
+        (s["story"].removesuffix(SUFFIX), s["steps"][0]["user"].strip())
+        for s in stories if s["story"].endswith(SUFFIX)
+    ]
+
+
+def plain(text: str) -> str:
+    """Training-data markup [text](entity) -> text."""
+    import re
+    return re.sub(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})", r"\1", text)
+
+
+@pytest.mark.parametrize(("topic", "question"), topic_questions())
+def test_each_topic_gets_a_sourced_answer_and_sets_the_topic(bot, topic: str, question: str) -> None:
+    sender = uuid.uuid4().hex
+    replies = bot.say(plain(question), sender)
+    reply = texts(replies)
+    assert "not a diagnosis" in reply.split("\n")[0]  # first reply of the conversation
+    assert "\nSources: " in reply and "Evidence: " in reply
+    assert bot.slots(sender)["topic"] == topic
+
+
+def test_sources_follow_up_and_topic_unchanged(bot) -> None:
+    sender = uuid.uuid4().hex
+    bot.say("is massage worth it for a bad back", sender)
+    reply = texts(bot.say("where does that come from?", sender))
+    assert "Here are the sources" in reply and "Furlan AD" in reply
+    assert bot.slots(sender)["topic"] == "effectiveness"
+
+
+def test_source_request_before_any_answer(bot) -> None:
+    assert "nothing to cite" in texts(bot.say("what's your source?"))
+
+
+def test_off_topic_gets_an_honest_reply_with_topic_buttons(bot) -> None:
+    sender = uuid.uuid4().hex
+    replies = bot.say("who won the football last night?", sender)
+    assert "only answer questions about massage for lower back pain" in texts(replies)
+    buttons = [b for r in replies for b in r.get("buttons", [])]
+    assert 3 <= len(buttons) <= 5
+    assert bot.slots(sender)["topic"] == "out_of_scope"
+
+
+def test_named_entities_fill_their_slots(bot) -> None:
+    sender = uuid.uuid4().hex
+    bot.say("is it ok to have a massage if I'm on warfarin?", sender)
+    slots = bot.slots(sender)
+    assert slots["health_condition"] == "blood_thinners" and slots["topic"] == "condition_advice"
+    bot.say("what about a deep-tissue massage, what is it like?", sender)
+    assert bot.slots(sender)["massage_type"] == "deep_tissue"
+
+
+def test_conversation_is_stored_in_the_sql_tracker_store(bot, servers) -> None:
+    import sqlite3
+    sender = uuid.uuid4().hex
+    bot.say("how often should I get a massage?", sender)
+    db = Path(servers.endpoints).with_name("trackers.db")
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute(
+            "select type_name from events where sender_id = ?", (sender,)
+        ).fetchall()
+    kinds = {row[0] for row in rows}
+    assert {"user", "bot", "slot"} <= kinds

@@ -1,0 +1,134 @@
+"""Custom actions with rasa_sdk trackers and a CollectingDispatcher: replies and slots."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.faq import ActionAnswer, ActionShowSources
+from actions.resources import CLINIC, KB
+from actions.safety import ActionRedFlagReferral
+
+
+def tracker(intent: str, text: str = "question", entities: list[dict] | None = None,
+            slots: dict[str, Any] | None = None, channel: str = "rest") -> Tracker:
+    entities = entities or []
+    message = {"intent": {"name": intent, "confidence": 0.9}, "entities": entities, "text": text}
+    events = [{"event": "user", "text": text, "parse_data": message, "input_channel": channel}]
+    return Tracker("tester", slots or {}, message, events, False, None, {}, "action_listen")
+
+
+def entity(name: str, value: str) -> dict:
+    return {"entity": name, "value": value, "start": 0, "end": 1}
+
+
+def run(action, t: Tracker) -> tuple[list[dict], dict[str, Any]]:
+    dispatcher = CollectingDispatcher()
+    events = action.run(dispatcher, t, {})
+    return dispatcher.messages, {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+@pytest.mark.parametrize("topic", sorted(KB.topics))
+def test_every_topic_is_answered_with_evidence_and_sources(topic: str) -> None:
+    messages, slots = run(ActionAnswer(), tracker(topic))
+    entry = KB.topics[topic]
+    assert len(messages) == 1
+    text = messages[0]["text"]
+    assert entry.answer.split(".")[0].format(**CLINIC.placeholders()) in text
+    assert "Evidence: " in text and "Sources: " in text
+    for key in entry.sources:
+        assert KB.sources[key].short() in text
+    assert slots["topic"] == topic
+    assert slots["cited_sources"] == list(entry.sources)
+
+
+def test_named_massage_type_is_answered_from_its_own_entry() -> None:
+    t = tracker("effectiveness", "does deep tissue work", [entity("massage_type", "deep_tissue")])
+    messages, slots = run(ActionAnswer(), t)
+    assert KB.massage_types["deep_tissue"].answer[:60] in messages[0]["text"]
+    assert slots["topic"] == "massage_type_detail"
+    assert slots["massage_type"] == "deep_tissue"
+
+
+def test_named_condition_wins_over_a_named_type() -> None:
+    t = tracker("massage_type_detail", "is deep tissue ok when pregnant",
+                [entity("massage_type", "deep_tissue"), entity("health_condition", "pregnancy")])
+    messages, slots = run(ActionAnswer(), t)
+    assert KB.conditions["pregnancy"].answer[:60] in messages[0]["text"]
+    assert slots["topic"] == "condition_advice"
+    assert slots["health_condition"] == "pregnancy"
+
+
+def test_condition_question_without_a_name_offers_the_conditions() -> None:
+    messages, slots = run(ActionAnswer(), tracker("condition_advice", "I have a health condition"))
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert len(payloads) == len(KB.conditions)
+    assert '/condition_advice{"health_condition": "osteoporosis"}' in payloads
+    assert slots["topic"] == "condition_advice"
+
+
+def test_follow_up_uses_the_remembered_type() -> None:
+    t = tracker("massage_type_detail", "tell me more about it", slots={"massage_type": "shiatsu"})
+    messages, slots = run(ActionAnswer(), t)
+    assert KB.massage_types["shiatsu"].answer[:60] in messages[0]["text"]
+
+
+def test_web_channel_gets_clickable_sources() -> None:
+    messages, _ = run(ActionAnswer(), tracker("evidence", channel="socketio"))
+    source = KB.sources[KB.topics["evidence"].sources[0]]
+    assert f"]({source.link})" in messages[0]["text"]
+
+
+def test_sources_follow_up_cites_the_previous_answer_in_full() -> None:
+    t = tracker("sources", "what's your source?", slots={"cited_sources": ["Cherkin2011"], "topic": "effectiveness"})
+    messages, slots = run(ActionShowSources(), t)
+    assert "Cherkin DC" in messages[0]["text"] and "PMID 21727288" in messages[0]["text"]
+    assert slots == {}  # topic unchanged
+
+
+def test_sources_without_a_previous_answer_says_so() -> None:
+    messages, slots = run(ActionShowSources(), tracker("sources", "source?"))
+    assert "haven't answered" in messages[0]["text"]
+    assert slots == {}
+
+
+def test_emergency_referral_names_the_sign_number_and_sources() -> None:
+    t = tracker("red_flag_emergency", "can't feel anything when I wipe", [entity("red_flag_sign", "saddle_numbness")])
+    messages, slots = run(ActionRedFlagReferral(), t)
+    text = messages[0]["text"]
+    assert "numbness or tingling around your groin" in text
+    assert f"Call {CLINIC.emergency_number} now" in text and "local emergency number" in text
+    assert "NICE" in text and "Chou et al." in text
+    assert slots["topic"] == "red_flags" and slots["red_flag_tier"] == "emergency"
+
+
+def test_urgent_referral_gives_the_clinic_phone_and_24_hours() -> None:
+    t = tracker("red_flag_urgent", "temperature of 39", [entity("red_flag_sign", "fever")])
+    messages, slots = run(ActionRedFlagReferral(), t)
+    text = messages[0]["text"]
+    assert "within 24 hours" in text and CLINIC.phone in text and "a fever" in text
+    assert "book" not in text.lower() or "don't" in text.lower()
+    assert slots["red_flag_tier"] == "urgent"
+
+
+def test_referral_without_a_recognised_sign_still_refers() -> None:
+    messages, slots = run(ActionRedFlagReferral(), tracker("red_flag_emergency", "something odd"))
+    assert "the symptoms you describe" in messages[0]["text"]
+    assert slots["red_flag_tier"] == "emergency"
+
+
+def test_first_answer_of_a_conversation_carries_the_notice() -> None:
+    messages, _ = run(ActionAnswer(), tracker("frequency"))
+    assert messages[0]["text"].startswith("General information only, not a diagnosis")
+    assert CLINIC.emergency_number in messages[0]["text"].split("\n")[0]
+
+
+def test_later_answers_do_not_repeat_the_notice() -> None:
+    t = tracker("frequency")
+    t.events.insert(0, {"event": "bot", "text": "earlier answer"})
+    messages, _ = run(ActionAnswer(), t)
+    assert "not a diagnosis" not in messages[0]["text"]

@@ -1,0 +1,73 @@
+"""Clinic settings and how answers and citations are rendered for each channel."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backcare.clinic import load_clinic
+from backcare.knowledge import load_knowledge_base
+from backcare.render import render_answer, render_full_citations
+from backcare.yamlfile import DataFileError
+
+
+def test_demo_clinic_is_fictional_and_complete() -> None:
+    clinic = load_clinic()
+    assert "demo" in clinic.name.lower()
+    assert clinic.booking_url.startswith("https://") and ".example." in clinic.booking_url
+    assert "*" not in clinic.allowed_origins
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("clinic:\n  name: X\n", "'phone' is missing or empty"),
+        ("clinic: [1, 2]\n", "'clinic' must be a non-empty mapping"),
+        ("nothing: here\n", "expected a top-level 'clinic:' section"),
+        ("clinic:\n  name: X\n  phone: '1'\n  booking_url: ftp://x\n  website: https://x.org\n"
+         "  opening_hours: '9-5'\n  emergency_number: '112'\n", "'booking_url' must be an http(s) URL"),
+        ("clinic:\n  name: X\n  phone: '1'\n  booking_url: https://x.org/b\n  website: https://x.org\n"
+         "  opening_hours: '9-5'\n  emergency_number: '112'\n  allowed_origins: ['*']\n", "no '*'"),
+    ],
+)
+def test_bad_clinic_settings_fail_with_a_clear_message(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "clinic.yml"
+    path.write_text(text)
+    with pytest.raises(DataFileError, match=str(path)) as error:
+        load_clinic(path)
+    assert message in str(error.value)
+
+
+def test_missing_clinic_file_names_the_path(tmp_path: Path) -> None:
+    with pytest.raises(DataFileError, match="file not found"):
+        load_clinic(tmp_path / "nope.yml")
+
+
+def test_answer_has_evidence_line_and_compact_sources() -> None:
+    kb, clinic = load_knowledge_base(), load_clinic()
+    text = render_answer(kb.topics["effectiveness"], kb, clinic, links=False)
+    assert kb.topics["effectiveness"].answer in text
+    assert "\nEvidence: " in text
+    assert "Furlan et al., Cochrane Database Syst Rev 2015, PMID 26329399" in text
+    assert "](" not in text  # no markdown for plain-text channels
+
+
+def test_web_answer_links_each_source_to_its_record() -> None:
+    kb, clinic = load_knowledge_base(), load_clinic()
+    text = render_answer(kb.topics["effectiveness"], kb, clinic, links=True)
+    assert "[Furlan et al., Cochrane Database Syst Rev 2015, PMID 26329399](https://pubmed.ncbi.nlm.nih.gov/26329399/)" in text
+
+
+def test_booking_answer_uses_the_clinic_settings() -> None:
+    kb, clinic = load_knowledge_base(), load_clinic()
+    text = render_answer(kb.topics["book_appointment"], kb, clinic, links=False)
+    assert clinic.booking_url in text and clinic.phone in text and clinic.name in text
+    assert "{" not in text
+
+
+def test_full_citation_lists_authors_title_journal_year_and_link() -> None:
+    kb = load_knowledge_base()
+    text = render_full_citations(["Cherkin2011"], kb, links=False)
+    assert text.startswith("1. Cherkin DC, Sherman KJ")
+    assert "Ann Intern Med, 2011" in text and "PMID 21727288" in text
+    assert text.endswith("https://pubmed.ncbi.nlm.nih.gov/21727288/")
