@@ -1,0 +1,86 @@
+# Back-care FAQ assistant. `make run` and `make test` do all set-up themselves.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV  := .venv
+BIN   := $(VENV)/bin
+MODEL := models/backcare.tar.gz
+LOGS  := logs
+# Rasa 3.6 needs Python 3.10: the pyenv shim (selected by .python-version) or any 3.10 found.
+PYTHON ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/bin/python3.10; do \
+	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
+TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+
+.PHONY: help install train run shell validate test eval clean
+
+help:
+	@echo "make run       start the assistant (installs and trains if needed)"
+	@echo "make test      validate the data and run every test"
+	@echo "make shell     chat in the terminal (rasa shell + action server)"
+	@echo "make eval      held-out accuracy: per intent (rasa test nlu) and through the running bot"
+	@echo "make train     retrain if data or config changed"
+	@echo "make validate  rasa data validate, failing on any warning"
+
+$(VENV)/.installed: requirements.txt constraints.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.10 not found. Rasa 3.6 needs it: install it (e.g. 'pyenv install 3.10') and retry." >&2; exit 1; }
+	@echo "Installing runtime dependencies into $(VENV) with $(PYTHON) (a few minutes the first time) ..."
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt -c constraints.txt 2>&1 | grep -v "is ignored" || true
+	@$(BIN)/python -c "import rasa, rasa_sdk" || { echo "Installing failed: see the messages above." >&2; exit 1; }
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
+	@$(BIN)/pip install -q --disable-pip-version-check -r requirements-test.txt -c constraints.txt 2>&1 | grep -v "is ignored" || true
+	@$(BIN)/python -c "import pytest" || { echo "Installing test dependencies failed." >&2; exit 1; }
+	@touch $@
+
+install: $(VENV)/.installed
+
+# Rasa skips training when its fingerprint is unchanged; make only asks when inputs changed.
+$(MODEL): $(VENV)/.installed $(TRAINING_DATA)
+	@mkdir -p $(LOGS) models
+	@echo "Training the model (log: $(LOGS)/train.log) ..."
+	@start=$$(date +%s); \
+	$(BIN)/rasa train --fixed-model-name backcare --out models > $(LOGS)/train.log 2>&1 \
+		|| { tail -30 $(LOGS)/train.log; echo "Training failed: see $(LOGS)/train.log" >&2; exit 1; }; \
+	echo "Trained in $$(( $$(date +%s) - start )) s: $(MODEL)"
+	@touch $@
+
+train: $(MODEL)
+
+run: $(MODEL)
+	@$(BIN)/python scripts/run.py
+
+shell: $(MODEL)
+	@mkdir -p $(LOGS)
+	@SANIC_HOST=127.0.0.1 $(BIN)/rasa run actions --actions actions > $(LOGS)/actions.log 2>&1 & pid=$$!; \
+	trap "kill $$pid 2>/dev/null" EXIT; \
+	$(BIN)/python -c "import sys; sys.path.insert(0, '.'); from scripts.servers import wait_http; wait_http('http://127.0.0.1:5055/health', $$pid)" \
+		|| { cat $(LOGS)/actions.log; exit 1; }; \
+	$(BIN)/rasa shell --model $(MODEL) --endpoints endpoints.yml
+
+validate: $(VENV)/.installed
+	@mkdir -p $(LOGS)
+	@$(BIN)/rasa data validate --fail-on-warnings > $(LOGS)/validate.log 2>&1 \
+		|| { grep -vE "Deprecat|declare_namespace" $(LOGS)/validate.log | tail -30; exit 1; }
+	@if grep -q "UserWarning" $(LOGS)/validate.log; then \
+		grep -A1 "UserWarning" $(LOGS)/validate.log; echo "rasa data validate printed warnings" >&2; exit 1; fi
+	@echo "rasa data validate: no warnings"
+
+test: $(VENV)/.installed-test validate $(MODEL)
+	@$(BIN)/python -m pytest -q -p no:cacheprovider tests
+	@echo "Conversation tests (rasa test core) ..."
+	@$(BIN)/rasa test core --model $(MODEL) --stories tests/conversations.yml \
+		--fail-on-prediction-errors --out results/conversations > $(LOGS)/test_core.log 2>&1 \
+		|| { tail -40 $(LOGS)/test_core.log; cat results/conversations/failed_test_stories.yml 2>/dev/null; exit 1; }
+	@grep -E "Correct:|Accuracy:" $(LOGS)/test_core.log | head -4 | sed 's/^.*INFO *//'
+	@echo "Conversation tests passed."
+
+eval: $(VENV)/.installed-test $(MODEL)
+	@$(BIN)/rasa test nlu --model $(MODEL) --nlu tests/data/nlu_heldout.yml --out results/heldout > $(LOGS)/eval_nlu.log 2>&1 \
+		|| { tail -30 $(LOGS)/eval_nlu.log; exit 1; }
+	@$(BIN)/python scripts/eval_report.py results/heldout
+	@$(BIN)/python scripts/eval_bot.py
+
+clean:
+	rm -rf models results $(LOGS) .pytest_cache
