@@ -1,6 +1,7 @@
 """Every topic over the REST channel of a real Rasa server, with the real action server."""
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 
@@ -23,7 +24,6 @@ def topic_questions() -> list[tuple[str, str]]:
 
 def plain(text: str) -> str:
     """Training-data markup [text](entity) -> text."""
-    import re
     return re.sub(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})", r"\1", text)
 
 
