@@ -28,21 +28,26 @@ class Choice:
 def choose_entry(
     kb: KnowledgeBase,
     intent: str,
-    massage_type: str | None,
+    massage_types: list[str],
     condition: str | None,
     remembered_massage_type: str | None = None,
     remembered_condition: str | None = None,
 ) -> Choice | None:
     """The entry for this turn, or None if the intent is not a knowledge-base topic.
 
-    ``massage_type``/``condition`` come from this message; the ``remembered_`` values are
-    earlier slots, used only when the user asks about "it" without naming it again.
-    A named condition wins over a named type: safety advice comes first.
+    ``massage_types``/``condition`` are named in this message; the ``remembered_`` values
+    are earlier slots, used only when the user asks about "it" without naming it again.
+    A named condition wins over a named type: safety advice comes first. Two or more named
+    types ("swedish or deep tissue?") ask for the comparison, not one type's page.
     """
     if intent not in kb.topics:
         return None
     if condition in kb.conditions and intent in REFINED_BY_CONDITION:
         return Choice(kb.conditions[condition])
+    named = list(dict.fromkeys(t for t in massage_types if t in kb.massage_types))
+    if len(named) >= 2 and intent in REFINED_BY_MASSAGE_TYPE:
+        return Choice(kb.topics["massage_types"])
+    massage_type = named[0] if named else None
     if massage_type in kb.massage_types and intent in REFINED_BY_MASSAGE_TYPE:
         return Choice(kb.massage_types[massage_type])
     if intent == CONDITION_TOPIC:
