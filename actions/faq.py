@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.resources import CLINIC, KB, MESSAGES
+from backcare.contract import RED_FLAG_INTENTS
 from backcare.render import render_answer, render_full_citations, shows_links
 from backcare.routing import choose_entry
 
@@ -27,6 +28,12 @@ def first_reply_of_session(tracker: Tracker) -> bool:
         if event.get("event") == "session_started":
             return True
     return True
+
+
+def classifier_suspected_red_flag(tracker: Tracker) -> bool:
+    """The classifier ranked a red flag first but the red-flag screen found no sign."""
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    return bool(ranking) and ranking[0].get("name") in RED_FLAG_INTENTS
 
 
 def latest_entity(tracker: Tracker, entity: Text) -> Optional[Text]:
@@ -60,7 +67,7 @@ class ActionAnswer(Action):
         choice = choose_entry(
             KB,
             intent,
-            massage_type=latest_entity(tracker, MASSAGE_TYPE),
+            massage_types=list(tracker.get_latest_entity_values(MASSAGE_TYPE)),
             condition=latest_entity(tracker, HEALTH_CONDITION),
             remembered_massage_type=tracker.get_slot(MASSAGE_TYPE),
             remembered_condition=tracker.get_slot(HEALTH_CONDITION),
@@ -73,6 +80,9 @@ class ActionAnswer(Action):
         # The first reply of a conversation carries the not-a-diagnosis notice. (Not in a
         # custom action_session_start: if the action server were down, that would break
         # every turn, the red-flag referral included.)
+        # When in doubt, say which signs need a doctor first, then answer.
+        if classifier_suspected_red_flag(tracker):
+            text = MESSAGES["warning_signs"] + "\n\n" + text
         if first_reply_of_session(tracker):
             text = MESSAGES["notice"].format(emergency_number=CLINIC.emergency_number) + "\n\n" + text
         buttons = _pick_buttons(choice.offer) if choice.offer else []

@@ -13,11 +13,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.faq import CITED_SOURCES, TOPIC
 from actions.resources import CLINIC, KB, MESSAGES, SCREEN
+from backcare.contract import RED_FLAG_INTENT
 from backcare.render import shows_links, sources_line
 
 RED_FLAG_TIER = "red_flag_tier"
 SIGN_ENTITY = "red_flag_sign"
-TIER_OF_INTENT = {"red_flag_emergency": "emergency", "red_flag_urgent": "urgent"}
+TIER_OF_INTENT = {intent: tier for tier, intent in RED_FLAG_INTENT.items()}
 
 
 def _join(phrases: List[Text]) -> Text:

@@ -16,6 +16,9 @@ DOMAIN_PATH = PROJECT_ROOT / "domain.yml"
 
 # Topics that are behaviours of the bot rather than knowledge-base answers.
 BEHAVIOUR_TOPICS = frozenset({"sources", "red_flags", "out_of_scope"})
+# Intents of a red-flag referral, by tier (the red-flag screen sets them).
+RED_FLAG_INTENT = {"emergency": "red_flag_emergency", "urgent": "red_flag_urgent"}
+RED_FLAG_INTENTS = frozenset(RED_FLAG_INTENT.values())
 # Topics answered from a per-value entry, keyed by the entity that names the value.
 MASSAGE_TYPE_TOPIC = "massage_type_detail"
 CONDITION_TOPIC = "condition_advice"

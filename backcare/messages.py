@@ -12,6 +12,7 @@ MESSAGES_PATH = PROJECT_ROOT / "knowledge" / "messages.yml"
 EXPECTED = {
     "notice": {"emergency_number"},
     "no_previous_answer": set(),
+    "warning_signs": set(),
     "sources_intro": {"citations"},
     "red_flag_emergency_details": {"sign", "sources", "emergency_number", "clinic_name", "clinic_phone"},
     "red_flag_urgent_details": {"sign", "sources", "emergency_number", "clinic_name", "clinic_phone"},

@@ -3,11 +3,12 @@
 It runs last in the pipeline, so its decision wins over the intent classifier and the
 FallbackClassifier. A recognised sign turns the message into `red_flag_emergency` or
 `red_flag_urgent` and adds one `red_flag_sign` entity per sign; FAQ entities are dropped,
-because a red flag must not go on to recommend a massage. When the classifier alone
-says "red flag", the screen keeps it (when in doubt, refer) unless the message only
-mentions signs it negates ("no numbness"), or the classifier is less sure than
-`classifier_threshold` (its red-flag guesses on ordinary pain stories are the main source
-of false alarms), in which case the next-best intent is used.
+because a red flag must not go on to recommend a massage.
+
+When only the classifier says "red flag", the screen does not refer: measured on the
+safety case sets, those guesses were mostly ordinary pain stories ("my lower back is
+killing me"). The message gets its next-best intent instead, and the red-flag guess stays
+first in `intent_ranking`, so the answer carries a warning-signs reminder (actions/faq.py).
 """
 from __future__ import annotations
 
@@ -33,11 +34,10 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from backcare.contract import RED_FLAG_INTENT, RED_FLAG_INTENTS
 from backcare.redflags import RedFlagScreen as Screen
 from backcare.redflags import load_screen
 
-INTENT_FOR_TIER = {"emergency": "red_flag_emergency", "urgent": "red_flag_urgent"}
-RED_FLAG_INTENTS = frozenset(INTENT_FOR_TIER.values())
 SIGN_ENTITY = "red_flag_sign"
 
 
@@ -47,13 +47,8 @@ SIGN_ENTITY = "red_flag_sign"
 class RedFlagScreen(GraphComponent):
     """Routes any message that describes a warning sign to the referral."""
 
-    @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {"classifier_threshold": 0.8}
-
-    def __init__(self, screen: Screen, classifier_threshold: float) -> None:
+    def __init__(self, screen: Screen) -> None:
         self._screen = screen
-        self._classifier_threshold = classifier_threshold
 
     @classmethod
     def create(
@@ -64,7 +59,7 @@ class RedFlagScreen(GraphComponent):
         execution_context: ExecutionContext,
     ) -> "RedFlagScreen":
         # Loaded when the server starts: a broken vocabulary stops it with a clear message.
-        return cls(load_screen(), float(config["classifier_threshold"]))
+        return cls(load_screen())
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -76,15 +71,11 @@ class RedFlagScreen(GraphComponent):
         if not text:
             return
         screening = self._screen.screen(text)
-        predicted = message.get(INTENT) or {}
-        intent = predicted.get(INTENT_NAME_KEY)
-        confidence = float(predicted.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+        intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         if screening.tier:
-            self._set_intent(message, INTENT_FOR_TIER[screening.tier])
+            self._set_intent(message, RED_FLAG_INTENT[screening.tier])
             message.set(ENTITIES, [_sign_entity(text, sign.id) for sign in screening.signs])
-        elif intent in RED_FLAG_INTENTS and (
-            screening.negated or confidence < self._classifier_threshold
-        ):
+        elif intent in RED_FLAG_INTENTS:
             ranking = message.get(INTENT_RANKING_KEY) or []
             fallback = next((r for r in ranking if r.get(INTENT_NAME_KEY) not in RED_FLAG_INTENTS), None)
             if fallback:

@@ -54,6 +54,14 @@ def test_named_massage_type_is_answered_from_its_own_entry() -> None:
     assert slots["massage_type"] == "deep_tissue"
 
 
+def test_two_named_types_get_the_comparison_answer() -> None:
+    t = tracker("massage_type_detail", "swedish or deep tissue, which is better?",
+                [entity("massage_type", "swedish"), entity("massage_type", "deep_tissue")])
+    messages, slots = run(ActionAnswer(), t)
+    assert KB.topics["massage_types"].answer[:60] in messages[0]["text"]
+    assert slots["topic"] == "massage_types"
+
+
 def test_named_condition_wins_over_a_named_type() -> None:
     t = tracker("massage_type_detail", "is deep tissue ok when pregnant",
                 [entity("massage_type", "deep_tissue"), entity("health_condition", "pregnancy")])
@@ -132,3 +140,15 @@ def test_later_answers_do_not_repeat_the_notice() -> None:
     t.events.insert(0, {"event": "bot", "text": "earlier answer"})
     messages, _ = run(ActionAnswer(), t)
     assert "not a diagnosis" not in messages[0]["text"]
+
+
+def test_a_red_flag_guessed_only_by_the_classifier_adds_the_warning_signs() -> None:
+    t = tracker("condition_advice", "I'm 20 weeks pregnant and my back is killing me, am I allowed a massage?",
+                [entity("health_condition", "pregnancy")])
+    t.latest_message["intent_ranking"] = [{"name": "red_flag_urgent", "confidence": 0.9},
+                                          {"name": "condition_advice", "confidence": 0.05}]
+    messages, slots = run(ActionAnswer(), t)
+    text = messages[0]["text"]
+    assert "numbness around your groin" in text and "see a doctor urgently" in text
+    assert KB.conditions["pregnancy"].answer[:60] in text
+    assert slots["topic"] == "condition_advice"
