@@ -48,9 +48,12 @@ def measure(servers: Servers, token: str) -> tuple[float, float, list[str]]:
         else:
             by_topic[example.topic] += 1
             errors.append(f"{example.topic} -> {slots.get('topic')}: {example.text[:90]}")
-        for slot, value in example.entities.items():
+        for slot, values in example.entities.items():
             entity_total += 1
-            entity_ok += slots.get(slot) == value
+            if slots.get(slot) in values:
+                entity_ok += 1
+            else:
+                errors.append(f"{slot}={'/'.join(sorted(values))} -> {slots.get(slot)}: {example.text[:90]}")
         if n % 50 == 0:
             print(f"  {n}/{len(examples)} messages", flush=True)
     return topic_ok / len(examples), entity_ok / max(entity_total, 1), errors
@@ -76,7 +79,7 @@ def main() -> int:
     print(f"  topic accuracy       {topic_acc:.3f}")
     print(f"  entity-slot accuracy {entity_acc:.3f}")
     if errors:
-        print("Misrouted:")
+        print("Misses (expected -> got):")
         for line in errors:
             print("  " + line)
     return 0

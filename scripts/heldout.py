@@ -1,4 +1,5 @@
-"""The held-out NLU set (tests/data/nlu_heldout.yml) as plain messages with expectations."""
+"""The held-out NLU sets (tests/data/heldout/*.yml, never used for training) as plain
+messages with expectations."""
 from __future__ import annotations
 
 import re
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-HELDOUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "nlu_heldout.yml"
+HELDOUT_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "heldout"
 _ANNOTATION = re.compile(r"\[([^\]]+)\]\{([^}]*)\}")
 
 
@@ -15,19 +16,22 @@ _ANNOTATION = re.compile(r"\[([^\]]+)\]\{([^}]*)\}")
 class Example:
     text: str
     topic: str  # the intent label is the expected topic id
-    entities: dict[str, str]  # slot name -> canonical value
+    # slot name -> the canonical values named (a message may name several: any one is right)
+    entities: dict[str, frozenset[str]]
 
 
-def load_heldout(path: Path = HELDOUT) -> list[Example]:
+def load_heldout(directory: Path = HELDOUT_DIR) -> list[Example]:
     examples = []
-    for block in yaml.safe_load(path.read_text())["nlu"]:
+    blocks = [b for path in sorted(directory.glob("*.yml")) for b in yaml.safe_load(path.read_text())["nlu"]]
+    for block in blocks:
         for line in block["examples"].splitlines():
             raw = line.strip()[2:].strip()
             if not raw:
                 continue
-            entities = {}
+            entities: dict[str, set[str]] = {}
             for _, spec in _ANNOTATION.findall(raw):
                 data = yaml.safe_load("{" + spec + "}")
-                entities[data["entity"]] = data["value"]
-            examples.append(Example(_ANNOTATION.sub(r"\1", raw), block["intent"], entities))
+                entities.setdefault(data["entity"], set()).add(data["value"])
+            frozen = {slot: frozenset(values) for slot, values in entities.items()}
+            examples.append(Example(_ANNOTATION.sub(r"\1", raw), block["intent"], frozen))
     return examples
