@@ -34,7 +34,22 @@ $(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
 	@$(BIN)/python -c "import pytest" || { echo "Installing test dependencies failed." >&2; exit 1; }
 	@touch $@
 
-install: $(VENV)/.installed
+# The chat widget: rasa-webchat's standalone bundle, from the lock file.
+WEBCHAT := web/node_modules/rasa-webchat/lib/index.js
+$(WEBCHAT): web/package.json web/package-lock.json
+	@command -v npm > /dev/null || { echo "npm not found: install Node.js and npm (Debian: apt-get install npm)." >&2; exit 1; }
+	@echo "Installing the chat widget (npm ci in web/) ..."
+	@cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error > /dev/null
+	@touch $@
+
+# Headless Chromium from Debian for the browser test (never a browser download).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@echo "Installing Debian's chromium for the browser test ..."
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium > /dev/null; \
+	else sudo apt-get update -qq && sudo apt-get install -y -qq chromium > /dev/null; fi
+
+install: $(VENV)/.installed $(WEBCHAT)
 
 # Rasa skips training when its fingerprint is unchanged; make only asks when inputs changed.
 $(MODEL): $(VENV)/.installed $(TRAINING_DATA)
@@ -48,7 +63,7 @@ $(MODEL): $(VENV)/.installed $(TRAINING_DATA)
 
 train: $(MODEL)
 
-run: $(MODEL)
+run: $(MODEL) $(WEBCHAT)
 	@$(BIN)/python scripts/run.py
 
 shell: $(MODEL)
@@ -67,7 +82,7 @@ validate: $(VENV)/.installed
 		grep -A1 "UserWarning" $(LOGS)/validate.log; echo "rasa data validate printed warnings" >&2; exit 1; fi
 	@echo "rasa data validate: no warnings"
 
-test: $(VENV)/.installed-test validate $(MODEL)
+test: $(VENV)/.installed-test validate $(MODEL) $(WEBCHAT) $(CHROMIUM)
 	@$(BIN)/python -m pytest -q -p no:cacheprovider tests
 	@echo "Conversation tests (rasa test core) ..."
 	@$(BIN)/rasa test core --model $(MODEL) --stories tests/conversations.yml \
@@ -77,7 +92,7 @@ test: $(VENV)/.installed-test validate $(MODEL)
 	@echo "Conversation tests passed."
 
 eval: $(VENV)/.installed-test $(MODEL)
-	@$(BIN)/rasa test nlu --model $(MODEL) --nlu tests/data/nlu_heldout.yml --out results/heldout > $(LOGS)/eval_nlu.log 2>&1 \
+	@$(BIN)/rasa test nlu --model $(MODEL) --nlu tests/data/heldout --out results/heldout > $(LOGS)/eval_nlu.log 2>&1 \
 		|| { tail -30 $(LOGS)/eval_nlu.log; exit 1; }
 	@$(BIN)/python scripts/eval_report.py results/heldout
 	@$(BIN)/python scripts/eval_bot.py

@@ -26,9 +26,11 @@ def sources_line(keys: Iterable[str], kb: KnowledgeBase, links: bool) -> str:
 def render_answer(entry: Entry, kb: KnowledgeBase, clinic: Clinic, links: bool) -> str:
     """Answer, one line on the strength of the evidence, then its sources."""
     answer = entry.answer.format(**clinic.placeholders())
+    # Markdown needs two trailing spaces for a line break; plain channels just a newline.
+    newline = "  \n" if links else "\n"
     return (
-        f"{answer}\n"
-        f"Evidence: {entry.evidence}\n"
+        f"{answer}{newline}"
+        f"Evidence: {entry.evidence}{newline}"
         f"Sources: {sources_line(entry.sources, kb, links)}"
     )
 

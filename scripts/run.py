@@ -14,6 +14,7 @@ from backcare.yamlfile import DataFileError  # noqa: E402
 from scripts.servers import PROJECT_ROOT, Servers  # noqa: E402
 
 TOKEN_ENV = "RASA_TOKEN"
+WEB_PORT = 8080
 
 
 def main() -> int:
@@ -28,12 +29,14 @@ def main() -> int:
         log_dir=PROJECT_ROOT / "logs",
         token=token,
         cors=clinic.allowed_origins,
+        web_port=WEB_PORT,
     )
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print("Starting the action server and the Rasa server (logs in logs/) ...", flush=True)
     try:
         servers.start()
         print(f"\n{clinic.name} assistant is running.")
+        print(f"  Demo clinic page with the chat widget: {servers.web_url}/")
         print(f"  REST:      curl -s -XPOST {servers.url}/webhooks/rest/webhook "
               "-d '{\"sender\": \"me\", \"message\": \"does massage help back pain?\"}'")
         print(f"  socket.io: {servers.url}/socket.io")

@@ -64,8 +64,10 @@ class Servers:
     rasa_port: int = 5005
     action_port: int = 5055
     endpoints: Path = PROJECT_ROOT / "endpoints.yml"
+    web_port: int | None = None  # serves the demo clinic page when set
     token: str | None = None  # enables the HTTP API (tracker, status) when set
     cors: tuple[str, ...] = ()
+    env: dict[str, str] = field(default_factory=dict)  # extra environment for every server
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     @property
@@ -78,7 +80,7 @@ class Servers:
 
     def start_actions(self) -> None:
         # rasa-sdk binds every interface unless SANIC_HOST says otherwise.
-        env = {**os.environ, "SANIC_HOST": HOST}
+        env = {**os.environ, **self.env, "SANIC_HOST": HOST}
         self._spawn(
             "actions",
             [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
@@ -97,11 +99,25 @@ class Servers:
             command += ["--enable-api", "--auth-token", self.token]
         if self.cors:
             command += ["--cors", *self.cors]
-        self._spawn("rasa", command, dict(os.environ))
+        self._spawn("rasa", command, {**os.environ, **self.env})
+
+    @property
+    def web_url(self) -> str:
+        return f"http://{HOST}:{self.web_port}"
+
+    def start_web(self) -> None:
+        self._spawn(
+            "web",
+            [sys.executable, str(PROJECT_ROOT / "scripts" / "web_server.py"),
+             "--port", str(self.web_port), "--socket-url", self.url],
+            {**os.environ, **self.env},
+        )
 
     def start(self, timeout: float = 180) -> None:
         self.start_actions()
         self.start_rasa()
+        if self.web_port:
+            self.start_web()
         self.wait_ready(timeout)
 
     def _spawn(self, name: str, command: list[str], env: dict[str, str]) -> None:
@@ -115,6 +131,8 @@ class Servers:
     def wait_ready(self, timeout: float) -> None:
         """Block until every started server answers; fail with its log if one dies."""
         checks = {"actions": f"{self.action_url}/health", "rasa": f"{self.url}/"}
+        if self.web_port:
+            checks["web"] = f"{self.web_url}/"
         deadline = time.monotonic() + timeout
         for name, process in self.processes.items():
             while True:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import requests
+import yaml
 
 from scripts.servers import PROJECT_ROOT, Servers, free_port, write_endpoints
 
@@ -46,11 +47,15 @@ def servers(tmp_path_factory: pytest.TempPathFactory):
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` (make test does it for you)")
     work = tmp_path_factory.mktemp("servers")
-    action_port, rasa_port = free_port(), free_port()
+    action_port, rasa_port, web_port = free_port(), free_port(), free_port()
+    # The clinic settings, allowing the demo page's origin on this test's port.
+    clinic = yaml.safe_load((PROJECT_ROOT / "clinic.yml").read_text())
+    clinic["clinic"]["allowed_origins"] = [f"http://127.0.0.1:{web_port}"]
+    (work / "clinic.yml").write_text(yaml.safe_dump(clinic))
     running = Servers(
         model=MODEL, log_dir=work, rasa_port=rasa_port, action_port=action_port,
         endpoints=write_endpoints(work / "endpoints.yml", action_port, work / "trackers.db"),
-        token=TOKEN,
+        token=TOKEN, web_port=web_port, env={"BACKCARE_CLINIC_FILE": str(work / "clinic.yml")},
     )
     running.start()
     yield running
@@ -64,3 +69,11 @@ def bot(servers: Servers) -> Bot:
 
 def texts(replies: list[dict[str, Any]]) -> str:
     return "\n".join(r.get("text", "") for r in replies)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item (the browser test screenshots failures)."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
