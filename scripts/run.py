@@ -28,7 +28,10 @@ def main() -> int:
         model=PROJECT_ROOT / "models" / "backcare.tar.gz",
         log_dir=PROJECT_ROOT / "logs",
         token=token,
-        cors=clinic.allowed_origins,
+        # No --cors: Sanic's CORS headers would double python-engineio's on the socket.io
+        # route and browsers then refuse the widget's connection. The socket checks the
+        # clinic's origins itself; REST and the API send no CORS headers, so other sites'
+        # pages cannot call them.
         web_port=WEB_PORT,
     )
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
