@@ -72,7 +72,7 @@ shell: $(MODEL)
 	trap "kill $$pid 2>/dev/null" EXIT; \
 	$(BIN)/python -c "import sys; sys.path.insert(0, '.'); from scripts.servers import wait_http; wait_http('http://127.0.0.1:5055/health', $$pid)" \
 		|| { cat $(LOGS)/actions.log; exit 1; }; \
-	$(BIN)/rasa shell --model $(MODEL) --endpoints endpoints.yml
+	$(BIN)/rasa shell --model $(MODEL) --endpoints endpoints.yml --interface 127.0.0.1
 
 validate: $(VENV)/.installed
 	@mkdir -p $(LOGS)
