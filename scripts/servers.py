@@ -148,6 +148,12 @@ class Servers:
                     raise TimeoutError(f"{name} server not ready after {timeout:.0f} s")
                 time.sleep(0.5)
 
+    def kill(self, name: str) -> None:
+        """SIGKILL one server, as a crash would: no chance to clean up."""
+        process = self.processes.pop(name)
+        process.kill()
+        process.wait(timeout=10)
+
     def stop(self, name: str | None = None) -> None:
         """Stop one server (or all) by PID: SIGTERM, then SIGKILL if it lingers."""
         names = [name] if name else list(self.processes)

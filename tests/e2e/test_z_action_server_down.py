@@ -14,3 +14,28 @@ def test_referral_reaches_the_user_when_the_action_server_is_down(bot, servers) 
     assert "do not book a massage" in reply.lower()
     slots = bot.slots(sender)
     assert slots["topic"] == "red_flags" and slots["red_flag_tier"] == "emergency"
+
+
+def test_a_question_gets_a_reply_when_the_action_server_is_down(bot, servers) -> None:
+    servers.stop("actions")
+    reply = texts(bot.say("how often should I get a massage for my back?"))
+    assert "can't look that up right now" in reply and "call" in reply
+
+
+def test_a_question_gets_a_reply_when_the_action_server_hangs(bot, servers) -> None:
+    """A listener on the action port that accepts and never answers: a hung action server."""
+    import socket
+    import time
+
+    servers.stop("actions")
+    with socket.socket() as hung:
+        hung.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        hung.bind(("127.0.0.1", servers.action_port))
+        hung.listen(16)
+        started = time.monotonic()
+        reply = texts(bot.say("what does a session cost?"))
+        waited = time.monotonic() - started
+    assert "can't look that up right now" in reply
+    assert waited < 15
+    red = texts(bot.say("my legs have both gone numb and my back is agony"))
+    assert "call your local emergency number" in red.lower()
