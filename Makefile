@@ -11,13 +11,15 @@ PYTHON ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.1
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
 TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 
-.PHONY: help install train run shell validate test eval clean
+.PHONY: help install train run shell validate test eval bench forget clean
 
 help:
 	@echo "make run       start the assistant (installs and trains if needed)"
 	@echo "make test      validate the data and run every test"
 	@echo "make shell     chat in the terminal (rasa shell + action server)"
 	@echo "make eval      held-out accuracy: per intent (rasa test nlu) and through the running bot"
+	@echo "make forget    delete conversations idle for more than DAYS days (default: clinic.yml)"
+	@echo "make bench     training time, cold start, memory, latency and throughput (a few minutes)"
 	@echo "make train     retrain if data or config changed"
 	@echo "make validate  rasa data validate, failing on any warning"
 
@@ -96,6 +98,13 @@ eval: $(VENV)/.installed-test $(MODEL)
 		|| { tail -30 $(LOGS)/eval_nlu.log; exit 1; }
 	@$(BIN)/python scripts/eval_report.py results/heldout
 	@$(BIN)/python scripts/eval_bot.py
+
+# Delete conversations idle for more than DAYS days (default: retention_days in clinic.yml).
+forget: $(VENV)/.installed
+	@$(BIN)/python scripts/forget.py $(if $(DAYS),--days $(DAYS))
+
+bench: $(VENV)/.installed $(MODEL)
+	@$(BIN)/python scripts/bench.py
 
 clean:
 	rm -rf models results $(LOGS) .pytest_cache

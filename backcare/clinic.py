@@ -25,6 +25,7 @@ class Clinic:
     opening_hours: str
     emergency_number: str
     allowed_origins: tuple[str, ...]
+    retention_days: int = 30
 
     def placeholders(self) -> dict[str, str]:
         """Values for the {placeholders} that knowledge-base answers may use."""
@@ -58,4 +59,7 @@ def load_clinic(path: Path | None = None) -> Clinic:
             f"{path}: entry 'clinic': 'allowed_origins' must be a list of origins like "
             "https://www.example.org (no paths, no '*')"
         )
-    return Clinic(**values, allowed_origins=tuple(origins))
+    retention = fields.get("retention_days", 30)
+    if not isinstance(retention, int) or retention < 1:
+        raise DataFileError(f"{path}: entry 'clinic': 'retention_days' must be a whole number of days (1 or more)")
+    return Clinic(**values, allowed_origins=tuple(origins), retention_days=retention)

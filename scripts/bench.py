@@ -1,0 +1,159 @@
+"""`make bench`: training time, cold start, memory, and latency/throughput over REST.
+
+Prints one table. Everything runs on 127.0.0.1 with bounded request counts. Not part of
+`make test` (it takes a few minutes and its figures depend on the machine).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scripts.servers import PROJECT_ROOT, VENV_BIN, Servers, free_port, write_endpoints  # noqa: E402
+
+# A realistic conversation: answers (custom action), a source follow-up, chit-chat.
+CONVERSATION = [
+    "hi",
+    "does massage help lower back pain?",
+    "is deep tissue massage safe if I'm on warfarin?",
+    "what's your source?",
+    "how often should I go?",
+    "thanks",
+]
+
+
+def peak_rss_mb(pid: int) -> float:
+    """Peak resident memory (VmHWM) of a process and its children, in MB."""
+    total = 0
+    pids = [pid] + [int(p) for p in subprocess.run(
+        ["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()]
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1])
+        except FileNotFoundError:
+            pass
+    return total / 1024
+
+
+def train_seconds() -> float:
+    with tempfile.TemporaryDirectory() as out:
+        started = time.monotonic()
+        subprocess.run(
+            [str(VENV_BIN / "rasa"), "train", "--force", "--out", out],
+            cwd=PROJECT_ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        return time.monotonic() - started
+
+
+def load(url: str, concurrency: int, conversations: int) -> dict[str, float]:
+    """`conversations` conversations (unique senders), `concurrency` at a time."""
+    latencies: list[float] = []
+    errors = empty = 0
+    lock = threading.Lock()
+
+    def converse(_: int) -> None:
+        nonlocal errors, empty
+        sender = uuid.uuid4().hex
+        session = requests.Session()
+        for text in CONVERSATION:
+            started = time.monotonic()
+            try:
+                reply = session.post(f"{url}/webhooks/rest/webhook",
+                                     json={"sender": sender, "message": text}, timeout=60)
+                ok = reply.status_code == 200
+                blank = ok and not any(m.get("text") for m in reply.json())
+            except requests.RequestException:
+                ok, blank = False, False
+            with lock:
+                latencies.append(time.monotonic() - started)
+                errors += not ok
+                empty += blank
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        list(pool.map(converse, range(conversations)))
+    elapsed = time.monotonic() - started
+    q = statistics.quantiles(latencies, n=100)
+    return {"p50": q[49] * 1000, "p95": q[94] * 1000, "p99": q[98] * 1000,
+            "rps": len(latencies) / elapsed, "errors": errors, "empty": empty, "n": len(latencies)}
+
+
+async def in_process_floor(action_url: str, messages: int = 300) -> float:
+    """Messages per second through Agent.handle_text, no HTTP (custom actions still called)."""
+    from rasa.core.agent import Agent
+    from rasa.utils.endpoints import EndpointConfig
+
+    agent = Agent.load(str(PROJECT_ROOT / "models" / "backcare.tar.gz"),
+                       action_endpoint=EndpointConfig(action_url))
+    started = time.monotonic()
+    for n in range(messages):
+        await agent.handle_text(CONVERSATION[n % len(CONVERSATION)], sender_id=f"floor-{n // 6}")
+    return messages / (time.monotonic() - started)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--skip-training", action="store_true")
+    args = parser.parse_args()
+    rows: list[tuple[str, str]] = []
+    if not args.skip_training:
+        print("Training from scratch ...", flush=True)
+        rows.append(("training (rasa train --force)", f"{train_seconds():.0f} s"))
+
+    with tempfile.TemporaryDirectory() as work:
+        work_dir = Path(work)
+        action_port, rasa_port = free_port(), free_port()
+        servers = Servers(
+            model=PROJECT_ROOT / "models" / "backcare.tar.gz", log_dir=work_dir,
+            rasa_port=rasa_port, action_port=action_port,
+            endpoints=write_endpoints(work_dir / "endpoints.yml", action_port, work_dir / "t.db"),
+        )
+        try:
+            print("Cold start ...", flush=True)
+            started = time.monotonic()
+            servers.start()
+            requests.post(f"{servers.url}/webhooks/rest/webhook",
+                          json={"sender": "cold", "message": "does massage help?"}, timeout=60)
+            rows.append(("cold start (launch to first answer)", f"{time.monotonic() - started:.1f} s"))
+            for concurrency, conversations in ((1, 10), (10, 50), (50, 100)):
+                print(f"Load: {concurrency} concurrent ...", flush=True)
+                r = load(servers.url, concurrency, conversations)
+                if concurrency == 1:
+                    single_rps = r["rps"]
+                rows.append((
+                    f"REST, {concurrency} concurrent ({r['n']:.0f} messages)",
+                    f"p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, p99 {r['p99']:.0f} ms, "
+                    f"{r['rps']:.1f} msg/s, {r['errors']:.0f} errors, {r['empty']:.0f} empty",
+                ))
+            rows.append(("peak RSS, Rasa server", f"{peak_rss_mb(servers.processes['rasa'].pid):.0f} MB"))
+            rows.append(("peak RSS, action server", f"{peak_rss_mb(servers.processes['actions'].pid):.0f} MB"))
+            print("In-process floor ...", flush=True)
+            floor = asyncio.run(in_process_floor(servers.action_url + "/webhook"))
+            rows.append(("in-process floor (Agent.handle_text)", f"{floor:.1f} msg/s"))
+            rows.append(("HTTP overhead (floor / REST at 1 concurrent)", f"{floor / single_rps:.2f}x"))
+        finally:
+            servers.stop()
+
+    width = max(len(name) for name, _ in rows)
+    print()
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
