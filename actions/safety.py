@@ -13,11 +13,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.faq import CITED_SOURCES, TOPIC
 from actions.resources import CLINIC, KB, MESSAGES, SCREEN
-from backcare.contract import RED_FLAG_INTENT
+from backcare.contract import RED_FLAG_INTENT, RED_FLAG_SIGN_ENTITY
 from backcare.render import shows_links, sources_line
 
 RED_FLAG_TIER = "red_flag_tier"
-SIGN_ENTITY = "red_flag_sign"
 TIER_OF_INTENT = {intent: tier for tier, intent in RED_FLAG_INTENT.items()}
 
 
@@ -37,7 +36,7 @@ class ActionRedFlagReferral(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         tier = TIER_OF_INTENT.get(intent, "emergency")
         # The signs the Rasa server's screen recognised (entities), in message order.
-        sign_ids = dict.fromkeys(tracker.get_latest_entity_values(SIGN_ENTITY))
+        sign_ids = dict.fromkeys(tracker.get_latest_entity_values(RED_FLAG_SIGN_ENTITY))
         signs = tuple(SCREEN.sign(s) for s in sign_ids if SCREEN.knows(s))
         sources = SCREEN.sources_for(signs)
         text = MESSAGES[f"red_flag_{tier}_details"].format(

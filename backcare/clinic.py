@@ -14,6 +14,7 @@ CLINIC_FILE_ENV = "BACKCARE_CLINIC_FILE"
 DEFAULT_CLINIC_PATH = PROJECT_ROOT / "clinic.yml"
 URL_FIELDS = ("booking_url", "website")
 TEXT_FIELDS = ("name", "phone", "opening_hours", "emergency_number")
+DEFAULT_RETENTION_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Clinic:
     opening_hours: str
     emergency_number: str
     allowed_origins: tuple[str, ...]
-    retention_days: int = 30
+    retention_days: int
 
     def placeholders(self) -> dict[str, str]:
         """Values for the {placeholders} that knowledge-base answers may use."""
@@ -59,7 +60,7 @@ def load_clinic(path: Path | None = None) -> Clinic:
             f"{path}: entry 'clinic': 'allowed_origins' must be a list of origins like "
             "https://www.example.org (no paths, no '*')"
         )
-    retention = fields.get("retention_days", 30)
+    retention = fields.get("retention_days", DEFAULT_RETENTION_DAYS)
     if not isinstance(retention, int) or retention < 1:
         raise DataFileError(f"{path}: entry 'clinic': 'retention_days' must be a whole number of days (1 or more)")
     return Clinic(**values, allowed_origins=tuple(origins), retention_days=retention)

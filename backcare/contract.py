@@ -19,6 +19,8 @@ BEHAVIOUR_TOPICS = frozenset({"sources", "red_flags", "out_of_scope"})
 # Intents of a red-flag referral, by tier (the red-flag screen sets them).
 RED_FLAG_INTENT = {"emergency": "red_flag_emergency", "urgent": "red_flag_urgent"}
 RED_FLAG_INTENTS = frozenset(RED_FLAG_INTENT.values())
+# Entity the red-flag screen adds, one per sign recognised (value: the sign id).
+RED_FLAG_SIGN_ENTITY = "red_flag_sign"
 # Topics answered from a per-value entry, keyed by the entity that names the value.
 MASSAGE_TYPE_TOPIC = "massage_type_detail"
 CONDITION_TOPIC = "condition_advice"

@@ -34,11 +34,10 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from backcare.contract import RED_FLAG_INTENT, RED_FLAG_INTENTS
+from backcare.contract import RED_FLAG_INTENT, RED_FLAG_INTENTS, RED_FLAG_SIGN_ENTITY
 from backcare.redflags import RedFlagScreen as Screen
 from backcare.redflags import load_screen
 
-SIGN_ENTITY = "red_flag_sign"
 
 
 @DefaultV1Recipe.register(
@@ -92,7 +91,7 @@ class RedFlagScreen(GraphComponent):
 def _sign_entity(text: Text, sign_id: Text) -> Dict[Text, Any]:
     # The screen works on the whole message, so the entity spans it.
     return {
-        ENTITY_ATTRIBUTE_TYPE: SIGN_ENTITY,
+        ENTITY_ATTRIBUTE_TYPE: RED_FLAG_SIGN_ENTITY,
         ENTITY_ATTRIBUTE_VALUE: sign_id,
         ENTITY_ATTRIBUTE_START: 0,
         ENTITY_ATTRIBUTE_END: len(text),

@@ -39,22 +39,39 @@ def write_endpoints(path: Path, action_port: int, tracker_db: Path | None) -> Pa
     return path
 
 
-def wait_http(url: str, pid: int | None = None, timeout: float = 180) -> None:
-    """Wait until ``url`` answers; give up if process ``pid`` dies or time runs out."""
+def poll_until_ready(url: str, alive, timeout: float) -> None:
+    """Wait until ``url`` answers. Raises ProcessLookupError if ``alive()`` turns false,
+    TimeoutError if ``timeout`` seconds pass first."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if pid is not None:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                raise SystemExit(f"process {pid} exited before {url} answered")
+    while True:
+        if not alive():
+            raise ProcessLookupError(url)
         try:
             if requests.get(url, timeout=2).ok:
                 return
         except requests.RequestException:
             pass
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
         time.sleep(0.5)
-    raise SystemExit(f"{url} did not answer within {timeout:.0f} s")
+
+
+def wait_http(url: str, pid: int, timeout: float = 180) -> None:
+    """For the Makefile: wait for ``url``; exit with a message if process ``pid`` dies."""
+
+    def alive() -> bool:
+        try:
+            os.kill(pid, 0)
+            return True
+        except ProcessLookupError:
+            return False
+
+    try:
+        poll_until_ready(url, alive, timeout)
+    except ProcessLookupError:
+        raise SystemExit(f"process {pid} exited before {url} answered")
+    except TimeoutError as exc:
+        raise SystemExit(str(exc))
 
 
 @dataclass
@@ -66,7 +83,6 @@ class Servers:
     endpoints: Path = PROJECT_ROOT / "endpoints.yml"
     web_port: int | None = None  # serves the demo clinic page when set
     token: str | None = None  # enables the HTTP API (tracker, status) when set
-    cors: tuple[str, ...] = ()
     env: dict[str, str] = field(default_factory=dict)  # extra environment for every server
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
@@ -97,8 +113,6 @@ class Servers:
         ]
         if self.token:
             command += ["--enable-api", "--auth-token", self.token]
-        if self.cors:
-            command += ["--cors", *self.cors]
         self._spawn("rasa", command, {**os.environ, **self.env})
 
     @property
@@ -133,20 +147,14 @@ class Servers:
         checks = {"actions": f"{self.action_url}/health", "rasa": f"{self.url}/"}
         if self.web_port:
             checks["web"] = f"{self.web_url}/"
-        deadline = time.monotonic() + timeout
+        started = time.monotonic()
         for name, process in self.processes.items():
-            while True:
-                if process.poll() is not None:
-                    log = (self.log_dir / f"{name}.log").read_text(errors="replace")[-3000:]
-                    raise RuntimeError(f"{name} server exited with {process.returncode}:\n{log}")
-                try:
-                    if requests.get(checks[name], timeout=2).ok:
-                        break
-                except requests.RequestException:
-                    pass
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"{name} server not ready after {timeout:.0f} s")
-                time.sleep(0.5)
+            remaining = max(timeout - (time.monotonic() - started), 0)
+            try:
+                poll_until_ready(checks[name], lambda p=process: p.poll() is None, remaining)
+            except ProcessLookupError:
+                log = (self.log_dir / f"{name}.log").read_text(errors="replace")[-3000:]
+                raise RuntimeError(f"{name} server exited with {process.returncode}:\n{log}") from None
 
     def kill(self, name: str) -> None:
         """SIGKILL one server, as a crash would: no chance to clean up."""
