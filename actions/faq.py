@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.feedback import feedback_buttons
 from actions.resources import CLINIC, KB, MESSAGES
 from backcare.contract import RED_FLAG_INTENTS
 from backcare.render import render_answer, render_full_citations, shows_links
@@ -85,7 +86,8 @@ class ActionAnswer(Action):
             text = MESSAGES["warning_signs"] + "\n\n" + text
         if first_reply_of_session(tracker):
             text = MESSAGES["notice"].format(emergency_number=CLINIC.emergency_number) + "\n\n" + text
-        buttons = _pick_buttons(choice.offer) if choice.offer else []
+        # A list to pick from (types, conditions) comes first; otherwise ask if it helped.
+        buttons = _pick_buttons(choice.offer) if choice.offer else feedback_buttons(choice.entry.topic)
         dispatcher.utter_message(text=text, buttons=buttons)
         events: List[EventType] = [
             SlotSet(TOPIC, choice.entry.topic),

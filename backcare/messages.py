@@ -16,6 +16,12 @@ EXPECTED = {
     "sources_intro": {"citations"},
     "red_flag_emergency_details": {"sign", "sources", "emergency_number", "clinic_name", "clinic_phone"},
     "red_flag_urgent_details": {"sign", "sources", "emergency_number", "clinic_name", "clinic_phone"},
+    "feedback_yes_button": set(),
+    "feedback_no_button": set(),
+    "feedback_thanks": set(),
+    "feedback_sorry": {"clinic_name", "clinic_phone"},
+    "feedback_contact_button": set(),
+    "feedback_nothing_to_rate": {"clinic_name", "clinic_phone"},
 }
 
 

@@ -45,7 +45,10 @@ _ENGLISH = frozenset(
 
 
 def looks_non_english(text: Text) -> bool:
-    """Mostly non-Latin letters, or five or more words without one common English word."""
+    """Mostly non-Latin letters, or five or more words without one common English word.
+    A button payload ("/intent{...}") is not language."""
+    if text.startswith("/"):
+        return False
     letters = [c for c in text if c.isalpha()]
     if letters and sum(c.isascii() for c in letters) / len(letters) < 0.5:
         return True

@@ -87,6 +87,10 @@ def test_page_widget_answers_with_links_buttons_persistence_and_referral(page, s
     assert any(h.startswith("https://pubmed.ncbi.nlm.nih.gov/") for h in hrefs), hrefs
     assert all(h.startswith(("https://", "http://")) for h in hrefs), hrefs
 
+    # Rating the answer with its quick reply.
+    page.locator(".rw-reply", has_text="Yes, that helped").last.click()
+    wait_for_bot(page, "Thanks for letting me know")
+
     # The widget fits a 375-px phone screen.
     box = page.locator(".rw-conversation-container").bounding_box()
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= 375 + 1
