@@ -1,0 +1,76 @@
+"""Three fixes for per-turn costs inside Rasa 3.6, applied when the model's custom
+components are imported (the Rasa server, `rasa shell`, training).
+
+Each keeps Rasa's behaviour and removes repeated work that profiling showed on every turn
+(`make bench` prints the effect):
+- The custom-action response check: `jsonschema.validate()` re-checks the schema itself
+  before every validation; here the validator is built once and only the response is checked.
+- Event deserialisation: `Event.resolve_by_type` walks every Event subclass for every stored
+  event; here the lookup is a dictionary, falling back to Rasa's walk for unknown names.
+- The SQLite tracker store: write-ahead logging, so a turn's commit is one append and one
+  sync instead of a rollback journal's several; readers never wait for the writer.
+  synchronous=NORMAL keeps every committed turn through a crash of the server (SIGKILL,
+  tested); only a power cut can lose the last turns before the operating system wrote them.
+"""
+from __future__ import annotations
+
+import functools
+import sqlite3
+from typing import Any, Dict, Optional, Text, Type
+
+import jsonschema
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.core import events as rasa_events
+from rasa.shared.utils.common import all_subclasses
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+
+@functools.lru_cache(maxsize=None)
+def _action_response_validator() -> Any:
+    schema = RemoteAction.action_response_format_spec()
+    validator_class = jsonschema.validators.validator_for(schema)
+    validator_class.check_schema(schema)
+    return validator_class(schema)
+
+
+def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+    try:
+        _action_response_validator().validate(result)
+    except jsonschema.ValidationError as error:
+        error.message += ". Failed to validate Action server response from API."
+        raise
+    return True
+
+
+_resolve_by_type_uncached = rasa_events.Event.resolve_by_type
+
+
+@functools.lru_cache(maxsize=None)
+def _event_classes() -> Dict[Text, Type[rasa_events.Event]]:
+    classes: Dict[Text, Type[rasa_events.Event]] = {}
+    for cls in all_subclasses(rasa_events.Event):
+        classes.setdefault(cls.type_name, cls)  # first match wins, as in Rasa's walk
+    return classes
+
+
+def _resolve_by_type(
+    type_name: Text, default: Optional[Type[rasa_events.Event]] = None
+) -> Optional[Type[rasa_events.Event]]:
+    cls = _event_classes().get(type_name)
+    return cls if cls is not None else _resolve_by_type_uncached(type_name, default)
+
+
+def _sqlite_write_ahead_log(dbapi_connection: Any, _: Any) -> None:
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def apply() -> None:
+    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]
+    rasa_events.Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[assignment]
+    if not event.contains(Engine, "connect", _sqlite_write_ahead_log):
+        event.listen(Engine, "connect", _sqlite_write_ahead_log)
