@@ -11,7 +11,7 @@ PYTHON ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.1
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
 TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 
-.PHONY: help install train run shell validate test eval bench forget clean
+.PHONY: help install train run shell validate test eval bench forget report clean
 
 help:
 	@echo "make run       start the assistant (installs and trains if needed)"
@@ -19,6 +19,7 @@ help:
 	@echo "make shell     chat in the terminal (rasa shell + action server)"
 	@echo "make eval      held-out accuracy: per intent (rasa test nlu) and through the running bot"
 	@echo "make forget    delete conversations idle for more than DAYS days (default: clinic.yml)"
+	@echo "make report    clinic report: reports/report.html + .csv (options: DAYS=30, NO_TEXT=1)"
 	@echo "make bench     training time, cold start, memory, latency and throughput (a few minutes)"
 	@echo "make train     retrain if data or config changed"
 	@echo "make validate  rasa data validate, failing on any warning"
@@ -102,6 +103,10 @@ eval: $(VENV)/.installed-test $(MODEL)
 # Delete conversations idle for more than DAYS days (default: retention_days in clinic.yml).
 forget: $(VENV)/.installed
 	@$(BIN)/python scripts/forget.py $(if $(DAYS),--days $(DAYS))
+
+# Clinic report from the stored conversations: reports/report.html and reports/report.csv.
+report: $(VENV)/.installed
+	@$(BIN)/python scripts/report.py $(if $(DAYS),--days $(DAYS)) $(if $(filter 1 yes true,$(NO_TEXT)),--no-text)
 
 bench: $(VENV)/.installed $(MODEL)
 	@$(BIN)/python scripts/bench.py

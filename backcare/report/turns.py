@@ -1,0 +1,141 @@
+"""From stored events to conversations and turns, with what each turn was about.
+
+A turn is a user message plus the events after it, up to the sender's next user message
+(or the start of a new session: a turn never spans two sessions). A conversation is one
+session of one sender; sender ids stop here, conversations are numbered 1..N instead.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from backcare.contract import RED_FLAG_INTENT
+from backcare.report.store import StoredEvent
+
+TOPIC_SLOT = "topic"
+FEEDBACK_SLOT = "feedback"
+FEEDBACK_TOPIC_SLOT = "feedback_topic"
+RED_FLAGS = "red_flags"
+OUT_OF_SCOPE = "out_of_scope"
+# Topics that are not knowledge-base answers.
+NOT_KNOWLEDGE = frozenset({RED_FLAGS, OUT_OF_SCOPE})
+# The topic of a turn without a `topic` slot event. The Rasa server sets these from the
+# intent and does not re-emit a value that did not change, so the intent has to stand in.
+TOPIC_OF_INTENT = {
+    **{intent: RED_FLAGS for intent in RED_FLAG_INTENT.values()},
+    OUT_OF_SCOPE: OUT_OF_SCOPE,
+    "nlu_fallback": OUT_OF_SCOPE,
+}
+# The fixed referral responses (data/rules.yml), by tier.
+REFERRAL_TIER = {f"utter_{intent}": tier for tier, intent in RED_FLAG_INTENT.items()}
+FEEDBACK_OF_INTENT = {"feedback_helpful": "helpful", "feedback_not_helpful": "not_helpful"}
+FEEDBACK_VALUES = frozenset(FEEDBACK_OF_INTENT.values())
+
+
+@dataclass
+class Turn:
+    timestamp: float
+    text: str
+    intent: str | None
+    confidence: float | None
+    conversation: int = 0  # 1..N, set once every conversation is known
+    topic: str | None = None
+    feedback: str | None = None  # "helpful" or "not_helpful"
+    feedback_topic: str | None = None
+    referrals: list[str] = field(default_factory=list)  # tiers, one per referral sent
+
+    @property
+    def unanswered(self) -> bool:
+        return self.topic == OUT_OF_SCOPE
+
+    @property
+    def knowledge_topic(self) -> str | None:
+        """The knowledge-base topic this turn was answered from, if any."""
+        return self.topic if self.topic and self.topic not in NOT_KNOWLEDGE else None
+
+    @property
+    def red_flag_tier(self) -> str | None:
+        """The most urgent referral of the turn."""
+        for tier in RED_FLAG_INTENT:  # emergency first
+            if tier in self.referrals:
+                return tier
+        return None
+
+
+@dataclass
+class Conversation:
+    turns: list[Turn] = field(default_factory=list)
+
+    @property
+    def started(self) -> float:
+        return self.turns[0].timestamp
+
+
+class _TurnBuilder:
+    """Collects the slot and action events of one turn, then settles its topic and feedback."""
+
+    def __init__(self, event: StoredEvent) -> None:
+        intent = event.data.get("parse_data", {}).get("intent") or {}
+        confidence = intent.get("confidence")
+        self.turn = Turn(
+            timestamp=event.timestamp,
+            text=str(event.data.get("text") or ""),
+            intent=event.intent_name or intent.get("name"),
+            confidence=float(confidence) if isinstance(confidence, (int, float)) else None,
+        )
+        self.slots: dict[str, Any] = {}  # the last value of each slot set in this turn
+
+    def add(self, event: StoredEvent) -> None:
+        if event.type_name == "slot":
+            self.slots[str(event.data.get("name"))] = event.data.get("value")
+        elif event.type_name == "action" and event.action_name in REFERRAL_TIER:
+            self.turn.referrals.append(REFERRAL_TIER[event.action_name])
+
+    def finish(self, session_slots: dict[str, Any]) -> Turn:
+        turn = self.turn
+        topic = self.slots.get(TOPIC_SLOT)
+        turn.topic = str(topic) if topic else TOPIC_OF_INTENT.get(turn.intent or "")
+        # Feedback: the slots set in this turn; an unchanged value may not be re-emitted, so
+        # the intent and the session's earlier rated topic stand in for missing events.
+        feedback = self.slots.get(FEEDBACK_SLOT) or FEEDBACK_OF_INTENT.get(turn.intent or "")
+        rated = self.slots.get(FEEDBACK_TOPIC_SLOT) or session_slots.get(FEEDBACK_TOPIC_SLOT)
+        if feedback in FEEDBACK_VALUES and rated:
+            turn.feedback, turn.feedback_topic = str(feedback), str(rated)
+        session_slots.update(self.slots)
+        return turn
+
+
+def _sender_conversations(events: Iterable[StoredEvent]) -> list[Conversation]:
+    """One sender's events (in stored order) split into sessions with at least one turn."""
+    conversations = [Conversation()]  # user messages before any session_started count too
+    session_slots: dict[str, Any] = {}
+    current: _TurnBuilder | None = None
+    for event in events:
+        if event.type_name in ("user", "session_started") and current is not None:
+            conversations[-1].turns.append(current.finish(session_slots))
+            current = None
+        if event.type_name == "session_started":
+            conversations.append(Conversation())
+            session_slots = {}
+        elif event.type_name == "user":
+            current = _TurnBuilder(event)
+        elif current is not None:
+            current.add(event)
+        elif event.type_name == "slot":
+            session_slots[str(event.data.get("name"))] = event.data.get("value")
+    if current is not None:
+        conversations[-1].turns.append(current.finish(session_slots))
+    return [c for c in conversations if c.turns]
+
+
+def build_conversations(events: Iterable[StoredEvent]) -> list[Conversation]:
+    """Every conversation in the store, oldest first, numbered 1..N on its turns."""
+    conversations: list[Conversation] = []
+    for _, sender_events in itertools.groupby(events, key=lambda e: e.sender_id):
+        conversations.extend(_sender_conversations(sender_events))
+    conversations.sort(key=lambda c: c.started)
+    for number, conversation in enumerate(conversations, start=1):
+        for turn in conversation.turns:
+            turn.conversation = number
+    return conversations
