@@ -1,0 +1,49 @@
+"""The per-turn fixes in components/runtime_tuning keep Rasa's behaviour."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import jsonschema
+import pytest
+import sqlalchemy as sa
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.core import events
+from rasa.shared.utils.common import all_subclasses
+
+import components  # noqa: F401  (applies the tuning)
+
+ACTION = RemoteAction("action_answer", None)
+
+
+def test_valid_action_responses_pass() -> None:
+    result = {"events": [{"event": "slot", "name": "topic", "value": "effectiveness"}],
+              "responses": [{"text": "hello", "buttons": []}]}
+    assert ACTION._validate_action_result(result)
+
+
+@pytest.mark.parametrize("result", [
+    {"events": [{"name": "topic"}]},  # an event without its type
+    {"events": "not a list"},
+    {"responses": ["not an object"]},
+])
+def test_malformed_action_responses_are_still_rejected(result) -> None:
+    with pytest.raises(jsonschema.ValidationError):
+        ACTION._validate_action_result(result)
+
+
+def test_every_event_type_resolves_to_the_class_rasa_would_pick() -> None:
+    for cls in all_subclasses(events.Event):
+        first = next(c for c in all_subclasses(events.Event) if c.type_name == cls.type_name)
+        assert events.Event.resolve_by_type(cls.type_name) is first
+    assert events.Event.resolve_by_type("no-such-event", default=events.UserUttered) is events.UserUttered
+    with pytest.raises(ValueError):
+        events.Event.resolve_by_type("no-such-event")
+
+
+def test_sqlite_tracker_databases_use_a_write_ahead_log(tmp_path: Path) -> None:
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'rasa.db'}")
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(sa.text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+    assert sqlite3.connect(tmp_path / "rasa.db").execute("PRAGMA journal_mode").fetchone()[0] == "wal"
