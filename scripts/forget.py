@@ -11,26 +11,18 @@ import time
 from pathlib import Path
 
 import sqlalchemy as sa
-import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from backcare.clinic import load_clinic  # noqa: E402
-from rasa.core.tracker_store import SQLTrackerStore  # noqa: E402
+from backcare.tracker_db import StoreError, open_store  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def forget(endpoints: Path, days: float) -> tuple[int, int]:
     """Delete conversations idle for more than ``days``; return (conversations, events)."""
-    store = yaml.safe_load(endpoints.read_text())["tracker_store"]
-    if store.get("type") != "SQL":
-        raise SystemExit(f"{endpoints}: tracker_store must be of type SQL")
-    url = SQLTrackerStore.get_db_url(
-        dialect=store.get("dialect", "sqlite"), host=store.get("url"), port=store.get("port"),
-        db=store.get("db", "rasa.db"), username=store.get("username"), password=store.get("password"),
-    )
-    engine = sa.create_engine(url)
+    engine = open_store(endpoints)
     cutoff = time.time() - days * 86400
     events = sa.table("events", sa.column("sender_id"), sa.column("timestamp"))
     with engine.begin() as connection:
@@ -49,16 +41,20 @@ def forget(endpoints: Path, days: float) -> tuple[int, int]:
     return len(senders), deleted
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--days", type=float, help="default: retention_days in clinic.yml")
     parser.add_argument("--endpoints", type=Path, default=PROJECT_ROOT / "endpoints.yml")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     days = args.days if args.days is not None else load_clinic().retention_days
     if days < 0:
         print("--days must be zero or more", file=sys.stderr)
         return 2
-    conversations, events = forget(args.endpoints, days)
+    try:
+        conversations, events = forget(args.endpoints, days)
+    except StoreError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     print(f"Deleted {conversations} conversations ({events} events) idle for more than {days:g} days.")
     return 0
 

@@ -35,3 +35,14 @@ def test_only_conversations_idle_past_the_limit_are_deleted(tmp_path: Path) -> N
 def test_nothing_to_delete_is_fine(tmp_path: Path) -> None:
     endpoints, _ = _store(tmp_path)
     assert forget(endpoints, days=365) == (0, 0)
+
+
+def test_a_missing_database_is_a_clear_error_not_a_new_empty_file(tmp_path: Path, capsys) -> None:
+    from scripts.forget import main
+
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text(yaml.safe_dump({"tracker_store": {"type": "SQL", "dialect": "sqlite",
+                                                           "db": str(tmp_path / "none.db")}}))
+    assert main(["--endpoints", str(endpoints), "--days", "1"]) == 2
+    assert "no tracker database" in capsys.readouterr().err
+    assert not (tmp_path / "none.db").exists()

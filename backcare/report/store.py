@@ -7,6 +7,8 @@ from typing import Any, Iterator
 
 import sqlalchemy as sa
 
+from backcare.tracker_db import StoreError
+
 # Only these event types carry what the report needs; bot messages and the like are skipped.
 WANTED_TYPES = ("session_started", "user", "slot", "action")
 # The columns Rasa's SQLTrackerStore writes (rasa/core/tracker_store.py, SQLEvent).
@@ -15,10 +17,6 @@ EVENTS = sa.table(
     sa.column("id"), sa.column("sender_id"), sa.column("type_name"), sa.column("timestamp"),
     sa.column("intent_name"), sa.column("action_name"), sa.column("data"),
 )
-
-
-class StoreError(RuntimeError):
-    """The tracker store cannot be read; the message is one line for the user."""
 
 
 @dataclass(frozen=True)
