@@ -11,6 +11,8 @@ Each keeps Rasa's behaviour and removes repeated work that profiling showed on e
   sync instead of a rollback journal's several; readers never wait for the writer.
   synchronous=NORMAL keeps every committed turn through a crash of the server (SIGKILL,
   tested); only a power cut can lose the last turns before the operating system wrote them.
+  And pooled connections: SQLAlchemy 1.4 opens and closes a SQLite file per query, and
+  closing the last connection makes SQLite fold the log back into the database every time.
 """
 from __future__ import annotations
 
@@ -19,11 +21,14 @@ import sqlite3
 from typing import Any, Dict, Optional, Text, Type
 
 import jsonschema
+from rasa.core import tracker_store
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core import events as rasa_events
 from rasa.shared.utils.common import all_subclasses
 from sqlalchemy import event
+from sqlalchemy.engine import url as sa_url
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import QueuePool
 
 
 @functools.lru_cache(maxsize=None)
@@ -69,7 +74,20 @@ def _sqlite_write_ahead_log(dbapi_connection: Any, _: Any) -> None:
         cursor.close()
 
 
+_create_engine_kwargs = tracker_store.create_engine_kwargs
+
+
+def _engine_kwargs(url: Any) -> Dict[Text, Any]:
+    kwargs = _create_engine_kwargs(url)
+    database = sa_url.make_url(url)
+    if database.get_backend_name() == "sqlite" and database.database not in (None, "", ":memory:"):
+        # The pool hands a connection to one caller at a time; Rasa calls from its event loop.
+        kwargs.update(poolclass=QueuePool, connect_args={"check_same_thread": False})
+    return kwargs
+
+
 def apply() -> None:
+    tracker_store.create_engine_kwargs = _engine_kwargs
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]
     rasa_events.Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[assignment]
     if not event.contains(Engine, "connect", _sqlite_write_ahead_log):

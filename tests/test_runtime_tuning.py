@@ -47,3 +47,11 @@ def test_sqlite_tracker_databases_use_a_write_ahead_log(tmp_path: Path) -> None:
         assert connection.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(sa.text("PRAGMA synchronous")).scalar() == 1  # NORMAL
     assert sqlite3.connect(tmp_path / "rasa.db").execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_rasa_keeps_sqlite_connections_open_between_turns(tmp_path: Path) -> None:
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+
+    store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "rasa.db"))
+    assert type(store.engine.pool).__name__ == "QueuePool"
