@@ -94,7 +94,14 @@ def load(url: str, concurrency: int, conversations: int) -> dict[str, float]:
 
 async def in_process_floor(action_url: str, messages: int = 300) -> float:
     """Messages per second through Agent.handle_text, no HTTP (custom actions still called)."""
+    import logging
+
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    # The server logs at INFO; unconfigured, Rasa's structlog would print debug lines here.
+    logging.basicConfig(level=logging.WARNING)
+    configure_structlog(logging.WARNING)
     from rasa.utils.endpoints import EndpointConfig
 
     agent = Agent.load(str(PROJECT_ROOT / "models" / "backcare.tar.gz"),
