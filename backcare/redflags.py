@@ -99,6 +99,14 @@ class RedFlagScreen:
         outcome: str | None = None
         for rule in sign.rules:
             for unit in [message] if rule.whole_message else sentences:
+                # The sign's own words first: most messages name none, and then nothing else matters.
+                states = []
+                for pattern in rule.all_of:
+                    states.append(self._pattern_state(pattern, unit))
+                    if states[-1] is None:
+                        break
+                if states and states[-1] is None:
+                    continue
                 # An exclusion counts only when affirmed: "not dieting" does not explain weight loss.
                 if any(self._pattern_state(p, unit) == "hit" for p in rule.none_of):
                     continue
@@ -106,7 +114,6 @@ class RedFlagScreen:
                     continue
                 if sign.past_cancels and self.past_markers.search(unit):
                     continue
-                states = [self._pattern_state(p, unit) for p in rule.all_of]
                 if all(s == "hit" for s in states):
                     return "hit"
                 if all(s in ("hit", "negated") for s in states):
