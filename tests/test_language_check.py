@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from channels.guarded_rest import looks_non_english
+from channels.turn_guard import looks_non_english
 
 
 @pytest.mark.parametrize("text", ["¿El masaje ayuda con el dolor de espalda baja?", "按摩对腰痛有帮助吗",

@@ -2,6 +2,8 @@
 Rasa server on free loopback ports, with a fresh SQLite tracker store."""
 from __future__ import annotations
 
+import queue
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,43 @@ class Bot:
 
     def slots(self, sender: str) -> dict[str, Any]:
         return self.tracker(sender)["slots"]
+
+
+class SocketUser:
+    """A chat-widget user: socket.io from the clinic page's origin, with a session like
+    rasa-webchat's (session_request, then user_uttered with the session id)."""
+
+    def __init__(self, servers: Servers) -> None:
+        import socketio
+
+        self.replies: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("bot_uttered", self.replies.put)
+        self.client.connect(servers.url, headers={"Origin": servers.web_url}, transports=["polling"])
+        self.session_id = uuid.uuid4().hex
+        self.client.emit("session_request", {"session_id": self.session_id})
+
+    def say(self, text: Any, timeout: float = 20, settle: float = 1.5) -> list[dict[str, Any]]:
+        """Send a message; collect the replies until none came for ``settle`` seconds."""
+        self.client.emit("user_uttered", {"message": text, "session_id": self.session_id})
+        replies: list[dict[str, Any]] = []
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                replies.append(self.replies.get(timeout=settle if replies else deadline - time.monotonic()))
+            except queue.Empty:
+                break
+        return replies
+
+    def close(self) -> None:
+        self.client.disconnect()
+
+
+@pytest.fixture
+def socket_user(servers: Servers):
+    user = SocketUser(servers)
+    yield user
+    user.close()
 
 
 @pytest.fixture(scope="session")

@@ -39,3 +39,10 @@ def test_a_question_gets_a_reply_when_the_action_server_hangs(bot, servers) -> N
     assert waited < 15
     red = texts(bot.say("my legs have both gone numb and my back is agony"))
     assert "call your local emergency number" in red.lower()
+
+
+def test_the_chat_widget_channel_also_replies_when_the_action_server_is_down(servers, socket_user) -> None:
+    servers.stop("actions")
+    assert "can't look that up right now" in texts(socket_user.say("how often should I get a massage?"))
+    red = texts(socket_user.say("I've lost control of my bladder and my back is agony"))
+    assert "call your local emergency number" in red.lower()

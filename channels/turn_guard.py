@@ -1,0 +1,97 @@
+"""What both chat channels (REST and socket.io) do around a turn.
+
+- Control characters are stripped; an empty message gets a prompt, a message that is
+  clearly not English a notice that the assistant answers in English (after the red-flag
+  screen: a terse warning sign is never "not English").
+- Each turn has TURN_TIMEOUT_SECONDS. If the bot said nothing (the action server is down
+  or too slow), the user is told it cannot look that up right now, with the clinic's phone.
+Message text is never written to the logs: these are health conversations.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Optional, Text
+
+from backcare.clinic import load_clinic
+from backcare.redflags import RedFlagScreen, load_screen
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 5000
+TURN_TIMEOUT_SECONDS = 10.0
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_WORD = re.compile(r"[^\W\d_]+")
+# Short, common English words: a message of several words with none of them is not English.
+_ENGLISH = frozenset(
+    "a an the i im i'm me my you your is are am was be it its this that to of in on at for "
+    "with and or but do does did can could should would will how what when why who which "
+    "not no yes if so get have has had back pain help hurt hurts please thanks hi "
+    "hello ok there any after before about from just much many some like ago week day time "
+    "good bad best more too very really still also new one out up much cost price book".split()
+)
+
+
+def looks_non_english(text: Text) -> bool:
+    """Mostly non-Latin letters, or five or more words without one common English word.
+    A button payload ("/intent{...}") is not language."""
+    if text.startswith("/"):
+        return False
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(c.isascii() for c in letters) / len(letters) < 0.5:
+        return True
+    words = [w.lower() for w in _WORD.findall(text)]
+    return len(words) >= 5 and not any(w in _ENGLISH for w in words)
+
+
+def clean_text(text: Text) -> Text:
+    """Control characters out, whitespace kept readable."""
+    return _CONTROL.sub(" ", text).strip()
+
+
+@dataclass(frozen=True)
+class TurnGuard:
+    unavailable: Text
+    empty: Text
+    english_only: Text
+    too_long: Text
+    screen: RedFlagScreen
+
+    @classmethod
+    def load(cls) -> "TurnGuard":
+        clinic = load_clinic()
+        return cls(
+            unavailable=(
+                "Sorry, I can't look that up right now. Please try again in a minute, or call "
+                f"{clinic.name} on {clinic.phone}. In an emergency call {clinic.emergency_number} "
+                "or your local emergency number."
+            ),
+            empty="Please type a question about massage for lower back pain.",
+            english_only=(
+                "Sorry, I can only answer in English. Please ask your question in English. In an "
+                f"emergency call {clinic.emergency_number} or your local emergency number."
+            ),
+            too_long=f"That message is too long for me: please keep it under {MAX_MESSAGE_CHARS:,} characters.",
+            screen=load_screen(),
+        )
+
+    def notice_instead_of_turn(self, text: Text) -> Optional[Text]:
+        """The reply for a message the bot should not handle itself, else None."""
+        if not text:
+            return self.empty
+        if len(text) > MAX_MESSAGE_CHARS:
+            return self.too_long
+        if looks_non_english(text) and not self.screen.screen(text).signs:
+            return self.english_only
+        return None
+
+    async def run_turn(self, handle: Callable[[], Awaitable[Any]]) -> None:
+        """Run one turn within the time budget; failures are logged without message text."""
+        try:
+            await asyncio.wait_for(handle(), TURN_TIMEOUT_SECONDS)
+        except asyncio.TimeoutError:
+            logger.error("A turn took longer than %s s (action server slow?)", TURN_TIMEOUT_SECONDS)
+        except Exception as exc:  # noqa: BLE001 - any failure still gets a reply
+            logger.error("A turn failed: %s", type(exc).__name__)
