@@ -11,11 +11,12 @@ PYTHON ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.1
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
 TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 
-.PHONY: help install train run shell validate test eval bench forget report clean
+.PHONY: help install train run shell validate test scale-test scale-deps eval bench forget report audit clean
 
 help:
 	@echo "make run       start the assistant (installs and trains if needed)"
 	@echo "make test      validate the data and run every test"
+	@echo "make scale-test  the scaled deployment under load, one Rasa server killed (a few minutes)"
 	@echo "make shell     chat in the terminal (rasa shell + action server)"
 	@echo "make eval      held-out accuracy: per intent (rasa test nlu) and through the running bot"
 	@echo "make forget    delete conversations idle for more than DAYS days (default: clinic.yml)"
@@ -86,13 +87,33 @@ validate: $(VENV)/.installed
 	@echo "rasa data validate: no warnings"
 
 test: $(VENV)/.installed-test validate $(MODEL) $(WEBCHAT) $(CHROMIUM)
-	@$(BIN)/python -m pytest -q -p no:cacheprovider tests
+	@$(BIN)/python -m pytest -q -p no:cacheprovider --ignore=tests/scale tests
 	@echo "Conversation tests (rasa test core) ..."
 	@$(BIN)/rasa test core --model $(MODEL) --stories tests/conversations.yml \
 		--fail-on-prediction-errors --out results/conversations > $(LOGS)/test_core.log 2>&1 \
 		|| { tail -40 $(LOGS)/test_core.log; cat results/conversations/failed_test_stories.yml 2>/dev/null; exit 1; }
 	@grep -E "Correct:|Accuracy:" $(LOGS)/test_core.log | head -4 | sed 's/^.*INFO *//'
 	@echo "Conversation tests passed."
+
+# PostgreSQL, Redis and nginx from Debian for the scale test, which runs them as plain
+# processes on free loopback ports (never as the system services).
+scale-deps:
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1 || missing="postgresql"; \
+	test -x /usr/bin/redis-server || missing="$$missing redis-server"; \
+	test -x /usr/sbin/nginx || missing="$$missing nginx"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian's $$missing for the scale test ..."; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing > /dev/null; \
+		else sudo apt-get update -qq && sudo apt-get install -y -qq $$missing > /dev/null; fi; \
+	fi
+
+# The scaled deployment (deploy/) on this machine: see "Scaling out" in the README.
+scale-test: $(VENV)/.installed-test $(MODEL) scale-deps
+	@start=$$(date +%s); \
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/scale $(if $(LOCK_STORE),--lock-store $(LOCK_STORE)) \
+		|| { echo "Scale test failed: logs in results/scale/" >&2; exit 1; }; \
+	echo "Scale test passed in $$(( $$(date +%s) - start )) s."
 
 eval: $(VENV)/.installed-test $(MODEL)
 	@$(BIN)/rasa test nlu --model $(MODEL) --nlu tests/data/heldout --out results/heldout > $(LOGS)/eval_nlu.log 2>&1 \

@@ -1,0 +1,1 @@
+"""Custom Rasa stores for the scaled deployment."""
