@@ -2,6 +2,9 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
+# Health conversations: Rasa's usage telemetry (and the Sentry client it starts) stays off.
+export RASA_TELEMETRY_ENABLED ?= false
+
 VENV  := .venv
 BIN   := $(VENV)/bin
 MODEL := models/backcare.tar.gz
@@ -21,6 +24,7 @@ help:
 	@echo "make eval      held-out accuracy: per intent (rasa test nlu) and through the running bot"
 	@echo "make forget    delete conversations idle for more than DAYS days (default: clinic.yml)"
 	@echo "make report    clinic report: reports/report.html + .csv (options: DAYS=30, NO_TEXT=1)"
+	@echo "make audit     known vulnerabilities in the installed packages (pip-audit; needs PyPI's API)"
 	@echo "make bench     training time, cold start, memory, latency and throughput (a few minutes)"
 	@echo "make train     retrain if data or config changed"
 	@echo "make validate  rasa data validate, failing on any warning"
@@ -128,6 +132,16 @@ forget: $(VENV)/.installed
 # Clinic report from the stored conversations: reports/report.html and reports/report.csv.
 report: $(VENV)/.installed
 	@$(BIN)/python scripts/report.py $(if $(DAYS),--days $(DAYS)) $(if $(filter 1 yes true,$(NO_TEXT)),--no-text)
+
+# pip-audit in its own virtualenv: its dependencies must not change the assistant's pins.
+# Advisories triaged in the README ("Dependency audit") are listed in audit-ignore.txt.
+AUDIT_VENV := .venv-audit
+audit: $(VENV)/.installed
+	@test -x $(AUDIT_VENV)/bin/pip-audit || { $(PYTHON) -m venv $(AUDIT_VENV) && \
+		$(AUDIT_VENV)/bin/pip install -q --disable-pip-version-check pip-audit==2.10.1; }
+	@$(AUDIT_VENV)/bin/pip-audit --path $$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])') \
+		$$(grep -oE '^(PYSEC|GHSA|CVE)-[A-Za-z0-9-]+' audit-ignore.txt | sed 's/^/--ignore-vuln /') \
+		|| { echo "pip-audit found advisories not yet triaged, or could not reach PyPI's vulnerability API." >&2; exit 1; }
 
 bench: $(VENV)/.installed $(MODEL)
 	@$(BIN)/python scripts/bench.py

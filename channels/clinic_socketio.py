@@ -40,6 +40,19 @@ def _metadata(raw: Any) -> Dict[Text, Any]:
     return raw if isinstance(raw, dict) else {}
 
 
+def _forget_binary_parts_on_disconnect(sio: Any) -> None:
+    """python-socketio 5.9 keeps a half-received binary message after its client left
+    (CVE-2026-48804): reconnecting in a loop grows the server's memory. The fixed 5.16 is
+    held back by the <5.10 pin (see requirements.txt), so the disconnect handler drops it."""
+    handle_disconnect = sio._handle_eio_disconnect
+
+    async def disconnect(eio_sid: Text) -> None:
+        sio._binary_packet.pop(eio_sid, None)
+        await handle_disconnect(eio_sid)
+
+    sio.eio.on("disconnect", disconnect)
+
+
 class ClinicSocketIOInput(SocketIOInput):
     """socket.io for the chat widget; only the clinic's allowed origins may connect."""
 
@@ -54,6 +67,7 @@ class ClinicSocketIOInput(SocketIOInput):
         assert sio is not None
         sio.eio.cors_allowed_origins = list(load_clinic().allowed_origins)
         guard = TurnGuard.load()
+        _forget_binary_parts_on_disconnect(sio)
 
         async def handle_message(sid: Text, data: Any) -> None:
             if not isinstance(data, dict):

@@ -7,15 +7,20 @@ nginx's log of which Rasa server served which request (tests/scale/evidence.py).
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import time
 import uuid
 from collections import Counter, defaultdict
 
 import pytest
 import socketio
+import sqlalchemy as sa
 
 from scripts.bench import peak_rss_mb
 from scripts.cluster import Cluster
+from scripts.servers import PROJECT_ROOT
 from tests.scale.evidence import Event, served, served_by_both_at_once, stored_events, turn_problems
 from tests.scale.load import QUESTIONS, Load, Turn, bursts, latency_summary
 
@@ -174,6 +179,24 @@ def test_load_survives_a_killed_rasa_server(cluster: Cluster, report: list[str])
     assert not problems, problems
     assert resent or client_retries, "the kill hit no request in flight"
     assert not late_to_dead, "nginx kept sending to the dead server"
+
+
+def test_report_and_forget_read_the_postgresql_store(cluster: Cluster, tmp_path) -> None:
+    """`make report` and `make forget` on deploy/endpoints.yml: the same counts as PostgreSQL."""
+    env = {**os.environ, **cluster.rasa_env()}
+    endpoints = str(PROJECT_ROOT / "deploy" / "endpoints.yml")
+    made = subprocess.run([sys.executable, "scripts/report.py", "--endpoints", endpoints, "--out", str(tmp_path)],
+                          cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert made.returncode == 0, made.stderr
+    with sa.create_engine(cluster.db_url).connect() as db:
+        users = db.execute(sa.text("select count(*) from events where type_name = 'user'")).scalar()
+        sessions = db.execute(sa.text(
+            "select count(*) from events where type_name = 'session_started'")).scalar()
+    assert f"{sessions} conversations, {users} user messages" in made.stdout
+    assert (tmp_path / "report.html").stat().st_size > 0
+    kept = subprocess.run([sys.executable, "scripts/forget.py", "--endpoints", endpoints, "--days", "30"],
+                          cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert kept.returncode == 0 and "Deleted 0 conversations" in kept.stdout, kept.stderr
 
 
 def test_without_a_shared_lock_the_check_finds_overlapping_turns(cluster: Cluster,
