@@ -138,10 +138,10 @@ report: $(VENV)/.installed
 AUDIT_VENV := .venv-audit
 audit: $(VENV)/.installed
 	@test -x $(AUDIT_VENV)/bin/pip-audit || { $(PYTHON) -m venv $(AUDIT_VENV) && \
-		$(AUDIT_VENV)/bin/pip install -q --disable-pip-version-check pip-audit==2.10.1; }
-	@$(AUDIT_VENV)/bin/pip-audit --path $$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])') \
+		{ $(AUDIT_VENV)/bin/pip install -q --disable-pip-version-check pip-audit==2.10.1 2>&1 | grep -v "is ignored" || true; }; }
+	@$(AUDIT_VENV)/bin/pip-audit --strict --path $$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])') \
 		$$(grep -oE '^(PYSEC|GHSA|CVE)-[A-Za-z0-9-]+' audit-ignore.txt | sed 's/^/--ignore-vuln /') \
-		|| { echo "pip-audit found advisories not yet triaged, or could not reach PyPI's vulnerability API." >&2; exit 1; }
+		|| { echo "pip-audit found advisories not yet triaged (see the README, \"Dependency audit\"), or could not audit every package (is PyPI's JSON API reachable?)." >&2; exit 1; }
 
 bench: $(VENV)/.installed $(MODEL)
 	@$(BIN)/python scripts/bench.py
