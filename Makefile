@@ -72,7 +72,7 @@ $(MODEL): $(VENV)/.installed $(TRAINING_DATA)
 train: $(MODEL)
 
 run: $(MODEL) $(WEBCHAT)
-	@$(BIN)/python scripts/run.py
+	@$(BIN)/python scripts/run.py $(if $(ENDPOINTS),--endpoints $(ENDPOINTS))
 
 shell: $(MODEL)
 	@mkdir -p $(LOGS)
@@ -127,11 +127,11 @@ eval: $(VENV)/.installed-test $(MODEL)
 
 # Delete conversations idle for more than DAYS days (default: retention_days in clinic.yml).
 forget: $(VENV)/.installed
-	@$(BIN)/python scripts/forget.py $(if $(DAYS),--days $(DAYS))
+	@$(BIN)/python scripts/forget.py $(if $(DAYS),--days $(DAYS)) $(if $(ENDPOINTS),--endpoints $(ENDPOINTS))
 
 # Clinic report from the stored conversations: reports/report.html and reports/report.csv.
 report: $(VENV)/.installed
-	@$(BIN)/python scripts/report.py $(if $(DAYS),--days $(DAYS)) $(if $(filter 1 yes true,$(NO_TEXT)),--no-text)
+	@$(BIN)/python scripts/report.py $(if $(DAYS),--days $(DAYS)) $(if $(ENDPOINTS),--endpoints $(ENDPOINTS)) $(if $(filter 1 yes true,$(NO_TEXT)),--no-text)
 
 # pip-audit in its own virtualenv: its dependencies must not change the assistant's pins.
 # Advisories triaged in the README ("Dependency audit") are listed in audit-ignore.txt.

@@ -1,6 +1,7 @@
 """`make run`: start both servers, say where to reach them, stop both on Ctrl-C."""
 from __future__ import annotations
 
+import argparse
 import os
 import signal
 import sys
@@ -18,6 +19,13 @@ WEB_PORT = 8080
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--endpoints", type=Path, default=PROJECT_ROOT / "endpoints.yml",
+                        help="where conversations are stored (default: endpoints.yml, SQLite)")
+    args = parser.parse_args()
+    if not args.endpoints.is_file():
+        print(f"Cannot start: {args.endpoints} not found", file=sys.stderr)
+        return 1
     try:
         clinic = load_clinic()
     except DataFileError as exc:
@@ -28,6 +36,7 @@ def main() -> int:
         model=PROJECT_ROOT / "models" / "backcare.tar.gz",
         log_dir=PROJECT_ROOT / "logs",
         token=token,
+        endpoints=args.endpoints.resolve(),
         # No --cors: Sanic's CORS headers would double python-engineio's on the socket.io
         # route and browsers then refuse the widget's connection. The socket checks the
         # clinic's origins itself; REST and the API send no CORS headers, so other sites'
