@@ -55,3 +55,15 @@ def test_rasa_keeps_sqlite_connections_open_between_turns(tmp_path: Path) -> Non
 
     store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "rasa.db"))
     assert type(store.engine.pool).__name__ == "QueuePool"
+
+
+def test_skops_finds_the_same_type_names_as_its_own_search(monkeypatch) -> None:
+    import numpy as np
+    import scipy.special
+    from skops.io import _trusted_types, _utils
+
+    assert hasattr(_utils.whichmodule, "slow"), "skops was imported before the tuning"
+    monkeypatch.setattr(_utils, "whichmodule", _utils.whichmodule.slow)
+    assert _trusted_types.NUMPY_UFUNC_TYPE_NAMES == _utils.get_public_type_names(module=np, oftype=np.ufunc)
+    assert _trusted_types.SCIPY_UFUNC_TYPE_NAMES == _utils.get_public_type_names(
+        module=scipy.special, oftype=np.ufunc)
