@@ -1,0 +1,80 @@
+"""Rasa's SQL tracker store with fewer queries per turn: same tables, same rows.
+
+Profiling the Rasa server under load (py-spy, 10 conversations at once) put a third of
+each turn in this store, mostly in SQLAlchemy's ORM rather than in the database:
+- before saving, Rasa counts the stored events of the session to know which are new. The
+  store has just read exactly those events at the start of the turn, and the conversation
+  lock keeps every other server out until the turn is saved, so the count read then is
+  reused (once; any other save still counts);
+- reading takes only the `data` column, not whole ORM objects;
+- new events are written with one multi-row INSERT instead of one ORM object each.
+
+Configure it as `type: stores.tracker_store.FastSQLTrackerStore` with the same keys as
+`type: SQL` (SQLite by default, PostgreSQL by `dialect`). Written against Rasa 3.6.21.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+from typing import Any, Dict, Iterator, List, Optional, Text
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+
+class FastSQLTrackerStore(SQLTrackerStore):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # sender id -> events of the latest session as read at the start of the turn
+        self._stored_in_session: Dict[Text, int] = {}
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        tracker = await super().retrieve(sender_id)
+        self._stored_in_session[sender_id] = len(tracker.events) if tracker else 0
+        return tracker
+
+    async def _retrieve(
+        self, sender_id: Text, fetch_events_from_all_sessions: bool
+    ) -> Optional[DialogueStateTracker]:
+        with self.session_scope() as session:
+            rows = (
+                self._event_query(session, sender_id, fetch_events_from_all_sessions)
+                .with_entities(self.SQLEvent.data)
+                .all()
+            )
+        if not self.domain or not rows:
+            return None
+        return DialogueStateTracker.from_dict(sender_id, [json.loads(row.data) for row in rows], self.domain.slots)
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
+        stored = self._stored_in_session.pop(tracker.sender_id, None)
+        if stored is None:
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, stored, len(tracker.events))
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            rows = [_row(tracker.sender_id, event) for event in self._additional_events(session, tracker)]
+            if rows:
+                session.execute(sa.insert(self.SQLEvent.__table__), rows)
+            session.commit()
+
+
+def _row(sender_id: Text, event: Event) -> Dict[Text, Any]:
+    """The columns Rasa's SQLTrackerStore.save writes for an event."""
+    data = event.as_dict()
+    return {
+        "sender_id": sender_id,
+        "type_name": event.type_name,
+        "timestamp": data.get("timestamp"),
+        "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+        "action_name": data.get("name"),
+        "data": json.dumps(data),
+    }
+
+
+__all__: List[Text] = ["FastSQLTrackerStore"]

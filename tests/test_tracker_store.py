@@ -1,0 +1,68 @@
+"""FastSQLTrackerStore writes the rows Rasa's SQLTrackerStore writes and reads them back the
+same, turn after turn, including a new session and a save without a read first."""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+
+from stores.tracker_store import FastSQLTrackerStore
+
+DOMAIN = Domain.load(str(Path(__file__).resolve().parent.parent / "domain.yml"))
+
+
+def _turn(text: str, topic: str) -> list:
+    return [UserUttered(text, {"name": topic, "confidence": 0.9}), ActionExecuted("action_answer"),
+            BotUttered(f"about {topic}"), SlotSet("topic", topic), ActionExecuted("action_listen")]
+
+
+async def _conversation(store, sender: str) -> None:
+    tracker = await store.get_or_create_tracker(sender)
+    for text, topic in [("does it help", "effectiveness"), ("how often", "frequency")]:
+        tracker = await store.retrieve(sender)
+        for event in _turn(text, topic):
+            tracker.update(event)
+        await store.save(tracker)
+    tracker = await store.retrieve(sender)  # a new session in the same tracker
+    for event in [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
+                  *_turn("what does it cost", "cost_insurance")]:
+        tracker.update(event)
+    await store.save(tracker)
+
+
+def _rows(db: Path) -> list[tuple]:
+    import sqlite3
+
+    with sqlite3.connect(db) as connection:
+        return connection.execute(
+            "select sender_id, type_name, intent_name, action_name from events order by id").fetchall()
+
+
+def test_rows_and_trackers_match_rasas_store(tmp_path: Path) -> None:
+    fast = FastSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "fast.db"))
+    rasa = SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "rasa.db"))
+    asyncio.run(_conversation(fast, "someone"))
+    asyncio.run(_conversation(rasa, "someone"))
+    assert _rows(tmp_path / "fast.db") == _rows(tmp_path / "rasa.db")
+    assert len(_rows(tmp_path / "fast.db")) > 15
+    ours, theirs = (asyncio.run(s.retrieve("someone")) for s in (fast, rasa))
+    assert [e.type_name for e in ours.events] == [e.type_name for e in theirs.events]
+    assert ours.get_slot("topic") == "cost_insurance"
+    # Rasa's store reads what ours wrote.
+    reread = SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "fast.db"))
+    full = asyncio.run(reread.retrieve_full_tracker("someone"))
+    assert [e.text for e in full.events if isinstance(e, UserUttered)] == [
+        "does it help", "how often", "what does it cost"]
+
+
+def test_a_save_without_a_read_first_still_stores_only_new_events(tmp_path: Path) -> None:
+    store = FastSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "t.db"))
+    tracker = asyncio.run(store.get_or_create_tracker("x"))
+    for event in _turn("does it help", "effectiveness"):
+        tracker.update(event)
+    asyncio.run(store.save(tracker))
+    asyncio.run(store.save(tracker))  # no retrieve in between: counts, stores nothing twice
+    assert len(_rows(tmp_path / "t.db")) == len(tracker.events)
