@@ -1,6 +1,7 @@
 """The per-turn fixes in components/runtime_tuning keep Rasa's behaviour."""
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -67,3 +68,29 @@ def test_skops_finds_the_same_type_names_as_its_own_search(monkeypatch) -> None:
     assert _trusted_types.NUMPY_UFUNC_TYPE_NAMES == _utils.get_public_type_names(module=np, oftype=np.ufunc)
     assert _trusted_types.SCIPY_UFUNC_TYPE_NAMES == _utils.get_public_type_names(
         module=scipy.special, oftype=np.ufunc)
+
+
+def test_the_direct_graph_runner_gives_dasks_results() -> None:
+    """Parses with the trained model through both runners: same intents, confidences, entities."""
+    import rasa.engine.runner.dask as dask_runner
+    from rasa.core.agent import Agent
+
+    from components.runtime_tuning import DASK_RUN, _run_graph
+
+    model = Path(__file__).resolve().parent.parent / "models" / "backcare.tar.gz"
+    assert model.exists(), "run `make train` (make test does it for you)"
+    agent = Agent.load(str(model))
+    messages = ["does massage help?", "is deep tissue safe in pregnancy", "I can't feel my legs and my back hurts",
+                "no", "what's your source?", "¿ayuda el masaje?", "book me a swedish massage for saturday"]
+
+    def parse_all() -> list:
+        return [asyncio.run(agent.parse_message(m)) for m in messages]
+
+    assert dask_runner.DaskGraphRunner.run is _run_graph and DASK_RUN is not _run_graph
+    direct = parse_all()
+    try:
+        dask_runner.DaskGraphRunner.run = DASK_RUN
+        through_dask = parse_all()
+    finally:
+        dask_runner.DaskGraphRunner.run = _run_graph
+    assert [(p["intent"], p["entities"]) for p in direct] == [(p["intent"], p["entities"]) for p in through_dask]
