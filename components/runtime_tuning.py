@@ -7,12 +7,6 @@ Each keeps Rasa's behaviour and removes repeated work that profiling showed on e
   before every validation; here the validator is built once and only the response is checked.
 - Event deserialisation: `Event.resolve_by_type` walks every Event subclass for every stored
   event; here the lookup is a dictionary, falling back to Rasa's walk for unknown names.
-- The SQLite tracker store: write-ahead logging, so a turn's commit is one append and one
-  sync instead of a rollback journal's several; readers never wait for the writer.
-  synchronous=NORMAL keeps every committed turn through a crash of the server (SIGKILL,
-  tested); only a power cut can lose the last turns before the operating system wrote them.
-  And pooled connections: SQLAlchemy 1.4 opens and closes a SQLite file per query, and
-  closing the last connection makes SQLite fold the log back into the database every time.
 - The graph runner: Rasa runs the NLU pipeline and the policies as a dask graph, and
   dask's scheduler cost about a tenth of a turn for graphs of a few nodes in a chain. The
   same nodes are called in dependency order directly, with the same inputs and outputs.
@@ -25,21 +19,15 @@ from __future__ import annotations
 
 import functools
 import importlib.abc
-import sqlite3
 import sys
 from typing import Any, Callable, Dict, List, Optional, Text, Type
 
 import jsonschema
-from rasa.core import tracker_store
 from rasa.core.actions.action import RemoteAction
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core import events as rasa_events
 from rasa.shared.utils.common import all_subclasses
-from sqlalchemy import event
-from sqlalchemy.engine import url as sa_url
-from sqlalchemy.engine import Engine
-from sqlalchemy.pool import QueuePool
 
 
 @functools.lru_cache(maxsize=None)
@@ -75,26 +63,6 @@ def _resolve_by_type(
 ) -> Optional[Type[rasa_events.Event]]:
     cls = _event_classes().get(type_name)
     return cls if cls is not None else _resolve_by_type_uncached(type_name, default)
-
-
-def _sqlite_write_ahead_log(dbapi_connection: Any, _: Any) -> None:
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-
-_create_engine_kwargs = tracker_store.create_engine_kwargs
-
-
-def _engine_kwargs(url: Any) -> Dict[Text, Any]:
-    kwargs = _create_engine_kwargs(url)
-    database = sa_url.make_url(url)
-    if database.get_backend_name() == "sqlite" and database.database not in (None, "", ":memory:"):
-        # The pool hands a connection to one caller at a time; Rasa calls from its event loop.
-        kwargs.update(poolclass=QueuePool, connect_args={"check_same_thread": False})
-    return kwargs
 
 
 def _fast_whichmodule(slow: Callable[[Any, Text], Text]) -> Callable[[Any, Text], Text]:
@@ -159,8 +127,5 @@ def apply() -> None:
         isinstance(finder, _SkopsTrustedTypesHook) for finder in sys.meta_path
     ):
         sys.meta_path.insert(0, _SkopsTrustedTypesHook())
-    tracker_store.create_engine_kwargs = _engine_kwargs
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]
     rasa_events.Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[assignment]
-    if not event.contains(Engine, "connect", _sqlite_write_ahead_log):
-        event.listen(Engine, "connect", _sqlite_write_ahead_log)

@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from pathlib import Path
 
 import jsonschema
 import pytest
-import sqlalchemy as sa
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core import events
 from rasa.shared.utils.common import all_subclasses
@@ -40,22 +38,6 @@ def test_every_event_type_resolves_to_the_class_rasa_would_pick() -> None:
     assert events.Event.resolve_by_type("no-such-event", default=events.UserUttered) is events.UserUttered
     with pytest.raises(ValueError):
         events.Event.resolve_by_type("no-such-event")
-
-
-def test_sqlite_tracker_databases_use_a_write_ahead_log(tmp_path: Path) -> None:
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'rasa.db'}")
-    with engine.connect() as connection:
-        assert connection.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
-        assert connection.execute(sa.text("PRAGMA synchronous")).scalar() == 1  # NORMAL
-    assert sqlite3.connect(tmp_path / "rasa.db").execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-
-
-def test_rasa_keeps_sqlite_connections_open_between_turns(tmp_path: Path) -> None:
-    from rasa.core.tracker_store import SQLTrackerStore
-    from rasa.shared.core.domain import Domain
-
-    store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "rasa.db"))
-    assert type(store.engine.pool).__name__ == "QueuePool"
 
 
 def test_skops_finds_the_same_type_names_as_its_own_search(monkeypatch) -> None:

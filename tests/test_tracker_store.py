@@ -66,3 +66,14 @@ def test_a_save_without_a_read_first_still_stores_only_new_events(tmp_path: Path
     asyncio.run(store.save(tracker))
     asyncio.run(store.save(tracker))  # no retrieve in between: counts, stores nothing twice
     assert len(_rows(tmp_path / "t.db")) == len(tracker.events)
+
+
+def test_a_sqlite_file_keeps_its_connection_and_a_write_ahead_log(tmp_path: Path) -> None:
+    import sqlite3
+
+    store = FastSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "rasa.db"))
+    asyncio.run(_conversation(store, "someone"))
+    assert type(store.engine.pool).__name__ == "QueuePool"
+    with sqlite3.connect(tmp_path / "rasa.db") as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert (tmp_path / "rasa.db-wal").exists()  # the store's connection is still open
