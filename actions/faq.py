@@ -10,15 +10,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.feedback import feedback_buttons
 from actions.resources import CLINIC, KB, MESSAGES
+from actions.slots import CITED_SOURCES, HEALTH_CONDITION, MASSAGE_TYPE, TOPIC
 from backcare.contract import RED_FLAG_INTENTS
 from backcare.render import render_answer, render_full_citations, shows_links
 from backcare.routing import choose_entry
-
-# Slot names (declared in domain.yml; tests/test_domain_contract.py checks they agree).
-TOPIC = "topic"
-MASSAGE_TYPE = "massage_type"
-HEALTH_CONDITION = "health_condition"
-CITED_SOURCES = "cited_sources"
 
 
 def first_reply_of_session(tracker: Tracker) -> bool:

@@ -13,9 +13,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.resources import CLINIC, KB, MESSAGES
+from actions.slots import FEEDBACK, FEEDBACK_TOPIC, TOPIC
 
-FEEDBACK = "feedback"
-FEEDBACK_TOPIC = "feedback_topic"
 RATED_TOPIC_ENTITY = "rated_topic"
 RATING_OF_INTENT = {"feedback_helpful": "helpful", "feedback_not_helpful": "not_helpful"}
 
@@ -32,7 +31,7 @@ def feedback_buttons(topic: Text) -> List[Dict[Text, Text]]:
 
 def rated_topic(tracker: Tracker) -> Optional[Text]:
     """The topic from the button, else the last answer's topic; only knowledge-base topics."""
-    candidates = (next(tracker.get_latest_entity_values(RATED_TOPIC_ENTITY), None), tracker.get_slot("topic"))
+    candidates = (next(tracker.get_latest_entity_values(RATED_TOPIC_ENTITY), None), tracker.get_slot(TOPIC))
     return next((topic for topic in candidates if topic in KB.topics), None)
 
 

@@ -11,12 +11,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.faq import CITED_SOURCES, TOPIC
 from actions.resources import CLINIC, KB, MESSAGES, SCREEN
+from actions.slots import CITED_SOURCES, RED_FLAG_TIER, TOPIC
 from backcare.contract import RED_FLAG_INTENT, RED_FLAG_SIGN_ENTITY
 from backcare.render import shows_links, sources_line
 
-RED_FLAG_TIER = "red_flag_tier"
 TIER_OF_INTENT = {intent: tier for tier, intent in RED_FLAG_INTENT.items()}
 
 

@@ -7,7 +7,9 @@ import yaml
 from rasa_sdk import Action
 
 import actions.faq  # noqa: F401  (registers the actions)
+import actions.feedback  # noqa: F401
 import actions.safety  # noqa: F401
+import actions.slots
 from backcare.contract import load_contract
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,3 +44,8 @@ def test_every_entity_value_in_training_data_is_a_canonical_slot_value() -> None
             if "synonym" in block:
                 value = block["synonym"]
                 assert value in canonical["massage_type"] | canonical["health_condition"], (path, value)
+
+
+def test_every_slot_the_actions_set_is_declared_in_the_domain() -> None:
+    names = {v for k, v in vars(actions.slots).items() if k.isupper()}
+    assert names and names <= set(DOMAIN["slots"])
