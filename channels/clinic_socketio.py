@@ -15,7 +15,6 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from backcare.clinic import load_clinic
 from channels.turn_guard import TurnGuard, clean_text
 
 
@@ -65,8 +64,8 @@ class ClinicSocketIOInput(SocketIOInput):
         blueprint = super().blueprint(on_new_message)
         sio = self.sio
         assert sio is not None
-        sio.eio.cors_allowed_origins = list(load_clinic().allowed_origins)
         guard = TurnGuard.load()
+        sio.eio.cors_allowed_origins = list(guard.clinic.allowed_origins)
         _forget_binary_parts_on_disconnect(sio)
 
         async def handle_message(sid: Text, data: Any) -> None:

@@ -10,12 +10,13 @@ Message text is never written to the logs: these are health conversations.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Optional, Text
 
-from backcare.clinic import load_clinic
+from backcare.clinic import Clinic, load_clinic
 from backcare.redflags import RedFlagScreen, load_screen
 
 logger = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ def clean_text(text: Text) -> Text:
 
 @dataclass(frozen=True)
 class TurnGuard:
+    clinic: Clinic
     unavailable: Text
     empty: Text
     english_only: Text
@@ -60,9 +62,12 @@ class TurnGuard:
     screen: RedFlagScreen
 
     @classmethod
+    @functools.lru_cache(maxsize=None)
     def load(cls) -> "TurnGuard":
+        """Read once per server: the REST and socket.io channels share it."""
         clinic = load_clinic()
         return cls(
+            clinic=clinic,
             unavailable=(
                 "Sorry, I can't look that up right now. Please try again in a minute, or call "
                 f"{clinic.name} on {clinic.phone}. In an emergency call {clinic.emergency_number} "

@@ -21,9 +21,8 @@ from __future__ import annotations
 
 import itertools
 import json
-from typing import Any, Dict, Iterator, List, Optional, Text
-
 import sqlite3
+from typing import Any, Dict, Iterator, Optional, Text
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -98,5 +97,3 @@ def _row(sender_id: Text, event: Event) -> Dict[Text, Any]:
         "data": json.dumps(data),
     }
 
-
-__all__: List[Text] = ["FastSQLTrackerStore"]
