@@ -1,0 +1,72 @@
+"""Rasa's LogisticRegressionClassifier with its per-message overheads removed.
+
+Same model, same features, same probabilities (tests/test_intent_classifier.py compares
+both on every training message). Profiling the server under load put a third of each
+turn in this classifier, almost none of it in the model itself:
+- scikit-learn scores a message as ``X @ coef_.T``. coef_ is stored row-major, so its
+  transpose is column-major, and scipy copies the whole weight matrix (tens of thousands
+  of features times every intent) into row-major order for every single message. Keeping
+  coef_ column-major makes that transpose the row-major array scipy wants, at no copy.
+- Rasa builds the feature row by deep-copying each featurizer's output, stacking the
+  sequence features (which this classifier never reads) and calling scipy's general block
+  stacker twice. Here the sentence features are joined directly into one CSR row.
+"""
+from __future__ import annotations
+
+from typing import Any, List
+
+import numpy as np
+import scipy.sparse
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class LeanLogisticRegressionClassifier(LogisticRegressionClassifier):
+    @classmethod
+    def load(cls, *args: Any, **kwargs: Any) -> "LeanLogisticRegressionClassifier":
+        component = super().load(*args, **kwargs)
+        component._weights_column_major()
+        return component
+
+    def train(self, training_data: TrainingData) -> Resource:
+        resource = super().train(training_data)
+        self._weights_column_major()  # the training graph scores the training data next
+        return resource
+
+    def _weights_column_major(self) -> None:
+        if hasattr(self.clf, "coef_"):
+            self.clf.coef_ = np.asfortranarray(self.clf.coef_)
+
+    def _create_X(self, messages: List[Message]) -> scipy.sparse.csr_matrix:
+        rows = [_sentence_row(message) for message in messages]
+        if any(row is None for row in rows):  # dense features: Rasa's general stacking
+            return super()._create_X(messages)
+        return scipy.sparse.vstack(rows, format="csr")
+
+
+def _sentence_row(message: Message) -> scipy.sparse.csr_matrix | None:
+    """The message's sparse sentence features side by side, in the order Rasa stacks them."""
+    columns: List[np.ndarray] = []
+    values: List[np.ndarray] = []
+    width = 0
+    for feature in message.features:
+        if feature.attribute != TEXT or feature.type != FEATURE_TYPE_SENTENCE:
+            continue
+        if not feature.is_sparse():
+            return None
+        block = feature.features.tocoo()
+        columns.append(block.col + width)
+        values.append(block.data)
+        width += block.shape[1]
+    if not columns:
+        return scipy.sparse.csr_matrix((1, 0), dtype=np.float64)
+    # float64, as Rasa's stacking with its empty dense block gives (and scikit-learn uses).
+    data = np.concatenate(values).astype(np.result_type(*values, np.float64), copy=False)
+    cols = np.concatenate(columns)
+    # COO -> CSR sums duplicates and sorts the columns, as Rasa's conversion does.
+    return scipy.sparse.coo_matrix((data, (np.zeros(len(cols), dtype=np.int32), cols)), shape=(1, width)).tocsr()
