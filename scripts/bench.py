@@ -92,23 +92,27 @@ def load(url: str, concurrency: int, conversations: int) -> dict[str, float]:
             "rps": len(latencies) / elapsed, "errors": errors, "empty": empty, "n": len(latencies)}
 
 
-async def in_process_floor(action_url: str, messages: int = 300) -> float:
-    """Messages per second through Agent.handle_text, no HTTP (custom actions still called)."""
+async def in_process_floor(endpoints_file: Path, messages: int = 300) -> float:
+    """Messages per second through Agent.handle_text with the server's endpoints (the same
+    action server and SQL tracker store), no HTTP: REST's own cost is the difference."""
     import logging
 
     from rasa.core.agent import Agent
+    from rasa.core.tracker_store import TrackerStore
+    from rasa.core.utils import AvailableEndpoints
     from rasa.utils.log_utils import configure_structlog
 
     # The server logs at INFO; unconfigured, Rasa's structlog would print debug lines here.
     logging.basicConfig(level=logging.WARNING)
     configure_structlog(logging.WARNING)
-    from rasa.utils.endpoints import EndpointConfig
 
+    endpoints = AvailableEndpoints.read_endpoints(str(endpoints_file))
     agent = Agent.load(str(PROJECT_ROOT / "models" / "backcare.tar.gz"),
-                       action_endpoint=EndpointConfig(action_url))
+                       action_endpoint=endpoints.action,
+                       tracker_store=TrackerStore.create(endpoints.tracker_store))
     started = time.monotonic()
     for n in range(messages):
-        await agent.handle_text(CONVERSATION[n % len(CONVERSATION)], sender_id=f"floor-{n // 6}")
+        await agent.handle_text(CONVERSATION[n % len(CONVERSATION)], sender_id=f"floor-{n // len(CONVERSATION)}")
     return messages / (time.monotonic() - started)
 
 
@@ -136,7 +140,7 @@ def main() -> int:
             requests.post(f"{servers.url}/webhooks/rest/webhook",
                           json={"sender": "cold", "message": "does massage help?"}, timeout=60)
             rows.append(("cold start (launch to first answer)", f"{time.monotonic() - started:.1f} s"))
-            for concurrency, conversations in ((1, 10), (10, 50), (50, 100)):
+            for concurrency, conversations in ((1, 20), (10, 100), (50, 100)):
                 print(f"Load: {concurrency} concurrent ...", flush=True)
                 r = load(servers.url, concurrency, conversations)
                 if concurrency == 1:
@@ -149,7 +153,7 @@ def main() -> int:
             rows.append(("peak RSS, Rasa server", f"{peak_rss_mb(servers.processes['rasa'].pid):.0f} MB"))
             rows.append(("peak RSS, action server", f"{peak_rss_mb(servers.processes['actions'].pid):.0f} MB"))
             print("In-process floor ...", flush=True)
-            floor = asyncio.run(in_process_floor(servers.action_url + "/webhook"))
+            floor = asyncio.run(in_process_floor(servers.endpoints))
             rows.append(("in-process floor (Agent.handle_text)", f"{floor:.1f} msg/s"))
             rows.append(("HTTP overhead (floor / REST at 1 concurrent)", f"{floor / single_rps:.2f}x"))
         finally:
