@@ -110,9 +110,10 @@ async def in_process_floor(endpoints_file: Path, messages: int = 300) -> float:
     agent = Agent.load(str(PROJECT_ROOT / "models" / "backcare.tar.gz"),
                        action_endpoint=endpoints.action,
                        tracker_store=TrackerStore.create(endpoints.tracker_store))
+    run = uuid.uuid4().hex
     started = time.monotonic()
     for n in range(messages):
-        await agent.handle_text(CONVERSATION[n % len(CONVERSATION)], sender_id=f"floor-{n // len(CONVERSATION)}")
+        await agent.handle_text(CONVERSATION[n % len(CONVERSATION)], sender_id=f"{run}-{n // len(CONVERSATION)}")
     return messages / (time.monotonic() - started)
 
 
