@@ -77,3 +77,27 @@ def test_a_sqlite_file_keeps_its_connection_and_a_write_ahead_log(tmp_path: Path
     with sqlite3.connect(tmp_path / "rasa.db") as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert (tmp_path / "rasa.db-wal").exists()  # the store's connection is still open
+
+
+def test_reads_return_the_events_rasas_store_returns(tmp_path: Path) -> None:
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    db = str(tmp_path / "rasa.db")
+    rasa = SQLTrackerStore(DOMAIN, dialect="sqlite", db=db)
+    asyncio.run(_conversation(rasa, "two-sessions"))
+    never_started = DialogueStateTracker("never-started", DOMAIN.slots)
+    for event in _turn("does it help", "effectiveness"):
+        never_started.update(event)
+    asyncio.run(rasa.save(never_started))
+    fast = FastSQLTrackerStore(DOMAIN, dialect="sqlite", db=db)
+
+    def events(store, read: str, sender: str) -> list | None:
+        tracker = asyncio.run(getattr(store, read)(sender))
+        return None if tracker is None else [event.as_dict() for event in tracker.events]
+
+    for sender in ("two-sessions", "never-started", "nobody"):
+        for read in ("retrieve", "retrieve_full_tracker"):
+            assert events(fast, read, sender) == events(rasa, read, sender), (sender, read)
+    latest, full = (events(fast, read, "two-sessions") for read in ("retrieve", "retrieve_full_tracker"))
+    assert 0 < len(latest) < len(full)
+    assert events(fast, "retrieve", "nobody") is None
