@@ -5,7 +5,8 @@ each turn in this store, mostly in SQLAlchemy's ORM rather than in the database:
 - before saving, Rasa counts the stored events of the session to know which are new. The
   store has just read exactly those events at the start of the turn, and the conversation
   lock keeps every other server out until the turn is saved, so the count read then is
-  reused (once; any other save still counts);
+  reused (once; any other save still counts). A new conversation's tracker is saved as
+  soon as it is created, and the count of that save is kept for the save ending the turn;
 - reading takes only the `data` column, with Rasa's query built once as a statement with
   a bound sender id (building it through the ORM each turn cost more than running it);
 - new events are written with one multi-row INSERT instead of one ORM object each;
@@ -47,10 +48,16 @@ class FastSQLTrackerStore(SQLTrackerStore):
         self._stored_in_session: Dict[Text, int] = {}
         self._read_latest_session = _events_query(self.SQLEvent.__table__, latest_session=True)
         self._read_all_sessions = _events_query(self.SQLEvent.__table__, latest_session=False)
+        self._insert_events = sa.insert(self.SQLEvent.__table__)
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         tracker = await super().retrieve(sender_id)
         self._stored_in_session[sender_id] = len(tracker.events) if tracker else 0
+        return tracker
+
+    async def create_tracker(self, sender_id: Text, append_action_listen: bool = True) -> DialogueStateTracker:
+        tracker = await super().create_tracker(sender_id, append_action_listen)  # saves it whole
+        self._stored_in_session[sender_id] = len(tracker.events)
         return tracker
 
     async def _retrieve(
@@ -74,7 +81,7 @@ class FastSQLTrackerStore(SQLTrackerStore):
         with self.session_scope() as session:
             rows = [_row(tracker.sender_id, event) for event in self._additional_events(session, tracker)]
             if rows:
-                session.execute(sa.insert(self.SQLEvent.__table__), rows)
+                session.execute(self._insert_events, rows)
             session.commit()
 
 

@@ -101,3 +101,25 @@ def test_reads_return_the_events_rasas_store_returns(tmp_path: Path) -> None:
     latest, full = (events(fast, read, "two-sessions") for read in ("retrieve", "retrieve_full_tracker"))
     assert 0 < len(latest) < len(full)
     assert events(fast, "retrieve", "nobody") is None
+
+
+def test_a_new_conversations_first_turn_is_stored_once_without_counting(tmp_path: Path, monkeypatch) -> None:
+    """Rasa saves a new tracker when it creates it, then again at the end of the turn."""
+
+    async def first_turn(store) -> None:
+        tracker = await store.get_or_create_tracker("new")
+        for event in [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
+                      *_turn("does it help", "effectiveness")]:
+            tracker.update(event)
+        await store.save(tracker)
+
+    def no_count(*_):
+        raise AssertionError("the store counted stored events it had just written")
+
+    fast = FastSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "fast.db"))
+    with monkeypatch.context() as patch:
+        patch.setattr(SQLTrackerStore, "_additional_events", no_count)
+        asyncio.run(first_turn(fast))
+    asyncio.run(first_turn(SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "rasa.db"))))
+    assert _rows(tmp_path / "fast.db") == _rows(tmp_path / "rasa.db")
+    assert len(_rows(tmp_path / "fast.db")) == 9
