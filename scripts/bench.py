@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import subprocess
 import sys
@@ -34,6 +35,10 @@ CONVERSATION = [
 ]
 
 
+# (concurrent conversations, conversations in all) per load level
+LOADS = ((1, 20), (10, 100), (50, 100))
+
+
 def peak_rss_mb(pid: int) -> float:
     """Peak resident memory (VmHWM) of a process and its children, in MB."""
     total = 0
@@ -47,6 +52,12 @@ def peak_rss_mb(pid: int) -> float:
         except FileNotFoundError:
             pass
     return total / 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def train_seconds() -> float:
@@ -120,6 +131,7 @@ async def in_process_floor(endpoints_file: Path, messages: int = 300) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--skip-training", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per load level (default 3)")
     args = parser.parse_args()
     rows: list[tuple[str, str]] = []
     if not args.skip_training:
@@ -141,16 +153,32 @@ def main() -> int:
             requests.post(f"{servers.url}/webhooks/rest/webhook",
                           json={"sender": "cold", "message": "does massage help?"}, timeout=60)
             rows.append(("cold start (launch to first answer)", f"{time.monotonic() - started:.1f} s"))
-            for concurrency, conversations in ((1, 20), (10, 100), (50, 100)):
-                print(f"Load: {concurrency} concurrent ...", flush=True)
-                r = load(servers.url, concurrency, conversations)
+            for concurrency, conversations in LOADS:
+                print(f"Load: {concurrency} concurrent, {args.repeat} runs ...", flush=True)
+                runs = []
+                for _ in range(args.repeat):
+                    cpu_before = {name: cpu_seconds(p.pid) for name, p in servers.processes.items()}
+                    run = load(servers.url, concurrency, conversations)
+                    run.update({f"{name}_cpu_ms": (cpu_seconds(p.pid) - cpu_before[name]) * 1000 / run["n"]
+                                for name, p in servers.processes.items()})
+                    runs.append(run)
+                # The run with the median throughput; errors and empty replies of every run.
+                r = sorted(runs, key=lambda run: run["rps"])[len(runs) // 2]
+                spread = f" (runs {min(x['rps'] for x in runs):.0f}-{max(x['rps'] for x in runs):.0f})" if len(runs) > 1 else ""
+                rows.append((
+                    f"REST, {concurrency} concurrent ({r['n']:.0f} messages x {len(runs)})",
+                    f"p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, p99 {r['p99']:.0f} ms, "
+                    f"{r['rps']:.1f} msg/s{spread}, {sum(x['errors'] for x in runs):.0f} errors, "
+                    f"{sum(x['empty'] for x in runs):.0f} empty",
+                ))
                 if concurrency == 1:
                     single_rps = r["rps"]
-                rows.append((
-                    f"REST, {concurrency} concurrent ({r['n']:.0f} messages)",
-                    f"p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, p99 {r['p99']:.0f} ms, "
-                    f"{r['rps']:.1f} msg/s, {r['errors']:.0f} errors, {r['empty']:.0f} empty",
-                ))
+                if concurrency == 10:
+                    rows.append((
+                        "CPU per message at 10 concurrent, Rasa / actions",
+                        f"{r['rasa_cpu_ms']:.1f} / {r['actions_cpu_ms']:.1f} ms "
+                        f"(one core: at most {1000 / r['rasa_cpu_ms']:.0f} msg/s per Rasa server)",
+                    ))
             rows.append(("peak RSS, Rasa server", f"{peak_rss_mb(servers.processes['rasa'].pid):.0f} MB"))
             rows.append(("peak RSS, action server", f"{peak_rss_mb(servers.processes['actions'].pid):.0f} MB"))
             print("In-process floor ...", flush=True)
