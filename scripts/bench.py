@@ -103,7 +103,27 @@ def load(url: str, concurrency: int, conversations: int) -> dict[str, float]:
             "rps": len(latencies) / elapsed, "errors": errors, "empty": empty, "n": len(latencies)}
 
 
-async def in_process_floor(endpoints_file: Path, messages: int = 300) -> float:
+def measured_load(servers: Servers, concurrency: int, conversations: int) -> dict[str, float]:
+    """One load run, with each server's CPU time per message."""
+    cpu_before = {name: cpu_seconds(process.pid) for name, process in servers.processes.items()}
+    run = load(servers.url, concurrency, conversations)
+    for name, process in servers.processes.items():
+        run[f"{name}_cpu_ms"] = (cpu_seconds(process.pid) - cpu_before[name]) * 1000 / run["n"]
+    return run
+
+
+def load_row(concurrency: int, median: dict[str, float], runs: list[dict[str, float]]) -> tuple[str, str]:
+    """The median run's latencies, the throughput range, and the errors of every run."""
+    spread = f" (runs {min(x['rps'] for x in runs):.0f}-{max(x['rps'] for x in runs):.0f})" if len(runs) > 1 else ""
+    return (
+        f"REST, {concurrency} concurrent ({median['n']:.0f} messages x {len(runs)})",
+        f"p50 {median['p50']:.0f} ms, p95 {median['p95']:.0f} ms, p99 {median['p99']:.0f} ms, "
+        f"{median['rps']:.1f} msg/s{spread}, {sum(x['errors'] for x in runs):.0f} errors, "
+        f"{sum(x['empty'] for x in runs):.0f} empty",
+    )
+
+
+async def in_process_floor(endpoints_file: Path, messages: int = 600) -> float:
     """Messages per second through Agent.handle_text with the server's endpoints (the same
     action server and SQL tracker store), no HTTP: REST's own cost is the difference."""
     import logging
@@ -122,6 +142,8 @@ async def in_process_floor(endpoints_file: Path, messages: int = 300) -> float:
                        action_endpoint=endpoints.action,
                        tracker_store=TrackerStore.create(endpoints.tracker_store))
     run = uuid.uuid4().hex
+    for text in CONVERSATION:  # untimed: first calls fill caches (compiled SQL, connections)
+        await agent.handle_text(text, sender_id=f"{run}-warm-up")
     started = time.monotonic()
     for n in range(messages):
         await agent.handle_text(CONVERSATION[n % len(CONVERSATION)], sender_id=f"{run}-{n // len(CONVERSATION)}")
@@ -133,6 +155,8 @@ def main() -> int:
     parser.add_argument("--skip-training", action="store_true")
     parser.add_argument("--repeat", type=int, default=3, help="runs per load level (default 3)")
     args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
     rows: list[tuple[str, str]] = []
     if not args.skip_training:
         print("Training from scratch ...", flush=True)
@@ -155,22 +179,9 @@ def main() -> int:
             rows.append(("cold start (launch to first answer)", f"{time.monotonic() - started:.1f} s"))
             for concurrency, conversations in LOADS:
                 print(f"Load: {concurrency} concurrent, {args.repeat} runs ...", flush=True)
-                runs = []
-                for _ in range(args.repeat):
-                    cpu_before = {name: cpu_seconds(p.pid) for name, p in servers.processes.items()}
-                    run = load(servers.url, concurrency, conversations)
-                    run.update({f"{name}_cpu_ms": (cpu_seconds(p.pid) - cpu_before[name]) * 1000 / run["n"]
-                                for name, p in servers.processes.items()})
-                    runs.append(run)
-                # The run with the median throughput; errors and empty replies of every run.
-                r = sorted(runs, key=lambda run: run["rps"])[len(runs) // 2]
-                spread = f" (runs {min(x['rps'] for x in runs):.0f}-{max(x['rps'] for x in runs):.0f})" if len(runs) > 1 else ""
-                rows.append((
-                    f"REST, {concurrency} concurrent ({r['n']:.0f} messages x {len(runs)})",
-                    f"p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, p99 {r['p99']:.0f} ms, "
-                    f"{r['rps']:.1f} msg/s{spread}, {sum(x['errors'] for x in runs):.0f} errors, "
-                    f"{sum(x['empty'] for x in runs):.0f} empty",
-                ))
+                runs = [measured_load(servers, concurrency, conversations) for _ in range(args.repeat)]
+                r = sorted(runs, key=lambda run: run["rps"])[len(runs) // 2]  # the median run
+                rows.append(load_row(concurrency, r, runs))
                 if concurrency == 1:
                     single_rps = r["rps"]
                 if concurrency == 10:
