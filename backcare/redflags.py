@@ -1,29 +1,53 @@
-"""Deterministic red-flag screen: finds warning signs in a message, honouring negation.
+"""Deterministic red-flag screen: finds warning signs in a message, ConText-style.
 
 The vocabulary lives in knowledge/red_flags.yml; this module only interprets it. It is
-used by the Rasa NLU component (to route the turn to a referral) and by the referral
-action (to name the sign and cite its sources), so both agree on what was recognised.
+used by the Rasa NLU component (to route the turn to a referral or a safety check), by the
+channels' guard and by the referral action (to name the sign and cite its sources), so all
+agree on what was recognised. `shared_screen()` loads it once per process.
+
+How a message is read:
+1. Normalised (lower case, straight apostrophes) and spelled: a word that is not in the
+   English dictionary but is one or two edits from a sign word ("leggs", "weeker") is read
+   as that word (rapidfuzz against the vocabulary's lexicon; pyspellchecker's dictionary
+   says which words are real, so "week" never becomes "weak").
+2. Split into sentences; every sentence is screened, however long the message.
+3. A sign's rule matches when each of its `all` patterns has a match in the sentence (or
+   the message) and its `where` patterns (body sites, conditions) are present.
+4. Each match is judged in its own clause (ConText): a negation, a past or resolved marker,
+   a hypothetical, a general question or another person's history qualifies only the match
+   it is said about, never another sign in the message.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable, Optional
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from backcare.contract import PROJECT_ROOT
 from backcare.yamlfile import DataFileError, read_mapping, require_text
 
 RED_FLAGS_PATH = PROJECT_ROOT / "knowledge" / "red_flags.yml"
 TIERS = ("emergency", "urgent")  # most severe first
+CATEGORIES = ("negated", "historical", "hypothetical", "general", "other_person")
+DIRECTIONS = ("forward", "backward", "both")
 _FRAGMENT_REF = re.compile(r"\{([a-z_]+)\}")
-_SENTENCE_BREAK = re.compile(r"[.!?;\n]+")
+# Sentence ends; a dot between digits ("38.5") is not one.
+_SENTENCE_BREAK = re.compile(r"(?<!\d)[.!?]+|[.!?]+(?!\d)|[;\n]+")
+_WORD = re.compile(r"[a-z][a-z']*")
 
 
 @dataclass(frozen=True)
 class Rule:
-    all_of: tuple[re.Pattern[str], ...]
-    none_of: tuple[re.Pattern[str], ...]
+    all_of: tuple[re.Pattern[str], ...]  # the sign's own words: each needs an affirmed match
+    where: tuple[re.Pattern[str], ...]  # sites or conditions that must be present
+    none_of: tuple[re.Pattern[str], ...]  # exclusions anywhere in the unit
     whole_message: bool
+    check_only: bool  # weaker evidence: ask the safety check instead of referring
 
 
 @dataclass(frozen=True)
@@ -31,41 +55,104 @@ class Sign:
     id: str
     tier: str
     says: str  # plain words for the referral: "You mentioned {says}."
+    advice: str  # where to go for this sign, when it differs from its tier's referral
     sources: tuple[str, ...]
-    past_cancels: bool
+    ignores: frozenset[str]  # ConText categories that do not cancel this sign
     rules: tuple[Rule, ...]
+    none_of: tuple[re.Pattern[str], ...] = ()  # exclusions for every rule of the sign
+
+
+@dataclass(frozen=True)
+class Modifier:
+    category: str
+    direction: str
+    cues: re.Pattern[str]
+    window_words: int | None  # None: the screen's default
+    whole_sentence: bool  # "that was 20 years ago" looks back past the clause
 
 
 @dataclass(frozen=True)
 class Screening:
     signs: tuple[Sign, ...] = ()
+    # Signs suspected but not confirmed (a general question about one's own symptom,
+    # weaker evidence): the bot asks a safety check naming them.
+    suspected: tuple[Sign, ...] = ()
     # Signs whose words were present but negated ("no numbness"): not a red flag.
     negated: tuple[str, ...] = ()
+    # Signs whose words were present but qualified otherwise (past, hypothetical, a general
+    # question, another person's history): not the writer's sign now.
+    qualified: tuple[str, ...] = ()
+    text: str = ""  # the message as the screen read it (spelling corrected)
 
     @property
     def tier(self) -> str | None:
-        for tier in TIERS:
-            if any(s.tier == tier for s in self.signs):
-                return tier
-        return None
+        return _most_severe(self.signs)
+
+    @property
+    def check_tier(self) -> str | None:
+        """Tier of the safety check to ask, when nothing was confirmed."""
+        return None if self.signs else _most_severe(self.suspected)
+
+
+# Judges exclusion patterns: only negation applies to them.
+_NO_SIGN = Sign("", "", "", "", (), frozenset({"historical", "hypothetical", "general", "other_person"}), ())
+
+
+def _most_severe(signs: Iterable[Sign]) -> str | None:
+    tiers = {s.tier for s in signs}
+    return next((t for t in TIERS if t in tiers), None)
 
 
 def normalise(text: str) -> str:
     """Lower-case, straight apostrophes, single spaces: what the patterns expect."""
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    # Quotation marks are not apostrophes: things 'don't work' -> things don't work.
+    text = re.sub(r"(?<![a-z])'|'(?![a-z])|[\"\u201c\u201d]", " ", text)
     return re.sub(r"[ \t]+", " ", text)
+
+
+@dataclass
+class Speller:
+    """Reads misspelt sign words as the sign word (rapidfuzz), leaving real words alone."""
+
+    lexicon: tuple[str, ...]
+    fixed: dict[str, str]  # whole-word replacements: "cant" -> "can't"
+    known: frozenset[str] | set[str]  # real English words (pyspellchecker's dictionary)
+    min_length: int = 4
+
+    def correct(self, text: str) -> str:
+        return _WORD.sub(self._word, text)
+
+    def _word(self, match: re.Match[str]) -> str:
+        word = match.group(0)
+        if word in self.fixed:
+            return self.fixed[word]
+        if len(word) < self.min_length or "'" in word or word in self.known:
+            return word
+        max_edits = 1 if len(word) <= 6 else 2
+        best = process.extractOne(
+            word, self.lexicon, scorer=Levenshtein.distance, score_cutoff=max_edits
+        )
+        if best is None or best[0][0] != word[0]:
+            return word
+        return str(best[0])
 
 
 @dataclass
 class RedFlagScreen:
     signs: tuple[Sign, ...]
-    negation_cues: re.Pattern[str]
-    uncertain: re.Pattern[str]
-    clause_breaks: re.Pattern[str]
+    modifiers: tuple[Modifier, ...]
+    pseudo: re.Pattern[str]
+    terminators: re.Pattern[str]
+    first_person: re.Pattern[str]
+    carer: re.Pattern[str]
+    # "Mine is just a tight back": signs told of a third person are theirs, not the writer's.
+    self_contrast: re.Pattern[str]
+    third_person: re.Pattern[str]
     window_words: int
-    past_markers: re.Pattern[str]
-    general_markers: re.Pattern[str]
     referral_sources: tuple[str, ...]
+    check_signs: dict[str, str]  # tier -> its signs in plain words, for the safety check
+    speller: Speller
     _by_id: dict[str, Sign] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -83,57 +170,134 @@ class RedFlagScreen:
         return tuple(dict.fromkeys(keys))
 
     def screen(self, text: str) -> Screening:
-        message = normalise(text)
+        message = self.speller.correct(normalise(text))
         sentences = [s for s in _SENTENCE_BREAK.split(message) if s.strip()]
         found: list[Sign] = []
+        suspected: list[Sign] = []
         negated: list[str] = []
+        qualified: list[str] = []
+        contrast = bool(self.self_contrast.search(message))
         for sign in self.signs:
-            outcome = self._match_sign(sign, message, sentences)
+            outcome = self._match_sign(sign, message, sentences, contrast)
             if outcome == "hit":
                 found.append(sign)
+            elif outcome == "check":
+                suspected.append(sign)
             elif outcome == "negated":
                 negated.append(sign.id)
-        return Screening(signs=tuple(found), negated=tuple(negated))
+            elif outcome == "excluded":
+                qualified.append(sign.id)
+        return Screening(
+            signs=tuple(found),
+            suspected=tuple(suspected),
+            negated=tuple(negated),
+            qualified=tuple(qualified),
+            text=message,
+        )
 
-    def _match_sign(self, sign: Sign, message: str, sentences: list[str]) -> str | None:
+    def _match_sign(self, sign: Sign, message: str, sentences: list[str], contrast: bool) -> str | None:
         outcome: str | None = None
         for rule in sign.rules:
             for unit in [message] if rule.whole_message else sentences:
-                # The sign's own words first: most messages name none, and then nothing else matters.
-                states = []
-                for pattern in rule.all_of:
-                    states.append(self._pattern_state(pattern, unit))
-                    if states[-1] is None:
-                        break
-                if states and states[-1] is None:
-                    continue
-                # An exclusion counts only when affirmed: "not dieting" does not explain weight loss.
-                if any(self._pattern_state(p, unit) == "hit" for p in rule.none_of):
-                    continue
-                if self.general_markers.search(unit):
-                    continue
-                if sign.past_cancels and self.past_markers.search(unit):
-                    continue
-                if all(s == "hit" for s in states):
+                state = self._match_rule(sign, rule, unit, contrast)
+                if state == "hit" and rule.check_only:
+                    state = "check"
+                if state == "hit":
                     return "hit"
-                if all(s in ("hit", "negated") for s in states):
-                    outcome = "negated"
+                rank = {"check": 3, "negated": 2, "excluded": 1}
+                if state in rank and (outcome is None or rank[state] > rank[outcome]):
+                    outcome = state
         return outcome
 
-    def _pattern_state(self, pattern: re.Pattern[str], unit: str) -> str | None:
-        """'hit' if some match is affirmed, 'negated' if every match is negated, else None."""
-        state: str | None = None
-        for match in pattern.finditer(unit):
-            if self._is_negated(unit, match.start()):
-                state = "negated"
-            else:
-                return "hit"
-        return state
+    def _match_rule(self, sign: Sign, rule: Rule, unit: str, contrast: bool = False) -> str | None:
+        # The sign's own words first: most messages name none, and then nothing else matters.
+        states = []
+        for pattern in rule.all_of:
+            state = self._pattern_state(sign, pattern, unit, contrast)
+            if state is None:
+                return None
+            states.append(state)
+        if not all(p.search(unit) for p in rule.where):
+            return None
+        # An exclusion counts only when affirmed: "not dieting" does not explain weight loss.
+        if any(self._pattern_state(_NO_SIGN, p, unit) == "hit" for p in rule.none_of + sign.none_of):
+            return None
+        if "other_person" in states and self.carer.search(unit):
+            # "My father had cancer ... now his back hurts": a carer, his history counts.
+            states = ["hit" if s == "other_person" else s for s in states]
+        if all(s == "hit" for s in states):
+            return "hit"
+        if all(s in ("hit", "check") for s in states):
+            return "check"
+        if "negated" in states and all(s in ("hit", "check", "negated") for s in states):
+            return "negated"
+        return "excluded"  # other qualifiers: past, hypothetical, general, another person
 
-    def _is_negated(self, unit: str, start: int) -> bool:
-        clause = self.clause_breaks.split(unit[:start])[-1]
-        window = " ".join(clause.split()[-self.window_words :])
-        return bool(self.negation_cues.search(window)) and not self.uncertain.search(window)
+    def _pattern_state(
+        self, sign: Sign, pattern: re.Pattern[str], unit: str, contrast: bool = False
+    ) -> str | None:
+        """The best judgement over the pattern's matches: hit > check > negated > excluded."""
+        best: str | None = None
+        rank = {"hit": 5, "check": 4, "other_person": 3, "negated": 2, "excluded": 1}
+        for match in pattern.finditer(unit):
+            state = self._judge(sign, unit, match.start(), match.end(), contrast)
+            if best is None or rank[state] > rank[best]:
+                best = state
+            if best == "hit":
+                break
+        return best
+
+    def _judge(self, sign: Sign, unit: str, start: int, end: int, contrast: bool = False) -> str:
+        """ConText: which modifiers in the match's own clause apply to it."""
+        clause_start, clause_end = self._clause(unit, start, end)
+        pseudo_spans = [m.span() for m in self.pseudo.finditer(unit)]
+        found: set[str] = set()
+        for modifier in self.modifiers:
+            if modifier.category in sign.ignores or modifier.category in found:
+                continue
+            lo, hi = (0, len(unit)) if modifier.whole_sentence else (clause_start, clause_end)
+            n = modifier.window_words or self.window_words
+            for cue in modifier.cues.finditer(unit, lo, hi):
+                if any(_overlaps(cue.span(), p) for p in pseudo_spans):
+                    continue
+                # A cue before the match (it may run into it: "if I fell") qualifies it
+                # forward, one after it backward, each within the window's words.
+                forward = cue.start() < start and _words_between(unit, cue.end(), start) <= n
+                backward = cue.end() > end and _words_between(unit, end, cue.start()) <= n
+                if (forward and modifier.direction in ("forward", "both")) or (
+                    backward and modifier.direction in ("backward", "both")
+                ):
+                    found.add(modifier.category)
+                    break
+        if contrast and "other_person" not in sign.ignores and self.third_person.search(unit[clause_start:clause_end]):
+            found.add("other_person")
+        if not found:
+            return "hit"
+        if found == {"general"} and self.first_person.search(unit):
+            # "is the numbness in my groin a sign of something serious?", "transplant patient
+            # with new back pain, can I ...": ask, don't assume.
+            return "check"
+        if found == {"negated"}:
+            return "negated"
+        if found == {"other_person"}:
+            return "other_person"
+        return "excluded"
+
+    def _clause(self, unit: str, start: int, end: int) -> tuple[int, int]:
+        clause_start = 0
+        for brk in self.terminators.finditer(unit, 0, start):
+            clause_start = brk.end()
+        following = self.terminators.search(unit, end)
+        return clause_start, following.start() if following else len(unit)
+
+
+def _words_between(text: str, start: int, end: int) -> int:
+    """Words from ``start`` to ``end`` (0 when they touch or overlap)."""
+    return len(text[start:end].split()) if end > start else 0
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
 
 
 def _compile(path: Path, where: str, source: str, fragments: dict[str, str]) -> re.Pattern[str]:
@@ -155,16 +319,35 @@ def _compile(path: Path, where: str, source: str, fragments: dict[str, str]) -> 
         raise DataFileError(f"{path}: {where}: bad pattern {source!r}: {exc}") from exc
 
 
-def load_screen(path: Path = RED_FLAGS_PATH, known_sources: set[str] | None = None) -> RedFlagScreen:
+def _english_words() -> frozenset[str]:
+    """The English dictionary that tells a real word from a misspelling."""
+    from spellchecker import SpellChecker  # loaded once per process, ~0.4 s
+
+    return frozenset(SpellChecker(language="en").word_frequency.keys())
+
+
+def load_screen(
+    path: Path = RED_FLAGS_PATH,
+    known_sources: set[str] | None = None,
+    english_words: Optional[frozenset[str]] = None,
+) -> RedFlagScreen:
     """Load and compile the vocabulary; raise DataFileError naming the file and entry."""
     fragments = {str(k): str(v) for k, v in read_mapping(path, "fragments").items()}
-    negation = read_mapping(path, "negation")
+    context = read_mapping(path, "context")
+    spelling = read_mapping(path, "spelling")
     data = read_mapping(path)
 
     def pattern(where: str, source: object) -> re.Pattern[str]:
         if not isinstance(source, str) or not source:
             raise DataFileError(f"{path}: {where}: pattern must be a non-empty string")
         return _compile(path, where, source, fragments)
+
+    def patterns(where: str, sources: object) -> tuple[re.Pattern[str], ...]:
+        if sources is None:
+            return ()
+        if not isinstance(sources, list):
+            raise DataFileError(f"{path}: {where}: expected a list of patterns")
+        return tuple(pattern(where, p) for p in sources)
 
     referral_sources = data.get("referral_sources")
     if not isinstance(referral_sources, list) or not referral_sources:
@@ -182,16 +365,23 @@ def load_screen(path: Path = RED_FLAGS_PATH, known_sources: set[str] | None = No
         if known_sources is not None and not set(sources + referral_sources) <= known_sources:
             unknown = sorted(set(sources + referral_sources) - known_sources)
             raise DataFileError(f"{path}: sign '{sign_id}': unknown source keys {unknown}")
+        ignores = spec.get("ignores") or []
+        if not isinstance(ignores, list) or not set(ignores) <= set(CATEGORIES):
+            raise DataFileError(f"{path}: sign '{sign_id}': 'ignores' must list some of {CATEGORIES}")
         rules = []
         for n, rule in enumerate(spec.get("rules") or [], start=1):
             where = f"sign '{sign_id}' rule {n}"
             if not isinstance(rule, dict) or not rule.get("all"):
                 raise DataFileError(f"{path}: {where}: needs an 'all' list of patterns")
+            if rule.get("scope", "sentence") not in ("sentence", "message"):
+                raise DataFileError(f"{path}: {where}: scope must be 'sentence' or 'message'")
             rules.append(
                 Rule(
-                    all_of=tuple(pattern(where, p) for p in rule["all"]),
-                    none_of=tuple(pattern(where, p) for p in rule.get("none", [])),
+                    all_of=patterns(where, rule["all"]),
+                    where=patterns(where, rule.get("where")),
+                    none_of=patterns(where, rule.get("none")),
                     whole_message=rule.get("scope", "sentence") == "message",
+                    check_only=bool(rule.get("check_only", False)),
                 )
             )
         if not rules:
@@ -201,18 +391,62 @@ def load_screen(path: Path = RED_FLAGS_PATH, known_sources: set[str] | None = No
                 id=str(sign_id),
                 tier=tier,
                 says=require_text(path, f"sign '{sign_id}'", spec, "says"),
+                advice=str(spec.get("advice") or "").strip(),
                 sources=tuple(sources),
-                past_cancels=bool(spec.get("past_cancels", True)),
+                ignores=frozenset(ignores),
                 rules=tuple(rules),
+                none_of=patterns(f"sign '{sign_id}'", spec.get("none")),
             )
         )
+    modifiers = []
+    for n, spec in enumerate(context.get("modifiers") or [], start=1):
+        where = f"context modifier {n}"
+        if not isinstance(spec, dict) or spec.get("category") not in CATEGORIES:
+            raise DataFileError(f"{path}: {where}: category must be one of {CATEGORIES}")
+        if spec.get("direction") not in DIRECTIONS:
+            raise DataFileError(f"{path}: {where}: direction must be one of {DIRECTIONS}")
+        window = spec.get("window_words")
+        if spec.get("scope", "clause") not in ("clause", "sentence"):
+            raise DataFileError(f"{path}: {where}: scope must be 'clause' or 'sentence'")
+        modifiers.append(
+            Modifier(
+                category=spec["category"],
+                direction=spec["direction"],
+                cues=pattern(where, spec.get("cues")),
+                window_words=int(window) if window is not None else None,
+                whole_sentence=spec.get("scope", "clause") == "sentence",
+            )
+        )
+    if not modifiers:
+        raise DataFileError(f"{path}: 'context' needs a list of 'modifiers'")
+    check_signs = read_mapping(path, "check_signs")
+    if set(check_signs) != set(TIERS) or not all(isinstance(v, str) and v for v in check_signs.values()):
+        raise DataFileError(f"{path}: 'check_signs' needs a text for each tier {TIERS}")
+    lexicon = spelling.get("lexicon")
+    fixed = spelling.get("fixed") or {}
+    if not isinstance(lexicon, list) or not lexicon or not isinstance(fixed, dict):
+        raise DataFileError(f"{path}: 'spelling' needs a 'lexicon' list and a 'fixed' mapping")
     return RedFlagScreen(
         signs=tuple(signs),
-        negation_cues=pattern("negation.cues", negation.get("cues")),
-        uncertain=pattern("negation.uncertain", negation.get("uncertain")),
-        clause_breaks=pattern("negation.clause_breaks", negation.get("clause_breaks")),
-        window_words=int(negation.get("window_words", 6)),
-        past_markers=pattern("past_markers", data.get("past_markers")),
-        general_markers=pattern("general_markers", data.get("general_markers")),
+        modifiers=tuple(modifiers),
+        pseudo=pattern("context.pseudo", context.get("pseudo")),
+        terminators=pattern("context.terminators", context.get("terminators")),
+        first_person=pattern("context.first_person", context.get("first_person")),
+        carer=pattern("context.carer", context.get("carer")),
+        self_contrast=pattern("context.self_contrast", context.get("self_contrast")),
+        third_person=pattern("context.third_person", context.get("third_person")),
+        window_words=int(context.get("window_words", 6)),
         referral_sources=tuple(referral_sources),
+        check_signs={str(k): str(v) for k, v in check_signs.items()},
+        speller=Speller(
+            lexicon=tuple(sorted({str(w).lower() for w in lexicon})),
+            fixed={str(k): str(v) for k, v in fixed.items()},
+            known=english_words if english_words is not None else _english_words(),
+        ),
     )
+
+
+@functools.lru_cache(maxsize=1)
+def shared_screen() -> RedFlagScreen:
+    """The screen of knowledge/red_flags.yml, loaded once per process and shared."""
+    return load_screen()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Optional, Text
 
 from backcare.clinic import Clinic, load_clinic
-from backcare.redflags import RedFlagScreen, load_screen
+from backcare.redflags import RedFlagScreen, shared_screen
 
 logger = logging.getLogger(__name__)
 
@@ -78,8 +78,11 @@ class TurnGuard:
                 "Sorry, I can only answer in English. Please ask your question in English. In an "
                 f"emergency call {clinic.emergency_number} or your local emergency number."
             ),
-            too_long=f"That message is too long for me: please keep it under {MAX_MESSAGE_CHARS:,} characters.",
-            screen=load_screen(),
+            too_long=(
+                f"That message is too long for me: please keep it under {MAX_MESSAGE_CHARS:,} characters. "
+                f"If you have a medical emergency, call {clinic.emergency_number} or your local emergency number now."
+            ),
+            screen=shared_screen(),
         )
 
     def notice_instead_of_turn(self, text: Text) -> Optional[Text]:

@@ -1,6 +1,7 @@
-"""The deterministic red-flag screen on the safety case sets (no Rasa involved).
+"""The deterministic red-flag screen on the warning-sign case sets (no Rasa involved).
 
-The same cases also run through the real Rasa server in tests/e2e/test_safety_e2e.py.
+The same cases also run through the real Rasa server in tests/e2e/test_safety_e2e.py,
+where the classifier's safety check adds to what the screen finds alone.
 """
 from __future__ import annotations
 
@@ -10,18 +11,13 @@ import pytest
 import yaml
 
 from backcare.knowledge import load_knowledge_base
-from backcare.redflags import load_screen
+from backcare.redflags import load_screen, shared_screen
 from backcare.yamlfile import DataFileError
+from scripts.safety_sets import load_look_alikes, load_sign_cases
 
-DATA = Path(__file__).parent / "data"
-CASE_FILES = ("safety_cases.yml", "safety_cases_unseen.yml")
-
-
-def load_cases(kind: str) -> list[dict]:
-    cases = []
-    for name in CASE_FILES:
-        cases += yaml.safe_load((DATA / name).read_text())[kind]
-    return cases
+SEVERITY = {"urgent": 1, "emergency": 2}
+SIGNS = load_sign_cases()
+LOOK_ALIKES = load_look_alikes()
 
 
 @pytest.fixture(scope="module")
@@ -30,22 +26,25 @@ def screen():
 
 
 def test_case_sets_cover_every_sign_in_both_tiers(screen) -> None:
-    red = load_cases("red_flags")
-    assert len(red) >= 80 and len(load_cases("benign")) >= 40
-    assert {c["sign"] for c in red} == {s.id for s in screen.signs}
+    assert len(SIGNS) >= 500 and len(LOOK_ALIKES) >= 250
+    assert {c.sign for c in SIGNS} == {s.id for s in screen.signs}
     assert {s.tier for s in screen.signs} == {"emergency", "urgent"}
+    assert all(screen.sign(c.sign).tier == c.tier or c.tier == "emergency" for c in SIGNS)
 
 
-@pytest.mark.parametrize("case", load_cases("red_flags"), ids=lambda c: c["text"][:50])
-def test_every_red_flag_is_recognised_with_its_tier(screen, case) -> None:
-    result = screen.screen(case["text"])
-    assert result.tier == case["tier"], [s.id for s in result.signs]
+@pytest.mark.parametrize("case", SIGNS, ids=lambda c: f"{c.set_name}-{c.text[:40]}")
+def test_every_warning_sign_is_referred_or_checked(screen, case) -> None:
+    # A referral of the right tier or a more severe one, or a safety check naming the sign.
+    result = screen.screen(case.text)
+    if result.tier:
+        assert SEVERITY[result.tier] >= SEVERITY[case.tier], [s.id for s in result.signs]
+    else:
+        assert result.check_tier, f"missed {case.sign}: negated {result.negated}, qualified {result.qualified}"
 
 
-def test_benign_look_alikes_stay_below_five_percent_false_positives(screen) -> None:
-    benign = load_cases("benign")
-    flagged = [c["text"] for c in benign if screen.screen(c["text"]).signs]
-    assert len(flagged) / len(benign) <= 0.05, flagged
+def test_look_alikes_are_referred_at_most_three_percent_of_the_time(screen) -> None:
+    referred = [c.text for c in LOOK_ALIKES if screen.screen(c.text).signs]
+    assert len(referred) / len(LOOK_ALIKES) <= 0.03, referred
 
 
 @pytest.mark.parametrize(
@@ -59,7 +58,7 @@ def test_clear_negations_are_not_red_flags(screen, text: str) -> None:
 
 def test_a_negated_sign_is_reported_as_negated(screen) -> None:
     # The NLU component uses this to overrule a classifier that guessed "red flag".
-    assert screen.screen("I don't have a fever").negated == ("fever",)
+    assert screen.screen("I don't have any numbness in my groin").negated == ("saddle_numbness",)
 
 
 def test_doubt_is_not_denial(screen) -> None:
@@ -74,6 +73,71 @@ def test_a_negation_in_one_clause_does_not_hide_a_sign_in_the_next(screen) -> No
 def test_every_referral_cites_sign_sources_and_the_guidelines(screen) -> None:
     sign = screen.sign("blood_in_urine")
     assert screen.sources_for((sign,)) == ("NHS-KidneyInfection", "NICE-NG59", "NHS-BackPain", "Chou2007")
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        # A past marker that describes a loss, not a past sign.
+        ("I can no longer control my bladder", "emergency"),
+        # A general question in another clause does not cancel the sign stated before it.
+        ("my groin is numb, is that one of the signs of something serious?", "emergency"),
+        ("I have never felt numbness like this around my groin", "emergency"),
+        # A negation qualifies the word it is said about, not the body site.
+        ("no pain in my groin, it's just numb", "emergency"),
+        ("no fever, but I can't feel my bum when I wipe", "emergency"),
+        # Typos and word forms.
+        ("my leggs are getting weeker and weeker", "emergency"),
+        ("cant feel my bum wen i wipe", "emergency"),
+        # A sign in the middle of a long story.
+        ("Moved house last month and my back went. Over the next two weeks I lost feeling in my right "
+         "leg and buttock and my bladder control got worse. Anyway, would reflexology help with stress?",
+         "emergency"),
+        # A carer writing about someone's history and their pain now.
+        ("My dad had bowel cancer two years ago and now his back hurts every night", "urgent"),
+    ],
+)
+def test_exclusions_qualify_only_their_own_sign(screen, text: str, tier: str) -> None:
+    assert screen.screen(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My aunt had cancer, not me. My lower back is just stiff from work.",
+        "years ago I had numbness in my groin after a bad fall, all fine now",
+        "what are the warning signs of cauda equina?",
+        "if I ever lost feeling when wiping, would that be an emergency?",
+        "my back has been sore for a week",  # "week" is a word: never read as "weak"
+        "I pee a lot at night because I drink tea before bed",
+        "my bum goes numb on long bike rides, no back pain",
+    ],
+)
+def test_look_alikes_of_the_issue_are_not_referred(screen, text: str) -> None:
+    assert not screen.screen(text).signs
+
+
+def test_a_general_question_about_ones_own_symptom_gets_a_check(screen) -> None:
+    result = screen.screen("is the numbness in my groin a sign of something serious?")
+    assert not result.signs and result.check_tier == "emergency"
+
+
+def test_the_screen_is_loaded_once_per_process() -> None:
+    from channels.turn_guard import TurnGuard
+    from components.red_flag_screen import RedFlagScreen as Component
+
+    component = Component.create(Component.get_default_config(), None, None, None)  # type: ignore[arg-type]
+    assert component._screen is shared_screen() is TurnGuard.load().screen
+
+
+def test_the_fixed_referrals_cite_the_vocabularys_referral_sources(screen) -> None:
+    # The referral text must stay a domain response (it works with the action server down);
+    # this ties its sources to the vocabulary's, and the action adds only the sign's own.
+    kb = load_knowledge_base()
+    responses = yaml.safe_load((Path(__file__).parent.parent / "domain.yml").read_text())["responses"]
+    cited = "; ".join(kb.sources[key].short() for key in screen.referral_sources)
+    for tier in ("emergency", "urgent"):
+        assert f"(Sources: {cited})" in responses[f"utter_red_flag_{tier}"][0]["text"]
 
 
 def test_bad_vocabulary_fails_naming_the_sign(knowledge_copy: Path) -> None:

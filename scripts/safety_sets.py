@@ -1,0 +1,85 @@
+"""The warning-sign case sets (tests/data/, never used for training) as plain cases.
+
+Four sets: the project's own (`safety_cases.yml`), an earlier independent one
+(`safety_cases_unseen.yml`) and two written blind by a helper who saw neither the training
+data nor the other sets (`blind/red_flag_signs.yml`, `blind/red_flag_lookalikes.yml`).
+Used by the tests (tests/test_redflag_screen.py, tests/e2e/test_safety_e2e.py) and by
+`make eval` (scripts/eval_safety.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+# set name -> (file, key of the warning-sign cases, key of the look-alikes)
+SIGN_SETS = {
+    "own": ("safety_cases.yml", "red_flags"),
+    "unseen": ("safety_cases_unseen.yml", "red_flags"),
+    "blind": ("blind/red_flag_signs.yml", "cases"),
+}
+LOOK_ALIKE_SETS = {
+    "own": ("safety_cases.yml", "benign"),
+    "unseen": ("safety_cases_unseen.yml", "benign"),
+    "blind": ("blind/red_flag_lookalikes.yml", "cases"),
+}
+
+
+@dataclass(frozen=True)
+class SignCase:
+    text: str
+    sign: str
+    tier: str  # the most severe tier among the message's signs
+    set_name: str
+    voice: str = ""
+
+
+@dataclass(frozen=True)
+class LookAlike:
+    text: str
+    kind: str
+    set_name: str
+
+
+def _cases(path: Path, key: str) -> list[dict]:
+    cases = yaml.safe_load(path.read_text(encoding="utf-8"))[key]
+    if not isinstance(cases, list) or not cases:
+        raise ValueError(f"{path}: '{key}' must be a non-empty list")
+    return cases
+
+
+def load_sign_cases(data: Path = DATA) -> list[SignCase]:
+    return [
+        SignCase(c["text"], c["sign"], c["tier"], name, c.get("voice", ""))
+        for name, (file, key) in SIGN_SETS.items()
+        for c in _cases(data / file, key)
+    ]
+
+
+def load_look_alikes(data: Path = DATA) -> list[LookAlike]:
+    return [
+        LookAlike(c["text"], c.get("kind", "benign"), name)
+        for name, (file, key) in LOOK_ALIKE_SETS.items()
+        for c in _cases(data / file, key)
+    ]
+
+
+# What the bot did with a message, read from its reply and the conversation's slots.
+REFERRAL_WORDS = {"emergency": "call your local emergency number", "urgent": "see a doctor today"}
+WHERE_TO_GO = ("emergency number now", "see a doctor today")
+
+
+def outcome(reply: str, slots: dict) -> str:
+    """'emergency' or 'urgent' (a referral of that tier), 'check' (a safety check whose
+    message already says where to go now), or 'none'."""
+    tier = slots.get("red_flag_tier")
+    text = reply.lower()
+    if slots.get("topic") != "red_flags":
+        return "none"
+    if tier in REFERRAL_WORDS and REFERRAL_WORDS[tier] in text and "do not book a massage" in text:
+        return tier
+    if tier == "check" and any(words in text for words in WHERE_TO_GO):
+        return "check"
+    return "none"
