@@ -124,6 +124,7 @@ eval: $(VENV)/.installed-test $(MODEL)
 		|| { tail -30 $(LOGS)/eval_nlu.log; exit 1; }
 	@$(BIN)/python scripts/eval_report.py results/heldout
 	@$(BIN)/python scripts/eval_bot.py
+	@$(BIN)/python scripts/eval_safety.py
 
 # Delete conversations idle for more than DAYS days (default: retention_days in clinic.yml).
 forget: $(VENV)/.installed

@@ -11,7 +11,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.feedback import feedback_buttons
 from actions.resources import CLINIC, KB, MESSAGES
 from actions.slots import CITED_SOURCES, HEALTH_CONDITION, MASSAGE_TYPE, TOPIC
-from backcare.contract import RED_FLAG_INTENTS
 from backcare.render import render_answer, render_full_citations, shows_links
 from backcare.routing import choose_entry
 
@@ -24,12 +23,6 @@ def first_reply_of_session(tracker: Tracker) -> bool:
         if event.get("event") == "session_started":
             return True
     return True
-
-
-def classifier_suspected_red_flag(tracker: Tracker) -> bool:
-    """The classifier ranked a red flag first but the red-flag screen found no sign."""
-    ranking = tracker.latest_message.get("intent_ranking") or []
-    return bool(ranking) and ranking[0].get("name") in RED_FLAG_INTENTS
 
 
 def latest_entity(tracker: Tracker, entity: Text) -> Optional[Text]:
@@ -76,9 +69,6 @@ class ActionAnswer(Action):
         # The first reply of a conversation carries the not-a-diagnosis notice. (Not in a
         # custom action_session_start: if the action server were down, that would break
         # every turn, the red-flag referral included.)
-        # When in doubt, say which signs need a doctor first, then answer.
-        if classifier_suspected_red_flag(tracker):
-            text = MESSAGES["warning_signs"] + "\n\n" + text
         if first_reply_of_session(tracker):
             text = MESSAGES["notice"].format(emergency_number=CLINIC.emergency_number) + "\n\n" + text
         # A list to pick from (types, conditions) comes first; otherwise ask if it helped.

@@ -16,7 +16,14 @@ from actions.resources import CLINIC, KB, MESSAGES
 from actions.slots import FEEDBACK, FEEDBACK_TOPIC, TOPIC
 
 RATED_TOPIC_ENTITY = "rated_topic"
-RATING_OF_INTENT = {"feedback_helpful": "helpful", "feedback_not_helpful": "not_helpful"}
+# A bare "yes"/"no" after an answer rates it too (after a safety check, rules route it
+# to the referral or the answer instead).
+RATING_OF_INTENT = {
+    "feedback_helpful": "helpful",
+    "affirm": "helpful",
+    "feedback_not_helpful": "not_helpful",
+    "deny": "not_helpful",
+}
 
 
 def feedback_buttons(topic: Text) -> List[Dict[Text, Text]]:

@@ -1,30 +1,49 @@
-"""Details of a red-flag referral: the sign recognised, the clinic's numbers, sources.
+"""Details of a red-flag referral, and the answer after a "no" to the safety check.
 
-The Rasa server has already sent the fixed referral (a domain response) before this
-action runs, so the user is referred even when this action server is down.
+The Rasa server has already sent the fixed referral or the safety check (domain responses)
+before these actions run, so the user is referred even when this action server is down.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+import copy
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.faq import ActionAnswer
 from actions.resources import CLINIC, KB, MESSAGES, SCREEN
-from actions.slots import CITED_SOURCES, RED_FLAG_TIER, TOPIC
-from backcare.contract import RED_FLAG_INTENT, RED_FLAG_SIGN_ENTITY
+from actions.slots import CITED_SOURCES, RED_FLAG_CHECK, RED_FLAG_TIER, TOPIC
+from backcare.contract import RED_FLAG_INTENT, RED_FLAG_INTENTS, RED_FLAG_SIGN_ENTITY
 from backcare.render import shows_links, sources_line
 
 TIER_OF_INTENT = {intent: tier for tier, intent in RED_FLAG_INTENT.items()}
+# What a yes to the safety check confirmed, per check response.
+TIER_OF_CHECK = {f"utter_red_flag_check_{tier}": tier for tier in RED_FLAG_INTENT}
+# Entities of the question asked before the check that an answer may use.
+ANSWER_ENTITIES = ("massage_type", "health_condition")
 
 
 def _join(phrases: List[Text]) -> Text:
     return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
 
 
+def _last_bot_action(tracker: Tracker) -> Optional[Text]:
+    """The response or action the bot ran before the latest user message."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name")
+    return None
+
+
 class ActionRedFlagReferral(Action):
-    """Name the warning sign in plain words and say where to get help."""
+    """Name the warning sign in plain words, its own advice, and its own sources."""
 
     def name(self) -> Text:
         return "action_red_flag_referral"
@@ -33,19 +52,63 @@ class ActionRedFlagReferral(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        tier = TIER_OF_INTENT.get(intent, "emergency")
+        # A typed yes to the safety check carries no red-flag intent: the check's tier.
+        tier = TIER_OF_INTENT.get(intent) or TIER_OF_CHECK.get(_last_bot_action(tracker) or "", "emergency")
         # The signs the Rasa server's screen recognised (entities), in message order.
         sign_ids = dict.fromkeys(tracker.get_latest_entity_values(RED_FLAG_SIGN_ENTITY))
         signs = tuple(SCREEN.sign(s) for s in sign_ids if SCREEN.knows(s))
-        sources = SCREEN.sources_for(signs)
-        text = MESSAGES[f"red_flag_{tier}_details"].format(
-            sign=_join([s.says for s in signs]) if signs else "the symptoms you describe",
-            sources=sources_line(sources, KB, shows_links(tracker.get_latest_input_channel())),
-            **CLINIC.placeholders(),
-        )
+        if signs:
+            said = _join([s.says for s in signs])
+        else:
+            # A yes to the safety check: the signs it asked about.
+            said = tracker.get_slot(RED_FLAG_CHECK) or "the symptoms you describe"
+        text = MESSAGES[f"red_flag_{tier}_details"].format(sign=said, **CLINIC.placeholders())
+        advice = " ".join(dict.fromkeys(s.advice for s in signs if s.advice))
+        if advice:
+            text += " " + advice
+        # The fixed referral already cited the general guidance: add only the signs' own.
+        own = [key for key in SCREEN.sources_for(signs) if key not in SCREEN.referral_sources]
+        if own:
+            links = shows_links(tracker.get_latest_input_channel())
+            text += "\n" + MESSAGES["red_flag_sign_sources"].format(sources=sources_line(own, KB, links))
         dispatcher.utter_message(text=text)
         return [
             SlotSet(TOPIC, "red_flags"),
             SlotSet(RED_FLAG_TIER, tier),
-            SlotSet(CITED_SOURCES, list(sources)),
+            SlotSet(CITED_SOURCES, list(SCREEN.sources_for(signs))),
         ]
+
+
+class ActionAnswerAfterCheck(Action):
+    """A "no" to the safety check: answer what the user asked before it."""
+
+    def name(self) -> Text:
+        return "action_answer_after_check"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        asked = _message_before_check(tracker)
+        intent = _next_best_intent(asked) if asked else None
+        if intent is None or intent not in KB.topics:
+            dispatcher.utter_message(text=MESSAGES["check_cleared"])
+            return []
+        # Answer as if the earlier message had been classified as its next-best topic.
+        earlier = copy.copy(tracker)
+        earlier.latest_message = {
+            **asked,
+            "intent": {"name": intent},
+            "entities": [e for e in asked.get("entities") or [] if e.get("entity") in ANSWER_ENTITIES],
+        }
+        return ActionAnswer().run(dispatcher, earlier, domain)
+
+
+def _message_before_check(tracker: Tracker) -> Optional[Dict[Text, Any]]:
+    """The parse data of the user message the safety check was asked about."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    return users[-2].get("parse_data") if len(users) >= 2 else None
+
+
+def _next_best_intent(parse_data: Dict[Text, Any]) -> Optional[Text]:
+    ranking = parse_data.get("intent_ranking") or []
+    return next((r.get("name") for r in ranking if r.get("name") not in RED_FLAG_INTENTS), None)

@@ -21,6 +21,11 @@ RED_FLAG_INTENT = {"emergency": "red_flag_emergency", "urgent": "red_flag_urgent
 RED_FLAG_INTENTS = frozenset(RED_FLAG_INTENT.values())
 # Entity the red-flag screen adds, one per sign recognised (value: the sign id).
 RED_FLAG_SIGN_ENTITY = "red_flag_sign"
+# Entities the screen adds with every referral or check: the tier (emergency, urgent or
+# check) and, for a check, the suspected signs in plain words.
+RED_FLAG_TIER_ENTITY = "red_flag_tier"
+RED_FLAG_CHECK_ENTITY = "red_flag_check"
+RED_FLAG_TIERS = ("emergency", "urgent", "check")
 # Topics answered from a per-value entry, keyed by the entity that names the value.
 MASSAGE_TYPE_TOPIC = "massage_type_detail"
 CONDITION_TOPIC = "condition_advice"

@@ -1,14 +1,18 @@
 """Rasa NLU component: the deterministic red-flag screen, run inside the Rasa server.
 
 It runs last in the pipeline, so its decision wins over the intent classifier and the
-FallbackClassifier. A recognised sign turns the message into `red_flag_emergency` or
-`red_flag_urgent` and adds one `red_flag_sign` entity per sign; FAQ entities are dropped,
-because a red flag must not go on to recommend a massage.
-
-When only the classifier says "red flag", the screen does not refer: measured on the
-safety case sets, those guesses were mostly ordinary pain stories ("my lower back is
-killing me"). The message gets its next-best intent instead, and the red-flag guess stays
-first in `intent_ranking`, so the answer carries a warning-signs reminder (actions/faq.py).
+FallbackClassifier. Three outcomes, all decided here so they work with the action server
+down:
+- a recognised sign: the message becomes `red_flag_emergency` or `red_flag_urgent` with one
+  `red_flag_sign` entity per sign and a `red_flag_tier` entity; FAQ entities are dropped,
+  because a red flag must not go on to recommend a massage;
+- a suspected sign (the screen's weaker evidence, or the classifier ranking a red flag first
+  with `check_confidence` or more, which the screen cannot confirm): the same intent with a
+  `red_flag_check` entity (the signs in plain words) and `red_flag_tier: check`, which the
+  rules answer with a yes/no safety check that already says where to go now;
+- otherwise a red-flag guess of the classifier gives way to its next-best intent.
+The chosen intent always comes first in `intent_ranking`, so the SDK's
+`get_intent_of_latest_message()` returns the intent the bot acted on.
 """
 from __future__ import annotations
 
@@ -34,9 +38,15 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from backcare.contract import RED_FLAG_INTENT, RED_FLAG_INTENTS, RED_FLAG_SIGN_ENTITY
+from backcare.contract import (
+    RED_FLAG_CHECK_ENTITY,
+    RED_FLAG_INTENT,
+    RED_FLAG_INTENTS,
+    RED_FLAG_SIGN_ENTITY,
+    RED_FLAG_TIER_ENTITY,
+)
 from backcare.redflags import RedFlagScreen as Screen
-from backcare.redflags import load_screen
+from backcare.redflags import shared_screen
 
 
 
@@ -44,10 +54,18 @@ from backcare.redflags import load_screen
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
 class RedFlagScreen(GraphComponent):
-    """Routes any message that describes a warning sign to the referral."""
+    """Routes any message that describes a warning sign to the referral or a safety check."""
 
-    def __init__(self, screen: Screen) -> None:
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        # A red-flag intent ranked first by the classifier with at least this confidence,
+        # and not confirmed by the screen, gets the safety check (chosen on the case sets:
+        # `make eval` prints recall and the check rate on messages without a sign).
+        return {"check_confidence": 0.5}
+
+    def __init__(self, screen: Screen, check_confidence: float) -> None:
         self._screen = screen
+        self._check_confidence = check_confidence
 
     @classmethod
     def create(
@@ -57,8 +75,8 @@ class RedFlagScreen(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "RedFlagScreen":
-        # Loaded when the server starts: a broken vocabulary stops it with a clear message.
-        return cls(load_screen())
+        # Loaded once per process: a broken vocabulary stops the server with a clear message.
+        return cls(shared_screen(), float(config["check_confidence"]))
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -70,29 +88,50 @@ class RedFlagScreen(GraphComponent):
         if not text:
             return
         screening = self._screen.screen(text)
-        intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        intent = message.get(INTENT) or {}
         if screening.tier:
-            self._set_intent(message, RED_FLAG_INTENT[screening.tier])
-            message.set(ENTITIES, [_sign_entity(text, sign.id) for sign in screening.signs])
-        elif intent in RED_FLAG_INTENTS:
+            self._set_intent(message, {INTENT_NAME_KEY: RED_FLAG_INTENT[screening.tier], PREDICTED_CONFIDENCE_KEY: 1.0})
+            entities = [_entity(text, RED_FLAG_SIGN_ENTITY, sign.id) for sign in screening.signs]
+            message.set(ENTITIES, entities + [_entity(text, RED_FLAG_TIER_ENTITY, screening.tier)])
+            return
+        check_tier, says = screening.check_tier, [s.says for s in screening.suspected]
+        # The classifier's guess counts only where the screen saw no sign words it could
+        # judge: "no numbness, not weak" or "my mum had cancer" are read, not guessed.
+        judged = screening.negated or screening.qualified
+        if check_tier is None and not judged and intent.get(INTENT_NAME_KEY) in RED_FLAG_INTENTS:
+            if float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= self._check_confidence:
+                check_tier = next(t for t, name in RED_FLAG_INTENT.items() if name == intent[INTENT_NAME_KEY])
+                says = [self._screen.check_signs[check_tier]]
+        if check_tier:
+            self._set_intent(message, {INTENT_NAME_KEY: RED_FLAG_INTENT[check_tier], PREDICTED_CONFIDENCE_KEY: 1.0})
+            message.set(ENTITIES, [
+                _entity(text, RED_FLAG_CHECK_ENTITY, _join(says)),
+                _entity(text, RED_FLAG_TIER_ENTITY, "check"),
+            ])
+        elif intent.get(INTENT_NAME_KEY) in RED_FLAG_INTENTS:
             ranking = message.get(INTENT_RANKING_KEY) or []
             fallback = next((r for r in ranking if r.get(INTENT_NAME_KEY) not in RED_FLAG_INTENTS), None)
             if fallback:
-                message.set(INTENT, dict(fallback))
+                self._set_intent(message, dict(fallback))
 
     @staticmethod
-    def _set_intent(message: Message, name: Text) -> None:
-        chosen = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
+    def _set_intent(message: Message, chosen: Dict[Text, Any]) -> None:
+        name = chosen[INTENT_NAME_KEY]
         ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != name]
         message.set(INTENT, chosen)
         message.set(INTENT_RANKING_KEY, [chosen] + ranking)
 
 
-def _sign_entity(text: Text, sign_id: Text) -> Dict[Text, Any]:
+def _join(phrases: List[Text]) -> Text:
+    phrases = list(dict.fromkeys(phrases))
+    return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " or " + phrases[-1]
+
+
+def _entity(text: Text, entity: Text, value: Text) -> Dict[Text, Any]:
     # The screen works on the whole message, so the entity spans it.
     return {
-        ENTITY_ATTRIBUTE_TYPE: RED_FLAG_SIGN_ENTITY,
-        ENTITY_ATTRIBUTE_VALUE: sign_id,
+        ENTITY_ATTRIBUTE_TYPE: entity,
+        ENTITY_ATTRIBUTE_VALUE: value,
         ENTITY_ATTRIBUTE_START: 0,
         ENTITY_ATTRIBUTE_END: len(text),
         ENTITY_ATTRIBUTE_CONFIDENCE: 1.0,

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.faq import ActionAnswer, ActionShowSources
 from actions.resources import CLINIC, KB
-from actions.safety import ActionRedFlagReferral
+from actions.safety import ActionAnswerAfterCheck, ActionRedFlagReferral
 
 
 def tracker(intent: str, text: str = "question", entities: list[dict] | None = None,
@@ -110,8 +110,30 @@ def test_emergency_referral_names_the_sign_number_and_sources() -> None:
     text = messages[0]["text"]
     assert "numbness or tingling around your groin" in text
     assert f"Call {CLINIC.emergency_number} now" in text and "local emergency number" in text
-    assert "NICE" in text and "Chou et al." in text
+    # The sign's own sources; the general guidance is cited by the fixed referral before it.
+    assert "More on this sign:" in text and "Royal Free" in text
+    assert "NICE" not in text and "Chou et al." not in text
     assert slots["topic"] == "red_flags" and slots["red_flag_tier"] == "emergency"
+    assert {"NICE-NG59", "NHS-BackPain", "Chou2007", "RoyalFree-CES"} <= set(slots["cited_sources"])
+
+
+def test_a_sign_with_its_own_advice_says_where_to_go() -> None:
+    t = tracker("red_flag_urgent", "33 weeks pregnant, back pain coming in waves",
+                [entity("red_flag_sign", "pregnancy_warning")])
+    messages, slots = run(ActionRedFlagReferral(), t)
+    assert "maternity unit" in messages[0]["text"]
+    assert slots["red_flag_tier"] == "urgent"
+
+
+def test_a_typed_yes_to_the_safety_check_names_the_signs_it_asked_about() -> None:
+    t = tracker("affirm", "yes")
+    t.slots["red_flag_check"] = "numbness around your groin or bottom"
+    t.events[:0] = [{"event": "user", "text": "feels odd down there"},
+                    {"event": "action", "name": "utter_red_flag_check_emergency"},
+                    {"event": "action", "name": "action_listen"}]
+    messages, slots = run(ActionRedFlagReferral(), t)
+    assert "You mentioned numbness around your groin or bottom" in messages[0]["text"]
+    assert slots["red_flag_tier"] == "emergency"
 
 
 def test_urgent_referral_gives_the_clinic_phone_and_24_hours() -> None:
@@ -142,13 +164,28 @@ def test_later_answers_do_not_repeat_the_notice() -> None:
     assert "not a diagnosis" not in messages[0]["text"]
 
 
-def test_a_red_flag_guessed_only_by_the_classifier_adds_the_warning_signs() -> None:
-    t = tracker("condition_advice", "I'm 20 weeks pregnant and my back is killing me, am I allowed a massage?",
-                [entity("health_condition", "pregnancy")])
-    t.latest_message["intent_ranking"] = [{"name": "red_flag_urgent", "confidence": 0.9},
-                                          {"name": "condition_advice", "confidence": 0.05}]
-    messages, slots = run(ActionAnswer(), t)
-    text = messages[0]["text"]
-    assert "numbness around your groin" in text and "see a doctor urgently" in text
-    assert KB.conditions["pregnancy"].answer[:60] in text
-    assert slots["topic"] == "condition_advice"
+def test_a_no_to_the_safety_check_answers_the_question_asked_before_it() -> None:
+    asked = {"intent": {"name": "red_flag_emergency", "confidence": 1.0},
+             "intent_ranking": [{"name": "red_flag_emergency", "confidence": 1.0},
+                                {"name": "red_flag_urgent", "confidence": 0.2},
+                                {"name": "frequency", "confidence": 0.1}],
+             "entities": [entity("red_flag_check", "numbness"), entity("red_flag_tier", "check")],
+             "text": "my bum feels odd, how often should I get a massage?"}
+    t = tracker("deny", "no")
+    t.events[:0] = [{"event": "user", "text": asked["text"], "parse_data": asked},
+                    {"event": "action", "name": "utter_red_flag_check_emergency"},
+                    {"event": "bot", "text": "Before I answer, one safety question"},
+                    {"event": "action", "name": "action_listen"}]
+    messages, slots = run(ActionAnswerAfterCheck(), t)
+    assert KB.topics["frequency"].answer[:50] in messages[0]["text"]
+    assert slots["topic"] == "frequency"
+
+
+def test_a_no_to_a_check_on_a_message_with_no_question_asks_what_to_answer() -> None:
+    asked = {"intent": {"name": "red_flag_emergency"}, "entities": [], "text": "legs feel odd",
+             "intent_ranking": [{"name": "red_flag_emergency"}, {"name": "greet"}]}
+    t = tracker("deny", "no")
+    t.events[:0] = [{"event": "user", "text": "legs feel odd", "parse_data": asked}]
+    messages, slots = run(ActionAnswerAfterCheck(), t)
+    assert messages[0]["text"].startswith("Thanks. What would you like to know")
+    assert slots == {}

@@ -1,42 +1,81 @@
-"""The safety case sets through the real Rasa server: every red flag referred with the
-right tier, benign look-alikes not; figures printed for the record."""
+"""The warning-sign case sets through the real Rasa server: every sign referred (right
+tier or more severe) or met by a safety check that says where to go now; look-alikes
+rarely referred; checks rarely asked without a sign. Figures printed for the record
+(`make eval` prints them per sign with the misses)."""
 from __future__ import annotations
 
 import uuid
 
+from scripts.heldout import load_heldout
+from scripts.safety_sets import load_look_alikes, load_sign_cases, outcome
 from tests.e2e.conftest import texts
-from tests.test_redflag_screen import load_cases
 
-REFERRAL = {"emergency": "call your local emergency number", "urgent": "see a doctor today or within 24 hours"}
+SEVERITY = {"none": 0, "check": 1, "urgent": 2, "emergency": 3}
 
 
-def test_red_flags_are_always_referred_with_the_right_tier(bot) -> None:
-    cases = load_cases("red_flags")
-    missed, wrong_tier = [], []
+def outcome_of(bot, text: str) -> str:
+    sender = uuid.uuid4().hex
+    return outcome(texts(bot.say(text, sender)), bot.slots(sender))
+
+
+def test_every_warning_sign_is_referred_or_checked(bot) -> None:
+    cases = load_sign_cases()
+    missed, under_triaged = [], []
     for case in cases:
-        sender = uuid.uuid4().hex
-        reply = texts(bot.say(case["text"], sender)).lower()
-        tier = bot.slots(sender)["red_flag_tier"]
-        if tier is None or "do not book a massage" not in reply:
-            missed.append(case["text"])
-        elif tier != case["tier"] or REFERRAL[case["tier"]] not in reply:
-            wrong_tier.append(case["text"])
-    print(f"\nred-flag recall {len(cases) - len(missed)}/{len(cases)}, "
-          f"tier accuracy {len(cases) - len(missed) - len(wrong_tier)}/{len(cases)}")
-    assert not missed and not wrong_tier, (missed, wrong_tier)
+        got = outcome_of(bot, case.text)
+        if got == "none":
+            missed.append(f"{case.sign}: {case.text}")
+        elif got != "check" and SEVERITY[got] < SEVERITY[case.tier]:
+            under_triaged.append(f"{case.sign} -> {got}: {case.text}")
+    print(f"\nwarning-sign recall {len(cases) - len(missed)}/{len(cases)}, "
+          f"under-triaged {len(under_triaged)}")
+    assert not missed and not under_triaged, (missed, under_triaged)
 
 
-def test_benign_look_alikes_are_rarely_referred(bot) -> None:
-    cases = load_cases("benign")
-    referred = []
-    for case in cases:
-        sender = uuid.uuid4().hex
-        bot.say(case["text"], sender)
-        if bot.slots(sender)["topic"] == "red_flags":
-            referred.append(case["text"])
-    rate = len(referred) / len(cases)
-    print(f"\nfalse-positive rate {len(referred)}/{len(cases)} = {rate:.1%}")
-    assert rate <= 0.05, referred
+def test_look_alikes_are_rarely_referred_and_checks_rarely_asked(bot) -> None:
+    look_alikes = [c.text for c in load_look_alikes()]
+    questions = [e.text for e in load_heldout()]
+    got = {text: outcome_of(bot, text) for text in look_alikes + questions}
+    referred = [t for t in look_alikes if got[t] in ("emergency", "urgent")]
+    checked = [t for t, o in got.items() if o == "check"]
+    print(f"\nlook-alikes referred {len(referred)}/{len(look_alikes)}; "
+          f"checks without a sign {len(checked)}/{len(got)}")
+    assert len(referred) / len(look_alikes) <= 0.03, referred
+    assert not [t for t in questions if got[t] in ("emergency", "urgent")]
+    assert len(checked) / len(got) <= 0.10, checked
+
+
+def test_a_suspected_sign_gets_a_check_that_already_says_where_to_go(bot) -> None:
+    sender = uuid.uuid4().hex
+    replies = bot.say("my bladder has been acting a bit weird since my back went, is deep tissue ok?", sender)
+    reply = texts(replies).lower()
+    assert "one safety question" in reply and "bladder" in reply
+    assert "call your local emergency number now" in reply
+    assert [b["title"] for b in replies[-1]["buttons"]] == ["Yes, I have this", "No"]
+    slots = bot.slots(sender)
+    assert slots["topic"] == "red_flags" and slots["red_flag_tier"] == "check"
+    # The SDK reads the intent the bot acted on from the ranking's first entry.
+    latest = bot.tracker(sender)["latest_message"]
+    assert latest["intent_ranking"][0]["name"] == latest["intent"]["name"] == "red_flag_emergency"
+
+
+def test_yes_to_the_check_gets_the_referral(bot) -> None:
+    sender = uuid.uuid4().hex
+    bot.say("my bladder has been acting a bit weird since my back went", sender)
+    reply = texts(bot.say("yes", sender)).lower()
+    assert "call your local emergency number" in reply and "do not book a massage" in reply
+    assert "you mentioned new problems controlling your bladder" in reply
+    slots = bot.slots(sender)
+    assert slots["topic"] == "red_flags" and slots["red_flag_tier"] == "emergency"
+
+
+def test_no_to_the_check_answers_the_question_that_was_asked(bot) -> None:
+    sender = uuid.uuid4().hex
+    bot.say("my bladder has been acting a bit weird since my back went, how often should I have a massage?",
+            sender)
+    reply = texts(bot.say("no", sender))
+    assert "do not book a massage" not in reply.lower()
+    assert bot.slots(sender)["topic"] == "frequency"
 
 
 def test_red_flag_wins_mid_conversation(bot) -> None:

@@ -16,6 +16,17 @@ def test_referral_reaches_the_user_when_the_action_server_is_down(bot, servers) 
     assert slots["topic"] == "red_flags" and slots["red_flag_tier"] == "emergency"
 
 
+def test_the_safety_check_and_its_yes_reach_the_user_when_the_action_server_is_down(bot, servers) -> None:
+    servers.stop("actions")
+    sender = uuid.uuid4().hex
+    reply = texts(bot.say("my bladder has been acting a bit weird since my back went", sender)).lower()
+    assert "one safety question" in reply and "call your local emergency number now" in reply
+    assert bot.slots(sender)["red_flag_tier"] == "check"
+    reply = texts(bot.say("/red_flag_emergency{\"red_flag_tier\": \"emergency\"}", sender)).lower()
+    assert "call your local emergency number" in reply and "do not book a massage" in reply
+    assert bot.slots(sender)["red_flag_tier"] == "emergency"
+
+
 def test_a_question_gets_a_reply_when_the_action_server_is_down(bot, servers) -> None:
     servers.stop("actions")
     reply = texts(bot.say("how often should I get a massage for my back?"))

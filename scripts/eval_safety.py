@@ -1,0 +1,123 @@
+"""`make eval`, safety part: the warning-sign case sets through the running bot (real
+servers, REST).
+
+Prints, per set: recall of warning signs (a referral of the right tier or higher, or a
+safety check that says where to go now), per sign and tier; how many look-alikes were
+referred or checked; how often a check is asked on messages without a sign (look-alikes
+and the held-out topic questions); and every miss.
+"""
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scripts.heldout import load_heldout  # noqa: E402
+from scripts.safety_sets import load_look_alikes, load_sign_cases, outcome  # noqa: E402
+from scripts.servers import PROJECT_ROOT, Servers, free_port, write_endpoints  # noqa: E402
+
+SEVERITY = {"none": 0, "check": 1, "urgent": 2, "emergency": 3}
+
+
+def ask(servers: Servers, token: str, text: str) -> str:
+    sender = uuid.uuid4().hex
+    response = requests.post(f"{servers.url}/webhooks/rest/webhook",
+                             json={"sender": sender, "message": text}, timeout=30)
+    response.raise_for_status()
+    reply = "\n".join(r.get("text", "") for r in response.json())
+    slots = requests.get(f"{servers.url}/conversations/{sender}/tracker",
+                         params={"token": token}, timeout=30).json()["slots"]
+    return outcome(reply, slots)
+
+
+def report(servers: Servers, token: str) -> None:
+    signs, look_alikes = load_sign_cases(), load_look_alikes()
+    questions = [e.text for e in load_heldout()]
+    total = len(signs) + len(look_alikes) + len(questions)
+    done, started = 0, time.monotonic()
+
+    def progress() -> None:
+        nonlocal done
+        done += 1
+        if done % 100 == 0:
+            print(f"  {done}/{total} messages ({time.monotonic() - started:.0f} s)", flush=True)
+
+    recall: dict[str, Counter[str]] = defaultdict(Counter)
+    per_sign: dict[str, Counter[str]] = defaultdict(Counter)
+    misses = []
+    for case in signs:
+        got = ask(servers, token, case.text)
+        progress()
+        # A referral of the right tier or a more severe one, or a check, reaches care in time.
+        ok = got == "check" or SEVERITY[got] >= SEVERITY[case.tier]
+        for key in (case.set_name, f"{case.set_name}:{case.tier}"):
+            recall[key]["ok" if ok else "missed"] += 1
+            recall[key][got] += 1
+        per_sign[case.sign]["ok" if ok else "missed"] += 1
+        if not ok:
+            misses.append(f"[{case.set_name}] {case.sign} ({case.tier}) -> {got}: {case.text[:160]}")
+    looked: dict[str, Counter[str]] = defaultdict(Counter)
+    flagged = []
+    for look_alike in look_alikes:
+        got = ask(servers, token, look_alike.text)
+        progress()
+        looked[look_alike.set_name][got] += 1
+        if got != "none":
+            flagged.append(f"[{look_alike.set_name}] {look_alike.kind} -> {got}: {look_alike.text[:160]}")
+    asked = Counter(ask(servers, token, text) for text in questions if progress() is None)
+
+    print(f"\nWarning signs through the running bot ({len(signs)} messages):")
+    for key in sorted(recall):
+        c = recall[key]
+        n = c["ok"] + c["missed"]
+        print(f"  {key:18s} recall {c['ok']}/{n} = {c['ok'] / n:.3f}  "
+              f"(referred: emergency {c['emergency']}, urgent {c['urgent']}; checked {c['check']})")
+    print("  per sign: " + ", ".join(f"{s} {c['ok']}/{c['ok'] + c['missed']}" for s, c in sorted(per_sign.items())))
+    print(f"\nLook-alikes ({len(look_alikes)} messages without a sign):")
+    for key, c in sorted(looked.items()):
+        n = sum(c.values())
+        referred = c["emergency"] + c["urgent"]
+        print(f"  {key:8s} referred {referred}/{n} = {referred / n:.3f}, checked {c['check']}/{n} = {c['check'] / n:.3f}")
+    no_sign = sum(sum(c.values()) for c in looked.values()) + sum(asked.values())
+    checks = sum(c["check"] for c in looked.values()) + asked["check"]
+    print(f"\nChecks on messages without a sign (look-alikes + {len(questions)} held-out questions): "
+          f"{checks}/{no_sign} = {checks / no_sign:.3f}; held-out questions referred: "
+          f"{asked['emergency'] + asked['urgent']}")
+    if misses:
+        print("\nMissed warning signs:")
+        for line in misses:
+            print("  " + line)
+    if flagged:
+        print("\nLook-alikes referred or checked:")
+        for line in flagged:
+            print("  " + line)
+
+
+def main() -> int:
+    token = uuid.uuid4().hex
+    with tempfile.TemporaryDirectory() as work:
+        work_dir = Path(work)
+        action_port, rasa_port = free_port(), free_port()
+        servers = Servers(
+            model=PROJECT_ROOT / "models" / "backcare.tar.gz", log_dir=work_dir,
+            rasa_port=rasa_port, action_port=action_port, token=token,
+            endpoints=write_endpoints(work_dir / "endpoints.yml", action_port, work_dir / "t.db"),
+        )
+        print("Starting servers for the safety run ...", flush=True)
+        try:
+            servers.start()
+            report(servers, token)
+        finally:
+            servers.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

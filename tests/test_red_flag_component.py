@@ -1,0 +1,64 @@
+"""The red-flag screen as a Rasa NLU component: referral, safety check or the classifier's
+next-best intent, with the chosen intent first in the ranking (what the SDK reads)."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from components.red_flag_screen import RedFlagScreen
+
+
+@pytest.fixture(scope="module")
+def component() -> RedFlagScreen:
+    return RedFlagScreen.create(RedFlagScreen.get_default_config(), None, None, None)  # type: ignore[arg-type]
+
+
+def parsed(text: str, ranking: list[tuple[str, float]]) -> Message:
+    intents = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    return Message(data={"text": text, "intent": intents[0], "intent_ranking": intents, "entities": []})
+
+
+def entities(message: Message) -> dict[str, Any]:
+    return {e["entity"]: e["value"] for e in message.get("entities")}
+
+
+def test_a_recognised_sign_is_referred_with_its_tier(component) -> None:
+    message = parsed("since this morning I can't feel my bum when I wipe", [("self_care", 0.6)])
+    component.process([message])
+    assert message.get("intent")["name"] == "red_flag_emergency"
+    assert entities(message) == {"red_flag_sign": "saddle_numbness", "red_flag_tier": "emergency"}
+    assert message.get("intent_ranking")[0]["name"] == "red_flag_emergency"
+
+
+def test_a_red_flag_the_classifier_is_sure_of_but_the_screen_cannot_confirm_gets_a_check(component) -> None:
+    message = parsed("something feels very wrong with my body since my back went",
+                     [("red_flag_emergency", 0.7), ("effectiveness", 0.2)])
+    component.process([message])
+    assert message.get("intent")["name"] == "red_flag_emergency"
+    found = entities(message)
+    assert found["red_flag_tier"] == "check" and "both legs" in found["red_flag_check"]
+
+
+def test_a_weak_red_flag_guess_gives_way_to_the_next_best_intent(component) -> None:
+    message = parsed("my lower back is killing me", [("red_flag_urgent", 0.3), ("effectiveness", 0.25)])
+    component.process([message])
+    assert message.get("intent")["name"] == "effectiveness"
+    assert message.get("intent_ranking")[0]["name"] == "effectiveness"
+    assert entities(message) == {}
+
+
+def test_a_negated_sign_is_not_re_raised_by_the_classifier(component) -> None:
+    message = parsed("no numbness, no bladder problems, just a stiff back",
+                     [("red_flag_emergency", 0.8), ("effectiveness", 0.1)])
+    component.process([message])
+    assert message.get("intent")["name"] == "effectiveness"
+
+
+def test_weaker_evidence_of_the_screen_gets_a_check_naming_the_sign(component) -> None:
+    message = parsed("my bladder has been acting a bit weird since my back went", [("causes", 0.4)])
+    component.process([message])
+    assert message.get("intent")["name"] == "red_flag_emergency"
+    found = entities(message)
+    assert found["red_flag_tier"] == "check" and "bladder" in found["red_flag_check"]
