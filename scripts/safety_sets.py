@@ -1,8 +1,9 @@
 """The warning-sign case sets (tests/data/, never used for training) as plain cases.
 
-Four sets: the project's own (`safety_cases.yml`), an earlier independent one
-(`safety_cases_unseen.yml`) and two written blind by a helper who saw neither the training
-data nor the other sets (`blind/red_flag_signs.yml`, `blind/red_flag_lookalikes.yml`).
+Sets: the project's own (`safety_cases.yml`), an earlier independent one
+(`safety_cases_unseen.yml`), and two written blind, each by a helper who saw neither the
+training data nor the other sets (`blind/`, `blind2/`; blind2 was written after the screen
+was tuned on the others and measured once before any change).
 Used by the tests (tests/test_redflag_screen.py, tests/e2e/test_safety_e2e.py) and by
 `make eval` (scripts/eval_safety.py).
 """
@@ -19,11 +20,13 @@ SIGN_SETS = {
     "own": ("safety_cases.yml", "red_flags"),
     "unseen": ("safety_cases_unseen.yml", "red_flags"),
     "blind": ("blind/red_flag_signs.yml", "cases"),
+    "blind2": ("blind2/red_flag_signs.yml", "cases"),
 }
 LOOK_ALIKE_SETS = {
     "own": ("safety_cases.yml", "benign"),
     "unseen": ("safety_cases_unseen.yml", "benign"),
     "blind": ("blind/red_flag_lookalikes.yml", "cases"),
+    "blind2": ("blind2/red_flag_lookalikes.yml", "cases"),
 }
 
 
