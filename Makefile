@@ -27,7 +27,7 @@ help:
 	@echo "make audit     known vulnerabilities in the installed packages (pip-audit; needs PyPI's API)"
 	@echo "make bench     training time, cold start, memory, latency and throughput (a few minutes)"
 	@echo "make train     retrain if data or config changed"
-	@echo "make validate  rasa data validate, failing on any warning"
+	@echo "make validate  rasa data validate, failing on any warning; warns about answers due for review"
 
 $(VENV)/.installed: requirements.txt constraints.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.10 not found. Rasa 3.6 needs it: install it (e.g. 'pyenv install 3.10') and retry." >&2; exit 1; }
@@ -89,6 +89,7 @@ validate: $(VENV)/.installed
 	@if grep -q "UserWarning" $(LOGS)/validate.log; then \
 		grep -A1 "UserWarning" $(LOGS)/validate.log; echo "rasa data validate printed warnings" >&2; exit 1; fi
 	@echo "rasa data validate: no warnings"
+	@$(BIN)/python scripts/review_due.py
 
 test: $(VENV)/.installed-test validate $(MODEL) $(WEBCHAT) $(CHROMIUM)
 	@$(BIN)/python -m pytest -q -p no:cacheprovider --ignore=tests/scale tests

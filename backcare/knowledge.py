@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -24,7 +25,9 @@ KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
 
 MAX_ANSWER_WORDS = 120
 MAX_EVIDENCE_WORDS = 30
-MAX_SOURCES = 3
+# An answer cites every source its sentences rest on (how_it_works needs six); the compact
+# citations stay one short line each in the chat bubble.
+MAX_SOURCES = 6
 # Clinic settings an answer may pull in (see backcare.clinic.Clinic.placeholders).
 ALLOWED_PLACEHOLDERS = frozenset(
     {"clinic_name", "clinic_phone", "booking_url", "website", "opening_hours", "emergency_number"}
@@ -33,6 +36,35 @@ ALLOWED_PLACEHOLDERS = frozenset(
 CLINICIAN_TOPICS = frozenset({"precautions", "side_effects", "when_to_see_doctor", CONDITION_TOPIC})
 CLINICIAN_WORDS = re.compile(r"\b(doctor|GP|clinician|midwife|surgeon|oncolog\w*|prescriber)\b", re.I)
 THERAPIST_ADVICE = re.compile(r"\btell (your|the) (massage )?therapist\b", re.I)
+# The evidence line starts with one of these labels (then ":" or " for ..."), so readers see
+# the same words for the same strength everywhere. Longest first: "Low" must not match "Low to".
+EVIDENCE_LEVELS = (
+    "Low to very low-quality evidence",
+    "High-quality evidence",
+    "Moderate-quality evidence",
+    "Low-quality evidence",
+    "Very low-quality evidence",
+    "No direct evidence",
+    "Expert guidance",
+    "Practical information",
+)
+_EVIDENCE_LINE = re.compile(
+    "^(?:" + "|".join(re.escape(level) for level in EVIDENCE_LEVELS) + r")(?::| for )"
+)
+# Answers about symptoms or safety must say when to get help now, in one sentence that names
+# both the urgency and where to go (see has_get_help_now).
+SAFETY_NET_TOPICS = frozenset(
+    {"precautions", "side_effects", "when_to_see_doctor", "book_appointment", CONDITION_TOPIC}
+)
+_URGENT = re.compile(
+    r"\b(emergency|urgent(ly)?|same day|today|straight away|right away|at once|now)\b", re.I
+)
+_HELP = re.compile(
+    r"(\{emergency_number\}|\b(doctor|GP|medical (help|care|advice)|emergency (number|services|care)"
+    r"|maternity unit|surgical team|cancer team)\b)",
+    re.I,
+)
+REVIEW_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 SOURCE_KINDS = frozenset(
     {"guideline", "systematic_review", "review", "trial", "cohort", "official_page", "other"}
 )
@@ -104,6 +136,25 @@ class Entry:
     answer: str
     evidence: str
     sources: tuple[str, ...]
+    reviewed: str  # YYYY-MM: when a person last checked this answer against its sources
+    next_review: str  # YYYY-MM: when it is due to be checked again
+
+    def review_due(self, today: date) -> bool:
+        """True once the month of ``next_review`` has begun."""
+        return f"{today:%Y-%m}" >= self.next_review
+
+
+def has_get_help_now(answer: str) -> bool:
+    """True if one sentence of the answer says how urgently to get help and from whom."""
+    sentences = re.split(r"(?<=[.!?])\s+", answer)
+    return any(_URGENT.search(s) and _HELP.search(s) for s in sentences)
+
+
+def _review_month(path: Path, key: str, fields: dict[str, Any], name: str) -> str:
+    value = fields.get(name)
+    if not isinstance(value, str) or not REVIEW_MONTH.match(value):
+        raise DataFileError(f"{path}: entry '{key}': '{name}' must be a month written YYYY-MM")
+    return value
 
 
 @dataclass(frozen=True)
@@ -117,6 +168,10 @@ class KnowledgeBase:
         yield from self.topics.values()
         yield from self.massage_types.values()
         yield from self.conditions.values()
+
+    def review_due(self, today: date) -> list[Entry]:
+        """Entries whose next review month has come, the longest overdue first."""
+        return sorted((e for e in self.entries() if e.review_due(today)), key=lambda e: e.next_review)
 
 
 def _placeholders(text: str) -> set[str]:
@@ -200,6 +255,11 @@ def _load_entries(
                 f"{path}: entry '{key}': 'evidence' must be one line of at most "
                 f"{MAX_EVIDENCE_WORDS} words"
             )
+        if not _EVIDENCE_LINE.match(evidence):
+            raise DataFileError(
+                f"{path}: entry '{key}': 'evidence' must start with one of "
+                f"{', '.join(EVIDENCE_LEVELS)} (then ':' or ' for ...')"
+            )
         cited = fields.get("sources")
         if not isinstance(cited, list) or not 1 <= len(cited) <= MAX_SOURCES:
             raise DataFileError(f"{path}: entry '{key}': 'sources' must list 1-{MAX_SOURCES} keys")
@@ -214,6 +274,15 @@ def _load_entries(
                 f"{path}: entry '{key}': a {topic} answer must tell the user to check with a "
                 "clinician and what to tell the therapist"
             )
+        if topic in SAFETY_NET_TOPICS and not has_get_help_now(answer):
+            raise DataFileError(
+                f"{path}: entry '{key}': a {topic} answer must say in one sentence when to get "
+                "help now (how urgently, and from whom)"
+            )
+        reviewed = _review_month(path, key, fields, "reviewed")
+        next_review = _review_month(path, key, fields, "next_review")
+        if next_review <= reviewed:
+            raise DataFileError(f"{path}: entry '{key}': 'next_review' must come after 'reviewed'")
         title = require_text(path, key, fields, "title")
         entries[key] = Entry(
             key=key,
@@ -223,6 +292,8 @@ def _load_entries(
             answer=answer,
             evidence=evidence,
             sources=tuple(cited),
+            reviewed=reviewed,
+            next_review=next_review,
         )
     return entries
 

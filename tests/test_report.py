@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -207,6 +207,20 @@ def test_days_keeps_only_recent_conversations(store: Path, tmp_path: Path) -> No
     assert report.figures.conversations == 4
     assert {d.day.isoformat(): d.conversations for d in report.figures.days} == {"2024-03-05": 4}
     assert report.figures.referrals == EXPECTED["referrals"]
+
+
+def test_answers_past_their_review_month_are_listed_for_the_clinic(store: Path, tmp_path: Path) -> None:
+    engine = sa.create_engine(f"sqlite:///{yaml.safe_load(store.read_text())['tracker_store']['db']}")
+    # Today every answer is within its review date ...
+    fresh = Page(build_report(engine, tmp_path / "fresh", now=datetime(2026, 12, 4, tzinfo=timezone.utc).timestamp())
+                 .html_path.read_text(encoding="utf-8"))
+    assert "review" not in fresh.tables and "Every answer is within its review date." in fresh.text
+    # ... in July 2027 the ones due in June 2027 are listed, with the question and both dates.
+    later = build_report(engine, tmp_path / "later", now=datetime(2027, 7, 1, tzinfo=timezone.utc).timestamp())
+    rows = table(Page(later.html_path.read_text(encoding="utf-8")), "review")
+    assert rows["pregnancy"] == ["Massage during pregnancy", "2026-12", "2027-06"]
+    assert rows["side_effects"][0] == "Are there side effects, and can massage make my pain worse?"
+    assert "effectiveness" not in rows  # due in December 2027
 
 
 def test_terminal_output_says_where_and_sums_up(store: Path, tmp_path: Path, capsys) -> None:

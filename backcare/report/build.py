@@ -8,6 +8,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from backcare.knowledge import KNOWLEDGE_DIR, load_knowledge_base
 from backcare.report.csvfile import write_csv
 from backcare.report.figures import Figures, compute
 from backcare.report.grouping import Group, group_questions
@@ -43,9 +44,12 @@ class Report:
 
 def build_report(
     engine: sa.engine.Engine, out_dir: Path, days: float | None = None,
-    with_text: bool = True, now: float | None = None,
+    with_text: bool = True, now: float | None = None, knowledge_dir: Path = KNOWLEDGE_DIR,
 ) -> Report:
-    """Write report.html and report.csv into ``out_dir`` (created if needed)."""
+    """Write report.html and report.csv into ``out_dir`` (created if needed).
+
+    The page also lists the knowledge-base answers past their review month on the day of ``now``.
+    """
     now = time.time() if now is None else now
     since = now - days * 86400 if days is not None else None
     conversations = build_conversations(read_events(engine, since))
@@ -54,7 +58,9 @@ def build_report(
     groups = group_questions([t.text for t in turns if t.unanswered]) if with_text else None
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path, csv_path = out_dir / HTML_NAME, out_dir / CSV_NAME
-    page = render_page(PageInput(figures, groups, days, datetime.fromtimestamp(now, tz=timezone.utc)))
+    generated = datetime.fromtimestamp(now, tz=timezone.utc)
+    review_due = load_knowledge_base(knowledge_dir).review_due(generated.date())
+    page = render_page(PageInput(figures, groups, days, generated, review_due))
     html_path.write_text(page, encoding="utf-8")
     write_csv(csv_path, turns, with_text)
     return Report(figures, groups, days, html_path, csv_path)

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Sequence
 
+from backcare.knowledge import Entry
 from backcare.report import charts
 from backcare.report.figures import Figures
 from backcare.report.grouping import Group
@@ -54,9 +55,11 @@ def say(text: str, **values: Any) -> str:
     return string.Template(text).safe_substitute({k: str(v) for k, v in values.items()})
 
 
-def table(caption: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Markup:
-    """Columns after the first are numbers, right-aligned."""
-    kinds = ["text"] + ["num"] * (len(columns) - 1)
+def table(
+    caption: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], kinds: Sequence[str] | None = None
+) -> Markup:
+    """Columns after the first are numbers, right-aligned, unless ``kinds`` says otherwise."""
+    kinds = kinds or ["text"] + ["num"] * (len(columns) - 1)
     head = join([fill("head_cell", text=c, kind=k) for c, k in zip(columns, kinds)])
     body = join([
         fill("row", cells=join([fill("cell", text=v, kind=k) for v, k in zip(row, kinds)]))
@@ -82,6 +85,7 @@ class PageInput:
     groups: list[Group] | None  # None with --no-text
     days: float | None  # --days, for the scope line
     generated: datetime
+    review_due: Sequence[Entry] = ()  # knowledge-base answers past their next_review month
 
 
 def _days_section(f: Figures) -> Markup:
@@ -149,6 +153,16 @@ def _referrals_section(f: Figures) -> Markup:
     return section("referrals", content)
 
 
+def _review_section(due: Sequence[Entry]) -> Markup:
+    """Answers to check against their sources again: the clinic sees what is out of date."""
+    texts = TEXTS["sections"]["review"]
+    if not due:
+        return section("review", fill("empty", text=texts["empty"]), count=0)
+    rows = [(entry.key, entry.title, entry.reviewed, entry.next_review) for entry in due]
+    content = table(texts["caption"], texts["columns"], rows, kinds=["text", "text", "text", "text"])
+    return section("review", content, count=len(due))
+
+
 def _with_share(part: int, whole: int) -> str:
     return f"{part} ({percent(part, whole)})" if whole else str(part)
 
@@ -185,6 +199,7 @@ def render_page(data: PageInput) -> str:
         body = fill("empty", text=say(TEXTS["no_conversations_days"], days=f"{data.days:g}"))
     else:
         body = fill("empty", text=TEXTS["no_conversations"])
+    body = join([body, _review_section(data.review_due)])
     scope = say(TEXTS["scope_days"], days=f"{data.days:g}") if data.days else TEXTS["scope_all"]
     privacy = TEXTS["privacy_no_text"] if data.groups is None else TEXTS["privacy_text"]
     return PAGE.substitute(
