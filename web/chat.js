@@ -5,6 +5,8 @@
   // A public deployment refuses a chat socket over its per-address limit with HTTP 429
   // and a message for the patient (deploy/nginx/backcare.conf.template). The widget
   // itself would only retry, silently: show the message until a connection succeeds.
+  // The widget's error carries only the status, so ask again for the message: while this
+  // address is over the limit the answer is the same 429, which any page may read.
   var refused = document.createElement("p");
   refused.className = "chat-refused";
   refused.setAttribute("role", "alert");

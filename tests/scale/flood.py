@@ -50,6 +50,7 @@ async def _post_until(http: aiohttp.ClientSession, url: str, worker: int, deadli
         try:
             async with http.post(f"{url}/webhooks/rest/webhook",
                                  json={"sender": f"flood-{worker}", "message": f"hello {sent}"},
+                                 headers={"X-Test-Request": f"flood-{worker}:{sent}:1"},
                                  timeout=aiohttp.ClientTimeout(total=30)) as response:
                 body = await response.read()
                 flood.statuses[response.status] += 1

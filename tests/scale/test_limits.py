@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 import uuid
+from collections import Counter
 from functools import partial
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -106,9 +107,12 @@ def test_a_flooding_address_cannot_crowd_out_a_patient(cluster: Cluster, origin:
     events = stored_events(cluster.db_url, [quiet_sender, flood_sender])
     for sender in (quiet_sender, flood_sender):
         assert not turn_problems(events.get(sender, []), texts), (sender, events.get(sender))
-    # nginx saw the two clients at their own addresses.
-    patient = [e for e in served(cluster.access_log) if e.sender in (quiet_sender, flood_sender)]
+    # nginx saw the two clients at their own addresses, and refused only the flooder.
+    entries = served(cluster.access_log)
+    patient = [e for e in entries if e.sender in (quiet_sender, flood_sender)]
     assert len(patient) == 2 * MESSAGES and {(e.client, e.status) for e in patient} == {(PATIENT, 200)}
+    flooder_seen = Counter((e.client, e.status) for e in entries if e.sender.startswith("flood-"))
+    assert flooder_seen == {(FLOODER, 200): answered, (FLOODER, 429): refused}, flooder_seen
 
     # The flooder: refused, apart from what the limit lets one address have.
     assert refused / sent >= 0.9, statuses
