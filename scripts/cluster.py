@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import json
 import os
 import pwd
 import re
@@ -34,6 +35,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from backcare.clinic import CLINIC_FILE_ENV, Clinic, load_clinic  # noqa: E402
 from scripts.servers import HOST, PROJECT_ROOT, Servers, free_port  # noqa: E402
 
 DEPLOY = PROJECT_ROOT / "deploy"
@@ -260,11 +262,18 @@ class Cluster:
         (home / "temp").mkdir()
         _give(home / "temp", "nginx")
         shutil.copy(DEPLOY / "nginx" / "nginx.local.conf", home / "nginx.conf")
-        values = {"LISTEN": f"{HOST}:{self.nginx_port}"}
+        # The refusals name the clinic's emergency number, inside JSON inside '...'.
+        number = json.dumps(self.clinic().emergency_number)[1:-1].replace("'", "\\u0027")
+        values = {"LISTEN": f"{HOST}:{self.nginx_port}", "EMERGENCY_NUMBER": number}
         values.update({f"RASA_{n + 1}": self.rasa_address(n) for n in range(len(self.rasa))})
         (home / "backcare.conf").write_text(fill_template(NGINX_TEMPLATE.read_text(), values))
         self._spawn("nginx", [str(NGINX_BIN), "-p", f"{home}/", "-c", str(home / "nginx.conf"),
                               "-e", "stderr", "-g", "daemon off;"], cwd=home)
+
+    def clinic(self) -> Clinic:
+        """The clinic settings the Rasa servers read."""
+        clinic_file = self.env.get(CLINIC_FILE_ENV)
+        return load_clinic(Path(clinic_file) if clinic_file else None)
 
     def kill_rasa(self, index: int) -> None:
         """SIGKILL one Rasa server, as a crash would."""

@@ -78,6 +78,8 @@ class Served:
     seconds: float
     upstreams: tuple[str, ...]  # more than one: nginx re-sent the request to another server
     request: str  # X-Test-Request: sender:turn:attempt
+    status: int
+    client: str  # the address nginx saw (and its limits count)
 
     @property
     def sender(self) -> str:
@@ -88,7 +90,7 @@ class Served:
         return self.ended - self.seconds
 
 
-_LINE = re.compile(r'^(\S+) (\S+) (\d+) "([^"]*)" "([^"]*)" "([^"]*)" "POST /webhooks/rest/webhook"$')
+_LINE = re.compile(r'^(\S+) (\S+) (\d+) "([^"]*)" "([^"]*)" "([^"]*)" "POST /webhooks/rest/webhook" (\S+)$')
 
 
 def served(access_log: Path) -> list[Served]:
@@ -97,7 +99,8 @@ def served(access_log: Path) -> list[Served]:
         match = _LINE.match(line)
         if match and match.group(6) not in ("", "-"):
             upstreams = tuple(a.strip() for a in match.group(4).split(","))
-            entries.append(Served(float(match.group(1)), float(match.group(2)), upstreams, match.group(6)))
+            entries.append(Served(float(match.group(1)), float(match.group(2)), upstreams, match.group(6),
+                                  int(match.group(3)), match.group(7)))
     return entries
 
 

@@ -1,8 +1,11 @@
 """REST clients for the scale test: conversations run side by side, and bursts of messages
 for one conversation at once. Every request carries X-Test-Request (conversation, turn,
-attempt), which nginx's test log records next to the upstream that served it."""
+attempt), which nginx's test log records next to the upstream that served it. Each
+conversation sends from its own loopback address, as each patient has their own: nginx
+limits what one address may send."""
 from __future__ import annotations
 
+import itertools
 import statistics
 import threading
 import time
@@ -12,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import requests
+from requests.adapters import HTTPAdapter
 
 from scripts.bench import CONVERSATION
 
@@ -28,6 +32,33 @@ QUESTIONS = CONVERSATION[:-1] + [
 ]
 # The channel's answer to a turn that did not finish (guarded_rest.py): the turn is not saved.
 UNAVAILABLE = "can't look that up right now"
+
+
+_ADDRESSES = itertools.count()
+
+
+def loopback_address() -> str:
+    """A source address not used before in this run: 127.1.0.1, 127.1.0.2, ... (Linux
+    routes all of 127.0.0.0/8 to the loopback interface)."""
+    n = next(_ADDRESSES)
+    return f"127.1.{n // 250}.{n % 250 + 1}"
+
+
+class _FromAddress(HTTPAdapter):
+    def __init__(self, address: str) -> None:
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs) -> None:
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def session_from(address: str) -> requests.Session:
+    """A requests session whose connections leave from ``address`` (a loopback address)."""
+    session = requests.Session()
+    session.mount("http://", _FromAddress(address))
+    return session
 
 
 @dataclass
@@ -105,7 +136,7 @@ class Load:
 
     def run(self, when_done: Callable[[int], None] = lambda n: None) -> list[Turn]:
         def converse(sender: str) -> None:
-            session = requests.Session()
+            session = session_from(loopback_address())
             for index, text in enumerate(self.questions):
                 turn = say(session, self.url, sender, index, text)
                 with self._lock:
@@ -130,10 +161,11 @@ def bursts(url: str, senders: int, burst: int, rounds: int, questions: list[str]
     lock = threading.Lock()
 
     def one_sender(sender: str) -> None:
+        address = loopback_address()
         with ThreadPoolExecutor(max_workers=burst) as pool:
             for r in range(rounds):
                 barrier = threading.Barrier(burst)
-                sessions = [requests.Session() for _ in range(burst)]
+                sessions = [session_from(address) for _ in range(burst)]
 
                 def send(k: int) -> Turn:
                     index = r * burst + k
