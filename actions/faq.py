@@ -80,7 +80,7 @@ class ActionAnswer(Action):
         if classifier_suspected_red_flag(tracker):
             text = MESSAGES["warning_signs"] + "\n\n" + text
         if first_reply_of_session(tracker):
-            text = MESSAGES["notice"].format(emergency_number=CLINIC.emergency_number) + "\n\n" + text
+            text = MESSAGES["notice"].format(**CLINIC.placeholders()) + "\n\n" + text
         # A list to pick from (types, conditions) comes first; otherwise ask if it helped.
         buttons = _pick_buttons(choice.offer) if choice.offer else feedback_buttons(choice.entry.topic)
         dispatcher.utter_message(text=text, buttons=buttons)
