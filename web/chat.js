@@ -39,12 +39,15 @@
     if (!chatOpen()) return;
     var replies = document.querySelectorAll(".rw-conversation-container .rw-response");
     if (seenReplies === null || replies.length < seenReplies) seenReplies = replies.length;
-    for (var i = seenReplies; i < replies.length; i++) {
+    // A reply's element can appear before its text: it is announced once the text is there.
+    while (seenReplies < replies.length) {
+      var text = replies[seenReplies].textContent.trim();
+      if (!text) break;
       var line = document.createElement("p");
-      line.textContent = "Assistant: " + replies[i].textContent.trim();
+      line.textContent = "Assistant: " + text;
       announcer.appendChild(line);
+      seenReplies++;
     }
-    seenReplies = replies.length;
     while (announcer.childNodes.length > 3) announcer.removeChild(announcer.firstChild);
   }
 
@@ -164,6 +167,6 @@
     label();
     announceNewReplies();
   }
-  new MutationObserver(update).observe(document.body, { childList: true, subtree: true });
+  new MutationObserver(update).observe(document.body, { childList: true, subtree: true, characterData: true });
   update();
 })();
