@@ -74,13 +74,15 @@ train: $(MODEL)
 run: $(MODEL) $(WEBCHAT)
 	@$(BIN)/python scripts/run.py $(if $(ENDPOINTS),--endpoints $(ENDPOINTS))
 
+# Rasa's shell with whole replies, library warnings and logs in logs/ (scripts/shell.py).
 shell: $(MODEL)
 	@mkdir -p $(LOGS)
+	@echo "Starting the action server (log: $(LOGS)/actions.log) and the assistant (log: $(LOGS)/shell.log) ..."
 	@SANIC_HOST=127.0.0.1 $(BIN)/rasa run actions --actions actions > $(LOGS)/actions.log 2>&1 & pid=$$!; \
 	trap "kill $$pid 2>/dev/null" EXIT; \
-	$(BIN)/python -c "import sys; sys.path.insert(0, '.'); from scripts.servers import wait_http; wait_http('http://127.0.0.1:5055/health', $$pid)" \
+	$(BIN)/python -W ignore -c "import sys; sys.path.insert(0, '.'); from scripts.servers import wait_http; wait_http('http://127.0.0.1:5055/health', $$pid)" \
 		|| { cat $(LOGS)/actions.log; exit 1; }; \
-	$(BIN)/rasa shell --model $(MODEL) --endpoints endpoints.yml --interface 127.0.0.1
+	$(BIN)/python scripts/shell.py --model $(MODEL) --endpoints endpoints.yml --interface 127.0.0.1
 
 validate: $(VENV)/.installed
 	@mkdir -p $(LOGS)

@@ -70,7 +70,7 @@ class ActionAnswer(Action):
         # custom action_session_start: if the action server were down, that would break
         # every turn, the red-flag referral included.)
         if first_reply_of_session(tracker):
-            text = MESSAGES["notice"].format(emergency_number=CLINIC.emergency_number) + "\n\n" + text
+            text = MESSAGES["notice"].format(**CLINIC.placeholders()) + "\n\n" + text
         # A list to pick from (types, conditions) comes first; otherwise ask if it helped.
         buttons = _pick_buttons(choice.offer) if choice.offer else feedback_buttons(choice.entry.topic)
         dispatcher.utter_message(text=text, buttons=buttons)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from backcare.colours import HEX_COLOUR, MIN_TEXT_CONTRAST, contrast_ratio
 from backcare.contract import PROJECT_ROOT
 from backcare.yamlfile import DataFileError, read_mapping, require_text
 
@@ -15,6 +16,8 @@ DEFAULT_CLINIC_PATH = PROJECT_ROOT / "clinic.yml"
 URL_FIELDS = ("booking_url", "website")
 TEXT_FIELDS = ("name", "phone", "opening_hours", "emergency_number")
 DEFAULT_RETENTION_DAYS = 30
+# The chat widget's colours: the header, the launcher and the patient's messages.
+DEFAULT_COLOURS = {"brand_colour": "#1f6f78", "brand_text_colour": "#ffffff"}
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,8 @@ class Clinic:
     emergency_number: str
     allowed_origins: tuple[str, ...]
     retention_days: int
+    brand_colour: str = DEFAULT_COLOURS["brand_colour"]
+    brand_text_colour: str = DEFAULT_COLOURS["brand_text_colour"]
 
     def placeholders(self) -> dict[str, str]:
         """Values for the {placeholders} that knowledge-base answers may use."""
@@ -63,4 +68,20 @@ def load_clinic(path: Path | None = None) -> Clinic:
     retention = fields.get("retention_days", DEFAULT_RETENTION_DAYS)
     if not isinstance(retention, int) or retention < 1:
         raise DataFileError(f"{path}: entry 'clinic': 'retention_days' must be a whole number of days (1 or more)")
-    return Clinic(**values, allowed_origins=tuple(origins), retention_days=retention)
+    colours = _colours(path, fields)
+    return Clinic(**values, allowed_origins=tuple(origins), retention_days=retention, **colours)
+
+
+def _colours(path: Path, fields: dict) -> dict[str, str]:
+    """The widget's colours: '#rrggbb', text on the brand colour readable (4.5:1 or more)."""
+    colours = {name: fields.get(name, default) for name, default in DEFAULT_COLOURS.items()}
+    for name, value in colours.items():
+        if not isinstance(value, str) or not HEX_COLOUR.match(value):
+            raise DataFileError(f"{path}: entry 'clinic': '{name}' must be a colour like \"#1f6f78\"")
+    ratio = contrast_ratio(colours["brand_colour"], colours["brand_text_colour"])
+    if ratio < MIN_TEXT_CONTRAST:
+        raise DataFileError(
+            f"{path}: entry 'clinic': 'brand_text_colour' on 'brand_colour' has a contrast of "
+            f"{ratio:.1f}:1; it must be at least {MIN_TEXT_CONTRAST}:1 to be readable"
+        )
+    return colours

@@ -10,7 +10,7 @@ from backcare.yamlfile import DataFileError, read_mapping, require_text
 MESSAGES_PATH = PROJECT_ROOT / "knowledge" / "messages.yml"
 # Each message and the values the code fills in: the file may use only these.
 EXPECTED = {
-    "notice": {"emergency_number"},
+    "notice": {"emergency_number", "clinic_name", "clinic_phone"},
     "no_previous_answer": set(),
     "check_cleared": set(),
     "sources_intro": {"citations"},

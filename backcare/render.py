@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from typing import Iterable
+from urllib.parse import urlparse
 
 from backcare.clinic import Clinic
 from backcare.knowledge import Entry, KnowledgeBase, Source
@@ -35,11 +36,25 @@ def render_answer(entry: Entry, kb: KnowledgeBase, clinic: Clinic, links: bool) 
     )
 
 
+# Sites named in link texts; any other site is named by its address.
+SITE_NAMES = {"pubmed.ncbi.nlm.nih.gov": "PubMed"}
+
+
+def link_name(source: Source) -> str:
+    """Where a link goes, for people who hear or skim links out of context:
+    'Furlan et al. 2015 on PubMed', 'NICE 2016 on nice.org.uk'."""
+    host = urlparse(source.link).hostname or source.link
+    site = SITE_NAMES.get(host, host.removeprefix("www."))
+    who = f"{source.short_authors} {source.year}" if source.year else source.short_authors
+    return f"{who} on {site}"
+
+
 def render_full_citations(keys: Iterable[str], kb: KnowledgeBase, links: bool) -> str:
-    """Numbered full citations; each ends with where to read it (a link on the web)."""
+    """A numbered list, one source per line, each ending with where to read it (on the
+    web a link named after the source and the site)."""
     lines = []
     for number, key in enumerate(keys, start=1):
         source = kb.sources[key]
-        where = f"[Read it]({source.link})" if links else source.link
+        where = f"[{link_name(source)}]({source.link})" if links else source.link
         lines.append(f"{number}. {source.full()} {where}")
     return "\n".join(lines)

@@ -11,8 +11,8 @@ from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import read_endpoint_config
 
 
-# Rasa's SQL store and ours (same tables and rows, fewer queries per turn).
-SQL_STORE_TYPES = ("sql", "stores.tracker_store.fastsqltrackerstore")
+# Rasa's SQL store and ours (same tables and rows: fewer queries per turn; deleting on request).
+SQL_STORE_TYPES = ("sql", "stores.tracker_store.fastsqltrackerstore", "stores.forgetting.forgettingsqltrackerstore")
 
 
 class StoreError(RuntimeError):

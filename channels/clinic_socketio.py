@@ -15,11 +15,13 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
+from backcare.privacy import WIDGET_FORGET_FLAG, is_deletion_message
 from channels.turn_guard import TurnGuard, clean_text
 
 
 class _CountingOutput(SocketIOOutput):
-    """Rasa's socket.io output, remembering whether the bot said anything this turn."""
+    """Rasa's socket.io output, remembering whether the bot said anything this turn, and
+    telling the widget to forget its copy when the conversation was deleted."""
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
@@ -28,6 +30,13 @@ class _CountingOutput(SocketIOOutput):
     async def _send_message(self, socket_id: Text, response: Any) -> None:
         self.sent += 1
         await super()._send_message(socket_id, response)
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        if is_deletion_message(kwargs):
+            # rasa-webchat passes `metadata` on and shows the text as usual (web/chat.js).
+            await self._send_message(recipient_id, {"text": text, "metadata": {WIDGET_FORGET_FLAG: True}})
+            return
+        await super().send_text_message(recipient_id, text, **kwargs)
 
 
 def _metadata(raw: Any) -> Dict[Text, Any]:

@@ -34,6 +34,9 @@ def render_page(clinic: Clinic, socket_url: str) -> bytes:
         "opening_hours": clinic.opening_hours,
         "booking_url": clinic.booking_url,
         "emergency_number": clinic.emergency_number,
+        # The clinic's colours for the page and the widget (checked for contrast when loaded).
+        "brand_colour": clinic.brand_colour,
+        "brand_text_colour": clinic.brand_text_colour,
     }
     page = Template((WEB_DIR / "index.html").read_text(encoding="utf-8")).substitute(
         {k: html.escape(v) for k, v in values.items()},

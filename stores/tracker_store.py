@@ -16,6 +16,9 @@ each turn in this store, mostly in SQLAlchemy's ORM rather than in the database:
   crash of the server (SIGKILL, tested); only a power cut can lose the last turns before
   the operating system wrote them.
 
+A conversation the patient deletes in the chat is deleted instead of saved
+(stores/forgetting.py).
+
 Configure it as `type: stores.tracker_store.FastSQLTrackerStore` with the same keys as
 `type: SQL` (SQLite by default, PostgreSQL by `dialect`). Written against Rasa 3.6.21.
 """
@@ -33,8 +36,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.pool import QueuePool
 
+from stores.forgetting import ForgetsOnRequest
 
-class FastSQLTrackerStore(SQLTrackerStore):
+
+class _FewerQueriesSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         url = self.engine.url
@@ -83,6 +88,11 @@ class FastSQLTrackerStore(SQLTrackerStore):
             if rows:
                 session.execute(self._insert_events, rows)
             session.commit()
+
+
+class FastSQLTrackerStore(ForgetsOnRequest, _FewerQueriesSQLTrackerStore):
+    """The store to configure: fewer queries per turn, and a conversation deleted when the
+    patient asks for it in the chat."""
 
 
 def _events_query(events: sa.Table, latest_session: bool) -> sa.sql.Select:

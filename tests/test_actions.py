@@ -153,8 +153,10 @@ def test_referral_without_a_recognised_sign_still_refers() -> None:
 
 def test_first_answer_of_a_conversation_carries_the_notice() -> None:
     messages, _ = run(ActionAnswer(), tracker("frequency"))
-    assert messages[0]["text"].startswith("General information only, not a diagnosis")
-    assert CLINIC.emergency_number in messages[0]["text"].split("\n")[0]
+    first_line = messages[0]["text"].split("\n")[0]
+    assert first_line.startswith("I'm an automated assistant, not a person")
+    assert "not a diagnosis" in first_line
+    assert CLINIC.emergency_number in first_line and CLINIC.phone in first_line
 
 
 def test_later_answers_do_not_repeat_the_notice() -> None:

@@ -1,11 +1,14 @@
 """Clinic settings and how answers and citations are rendered for each channel."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+import yaml
 
-from backcare.clinic import load_clinic
+from backcare.clinic import DEFAULT_CLINIC_PATH, load_clinic
+from backcare.colours import contrast_ratio
 from backcare.knowledge import load_knowledge_base
 from backcare.render import render_answer, render_full_citations
 from backcare.yamlfile import DataFileError
@@ -71,3 +74,38 @@ def test_full_citation_lists_authors_title_journal_year_and_link() -> None:
     assert text.startswith("1. Cherkin DC, Sherman KJ")
     assert "Ann Intern Med, 2011" in text and "PMID 21727288" in text
     assert text.endswith("https://pubmed.ncbi.nlm.nih.gov/21727288/")
+
+
+def test_web_citations_are_one_numbered_line_each_with_links_named_after_the_source() -> None:
+    kb = load_knowledge_base()
+    keys = ["NICE-NG59", "Furlan2015", "Cherkin2011"]
+    lines = render_full_citations(keys, kb, links=True).split("\n")
+    assert [line.split(". ", 1)[0] for line in lines] == ["1", "2", "3"]
+    names = [re.findall(r"\[([^\]]+)\]\((https://[^)]+)\)", line) for line in lines]
+    assert [len(found) for found in names] == [1, 1, 1]  # one link per source, on its line
+    assert names[1][0] == ("Furlan et al. 2015 on PubMed", "https://pubmed.ncbi.nlm.nih.gov/26329399/")
+    assert len({name for [(name, _)] in names}) == 3  # no two links share a name
+    assert all("Read it" not in line for line in lines)
+
+
+def _clinic_with(tmp_path: Path, **changes: str) -> Path:
+    settings = yaml.safe_load(DEFAULT_CLINIC_PATH.read_text())
+    settings["clinic"].update(changes)
+    path = tmp_path / "clinic.yml"
+    path.write_text(yaml.safe_dump(settings))
+    return path
+
+
+def test_widget_colours_come_from_the_clinic_and_must_be_readable(tmp_path: Path) -> None:
+    clinic = load_clinic(_clinic_with(tmp_path, brand_colour="#5b2a86", brand_text_colour="#ffffff"))
+    assert (clinic.brand_colour, clinic.brand_text_colour) == ("#5b2a86", "#ffffff")
+    with pytest.raises(DataFileError, match=r"contrast of 1\.8:1; it must be at least 4\.5:1"):
+        load_clinic(_clinic_with(tmp_path, brand_colour="#ffb000", brand_text_colour="#ffffff"))
+    with pytest.raises(DataFileError, match="'brand_colour' must be a colour"):
+        load_clinic(_clinic_with(tmp_path, brand_colour="teal"))
+
+
+def test_contrast_ratio_matches_wcag_reference_values() -> None:
+    assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
+    assert contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+    assert contrast_ratio("#1f6f78", "#ffffff") >= 4.5

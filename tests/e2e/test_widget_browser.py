@@ -74,6 +74,8 @@ def test_page_widget_answers_with_links_buttons_persistence_and_referral(page, s
     page.keyboard.press("Enter")  # reachable by keyboard
     wait_for_bot(page, "not a diagnosis")
     assert page.locator(".rw-new-message").get_attribute("aria-label") == "Your question"
+    # The greeting comes in two bubbles; the topic buttons sit under the second.
+    page.locator(".rw-reply", has_text="Types of massage").wait_for()
     assert page.locator(".rw-reply").count() >= 3  # topic buttons with the greeting
 
     # A quick reply from the greeting: "Types of massage".

@@ -199,6 +199,32 @@ def test_report_and_forget_read_the_postgresql_store(cluster: Cluster, tmp_path)
     assert kept.returncode == 0 and "Deleted 0 conversations" in kept.stdout, kept.stderr
 
 
+def test_a_patient_deletes_their_conversation_from_postgresql(cluster: Cluster) -> None:
+    """"Delete my conversation", confirmed, through nginx: the PostgreSQL rows of that
+    conversation are gone at once (deploy/endpoints.yml's store), another one's are not."""
+    import requests
+
+    patient, other = f"forget-{uuid.uuid4().hex}", f"keep-{uuid.uuid4().hex}"
+
+    def say(sender: str, text: str) -> str:
+        reply = requests.post(f"{cluster.url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
+                              timeout=30)
+        reply.raise_for_status()
+        return " ".join(m.get("text", "") for m in reply.json())
+
+    def rows(sender: str) -> int:
+        with sa.create_engine(cluster.db_url).connect() as db:
+            return db.execute(sa.text("select count(*) from events where sender_id = :s"), {"s": sender}).scalar()
+
+    for sender in (patient, other):
+        say(sender, "does massage help lower back pain?")
+    assert "delete this conversation?" in say(patient, "delete my conversation")
+    assert rows(patient) > 0
+    assert "I deleted this conversation" in say(patient, "/confirm_delete_conversation")
+    assert rows(patient) == 0
+    assert rows(other) > 0
+
+
 def test_without_a_shared_lock_the_check_finds_overlapping_turns(cluster: Cluster,
                                                                  report: list[str]) -> None:
     """The burst check again, with each Rasa server locking only in its own memory: the
