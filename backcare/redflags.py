@@ -198,6 +198,10 @@ class RedFlagScreen:
     def _match_sign(self, sign: Sign, message: str, sentences: list[str], contrast: bool) -> str | None:
         outcome: str | None = None
         for rule in sign.rules:
+            # Most messages name none of the rule's words: one search of the whole message
+            # saves judging each sentence.
+            if not all(p.search(message) for p in rule.all_of):
+                continue
             for unit in [message] if rule.whole_message else sentences:
                 state = self._match_rule(sign, rule, unit, contrast)
                 if state == "hit" and rule.check_only:
