@@ -61,7 +61,7 @@ class RedFlagScreen(GraphComponent):
         # A red-flag intent ranked first by the classifier with at least this confidence,
         # and not confirmed by the screen, gets the safety check (chosen on the case sets:
         # `make eval` prints recall and the check rate on messages without a sign).
-        return {"check_confidence": 0.5}
+        return {"check_confidence": 0.6}
 
     def __init__(self, screen: Screen, check_confidence: float) -> None:
         self._screen = screen
