@@ -91,9 +91,14 @@ class TurnGuard:
             return self.empty
         if len(text) > MAX_MESSAGE_CHARS:
             return self.too_long
-        if looks_non_english(text) and not self.screen.screen(text).signs:
+        if looks_non_english(text) and not self._screened_as_sign(text):
             return self.english_only
         return None
+
+    def _screened_as_sign(self, text: Text) -> bool:
+        """A terse warning sign, confirmed or suspected, is never "not English"."""
+        screening = self.screen.screen(text)
+        return bool(screening.signs or screening.suspected)
 
     async def run_turn(self, handle: Callable[[], Awaitable[Any]]) -> None:
         """Run one turn within the time budget; failures are logged without message text."""
