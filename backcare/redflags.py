@@ -23,7 +23,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -117,8 +117,17 @@ class Speller:
 
     lexicon: tuple[str, ...]
     fixed: dict[str, str]  # whole-word replacements: "cant" -> "can't"
-    known: frozenset[str] | set[str]  # real English words (pyspellchecker's dictionary)
+    # Real English words (pyspellchecker's dictionary), read on the first message screened:
+    # the action server only names signs and never needs it.
+    load_known: Callable[[], frozenset[str]]
     min_length: int = 4
+    _known: Optional[frozenset[str]] = field(default=None, init=False, repr=False)
+
+    @property
+    def known(self) -> frozenset[str]:
+        if self._known is None:
+            self._known = self.load_known()
+        return self._known
 
     def correct(self, text: str) -> str:
         return _WORD.sub(self._word, text)
@@ -445,7 +454,7 @@ def load_screen(
         speller=Speller(
             lexicon=tuple(sorted({str(w).lower() for w in lexicon})),
             fixed={str(k): str(v) for k, v in fixed.items()},
-            known=english_words if english_words is not None else _english_words(),
+            load_known=(lambda: english_words) if english_words is not None else _english_words,
         ),
     )
 

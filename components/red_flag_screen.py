@@ -76,7 +76,9 @@ class RedFlagScreen(GraphComponent):
         execution_context: ExecutionContext,
     ) -> "RedFlagScreen":
         # Loaded once per process: a broken vocabulary stops the server with a clear message.
-        return cls(shared_screen(), float(config["check_confidence"]))
+        screen = shared_screen()
+        screen.speller.known  # the English dictionary, read at start-up, not at a first message
+        return cls(screen, float(config["check_confidence"]))
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
