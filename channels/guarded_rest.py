@@ -5,6 +5,11 @@ messages in one conversation), a broken request with a 5xx, and a failed or slow
 server with silence. This channel rejects requests without a JSON object, a sender id or a
 text message with a 400, and messages longer than MAX_MESSAGE_CHARS with a 413; the rest
 of its checks are shared with the socket.io channel (channels/turn_guard.py).
+
+The status says whether the turn was stored (header X-Turn-Stored says the same in words):
+200 "yes"; 202 "outbox": answered, kept on this server's disk and written to the tracker
+store once it answers again; 503 "no": the turn could not be completed or stored (the
+replies then are the referral for a warning sign, or the "can't look that up" notice).
 """
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from sanic.response import HTTPResponse
 from channels.turn_guard import MAX_MESSAGE_CHARS, TurnGuard, clean_text
 
 MAX_SENDER_CHARS = 128
+STORED_HEADER = "X-Turn-Stored"
 
 
 class GuardedRestInput(RestInput):
@@ -54,10 +60,14 @@ class GuardedRestInput(RestInput):
                 text, collector, sender, input_channel=self.name(),
                 metadata=metadata if isinstance(metadata, dict) else None,
             )
-            await guard.run_turn(lambda: on_new_message(message))
-            if not collector.messages:
-                await collector.send_text_message(sender, guard.unavailable)
-            return response.json(collector.messages)
+            storage = await guard.run_turn(
+                lambda: on_new_message(message), text, lambda: bool(collector.messages),
+                lambda reply: collector.send_text_message(sender, reply), request.app.ctx.agent)
+            if storage.failed:
+                return response.json(collector.messages, status=503, headers={STORED_HEADER: "no"})
+            if storage.outboxed:
+                return response.json(collector.messages, status=202, headers={STORED_HEADER: "outbox"})
+            return response.json(collector.messages, headers={STORED_HEADER: "yes"})
 
         return webhook
 

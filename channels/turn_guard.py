@@ -4,7 +4,10 @@
   clearly not English a notice that the assistant answers in English (after the red-flag
   screen: a terse warning sign is never "not English").
 - Each turn has TURN_TIMEOUT_SECONDS. If the bot said nothing (the action server is down
-  or too slow), the user is told it cannot look that up right now, with the clinic's phone.
+  or too slow, the tracker store or lock store unavailable), the message is still screened
+  by the model's NLU pipeline, so a warning sign gets its fixed referral; anything else gets
+  "can't look that up right now", with the clinic's phone. The channel learns whether the
+  turn was stored (stores/turn_storage.py): the REST channel says so in its status.
 Message text is never written to the logs: these are health conversations.
 """
 from __future__ import annotations
@@ -16,8 +19,12 @@ import re
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Optional, Text
 
+from rasa.shared.core.trackers import DialogueStateTracker
+
 from backcare.clinic import Clinic, load_clinic
+from backcare.contract import RED_FLAG_INTENTS
 from backcare.redflags import RedFlagScreen, load_screen
+from stores.turn_storage import CURRENT_TURN, StoreUnavailable, TurnStorage
 
 logger = logging.getLogger(__name__)
 
@@ -92,11 +99,47 @@ class TurnGuard:
             return self.english_only
         return None
 
-    async def run_turn(self, handle: Callable[[], Awaitable[Any]]) -> None:
-        """Run one turn within the time budget; failures are logged without message text."""
+    async def run_turn(
+        self,
+        handle: Callable[[], Awaitable[Any]],
+        text: Text,
+        said_anything: Callable[[], bool],
+        say: Callable[[Text], Awaitable[Any]],
+        agent: Any,
+    ) -> TurnStorage:
+        """Run one turn within the time budget; failures are logged without message text.
+        If the bot said nothing, says the referral (for a warning sign) or the
+        "can't look that up" notice. Returns what happened to the turn's storage."""
+        storage = TurnStorage()
+        token = CURRENT_TURN.set(storage)
         try:
             await asyncio.wait_for(handle(), TURN_TIMEOUT_SECONDS)
         except asyncio.TimeoutError:
+            storage.failed = True
             logger.error("A turn took longer than %s s (action server slow?)", TURN_TIMEOUT_SECONDS)
+        except StoreUnavailable:
+            storage.failed = True  # the store logged why
         except Exception as exc:  # noqa: BLE001 - any failure still gets a reply
+            storage.failed = True
             logger.error("A turn failed: %s", type(exc).__name__)
+        finally:
+            CURRENT_TURN.reset(token)
+        if not said_anything():
+            await say(await self.referral(agent, text) or self.unavailable)
+        return storage
+
+    @staticmethod
+    async def referral(agent: Any, text: Text) -> Optional[Text]:
+        """The fixed referral if the model's NLU pipeline (whose red-flag screen has the last
+        word) finds a warning sign in ``text``; needs no tracker store, lock or action server."""
+        try:
+            intent = (await agent.parse_message(text))["intent"]["name"]
+            if intent not in RED_FLAG_INTENTS:
+                return None
+            processor = agent.processor
+            reply = await processor.nlg.generate(
+                f"utter_{intent}", DialogueStateTracker("screen", processor.domain.slots), "")
+            return reply["text"] if reply else None
+        except Exception as exc:  # noqa: BLE001 - no model loaded: the notice, with the emergency number
+            logger.error("Could not screen a message whose turn failed: %s", type(exc).__name__)
+            return None
