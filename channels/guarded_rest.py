@@ -63,11 +63,8 @@ class GuardedRestInput(RestInput):
             storage = await guard.run_turn(
                 lambda: on_new_message(message), text, lambda: bool(collector.messages),
                 lambda reply: collector.send_text_message(sender, reply), request.app.ctx.agent)
-            if storage.failed:
-                return response.json(collector.messages, status=503, headers={STORED_HEADER: "no"})
-            if storage.outboxed:
-                return response.json(collector.messages, status=202, headers={STORED_HEADER: "outbox"})
-            return response.json(collector.messages, headers={STORED_HEADER: "yes"})
+            status = {"yes": 200, "outbox": 202, "no": 503}[storage.stored]
+            return response.json(collector.messages, status=status, headers={STORED_HEADER: storage.stored})
 
         return webhook
 

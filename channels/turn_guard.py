@@ -115,12 +115,11 @@ class TurnGuard:
         try:
             await asyncio.wait_for(handle(), TURN_TIMEOUT_SECONDS)
         except asyncio.TimeoutError:
-            storage.failed = True
             logger.error("A turn took longer than %s s (action server slow?)", TURN_TIMEOUT_SECONDS)
         except StoreUnavailable:
-            storage.failed = True  # the store logged why
+            pass  # the store logged why and marked the turn
         except Exception as exc:  # noqa: BLE001 - any failure still gets a reply
-            storage.failed = True
+            # e.g. the lock store: before the save the turn is not stored, after it it is
             logger.error("A turn failed: %s", type(exc).__name__)
         finally:
             CURRENT_TURN.reset(token)

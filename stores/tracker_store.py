@@ -135,6 +135,7 @@ class FastSQLTrackerStore(SQLTrackerStore):
 
     async def create_tracker(self, sender_id: Text, append_action_listen: bool = True) -> DialogueStateTracker:
         tracker = await super().create_tracker(sender_id, append_action_listen)  # saves it whole
+        mark(saved="")  # kept, but the turn itself is not saved yet
         self._stored_in_session[sender_id] = len(tracker.events)
         return tracker
 
@@ -187,6 +188,7 @@ class FastSQLTrackerStore(SQLTrackerStore):
                 if rows:
                     session.execute(self._insert_events, rows)
                 session.commit()
+            mark(saved="store")
             return
         except Exception as exc:  # noqa: BLE001 - kept in the outbox, or reported below
             error = exc
@@ -198,6 +200,7 @@ class FastSQLTrackerStore(SQLTrackerStore):
                 raise StoreUnavailable("tracker store unavailable") from error
             rows = [_row(sender_id, event) for event in itertools.islice(tracker.events, stored, None)]
         if not rows:
+            mark(saved="outbox")  # nothing new; earlier turns may still wait in the outbox
             return
         try:
             self.outbox.add(sender_id, rows)
@@ -206,7 +209,7 @@ class FastSQLTrackerStore(SQLTrackerStore):
             logger.error("Could not save a turn to the tracker store (%s) nor to the outbox (%s)",
                          type(error).__name__, type(exc).__name__)
             raise StoreUnavailable("turn not stored") from exc
-        mark(outboxed=True)
+        mark(saved="outbox")
         logger.warning("Could not save a turn to the tracker store (%s): kept in the outbox (%d waiting)",
                        type(error).__name__, self.outbox.count())
         self._start_flusher()

@@ -14,8 +14,17 @@ class StoreUnavailable(Exception):
 
 @dataclass
 class TurnStorage:
-    outboxed: bool = False  # answered, saved to the local outbox, not yet to the store
+    # How the turn's last save went: "store", "outbox" (on this server's disk, not yet in
+    # the store) or None (no save yet: the turn did not get that far).
+    saved: Optional[str] = None
     failed: bool = False  # the store could not be read, or the turn could not be kept anywhere
+
+    @property
+    def stored(self) -> str:
+        """yes, outbox or no: what the channel tells its client."""
+        if self.failed or self.saved is None:
+            return "no"
+        return "yes" if self.saved == "store" else "outbox"
 
 
 # Set by the channel for each turn; the tracker store marks it. The object is shared with
@@ -23,8 +32,10 @@ class TurnStorage:
 CURRENT_TURN: ContextVar[Optional[TurnStorage]] = ContextVar("backcare_turn_storage", default=None)
 
 
-def mark(outboxed: bool = False, failed: bool = False) -> None:
+def mark(saved: Optional[str] = None, failed: bool = False) -> None:
+    """``saved``: where the latest save went ("store", "outbox", or "" for none yet)."""
     turn = CURRENT_TURN.get()
     if turn is not None:
-        turn.outboxed = turn.outboxed or outboxed
+        if saved is not None:
+            turn.saved = saved or None
         turn.failed = turn.failed or failed
