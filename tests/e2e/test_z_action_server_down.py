@@ -22,6 +22,15 @@ def test_a_question_gets_a_reply_when_the_action_server_is_down(bot, servers) ->
     assert "can't look that up right now" in reply and "call" in reply
 
 
+def _post(servers, text: str):
+    import uuid
+
+    import requests
+
+    return requests.post(f"{servers.url}/webhooks/rest/webhook",
+                         json={"sender": uuid.uuid4().hex, "message": text}, timeout=30)
+
+
 def test_a_question_gets_a_reply_when_the_action_server_hangs(bot, servers) -> None:
     """A listener on the action port that accepts and never answers: a hung action server."""
     import socket
@@ -33,10 +42,12 @@ def test_a_question_gets_a_reply_when_the_action_server_hangs(bot, servers) -> N
         hung.bind(("127.0.0.1", servers.action_port))
         hung.listen(16)
         started = time.monotonic()
-        reply = texts(bot.say("what does a session cost?"))
+        answer = _post(servers, "what does a session cost?")
         waited = time.monotonic() - started
-    assert "can't look that up right now" in reply
+    assert "can't look that up right now" in texts(answer.json())
     assert waited < 15
+    # The turn did not finish, so it was not stored: the status says so.
+    assert answer.status_code == 503 and answer.headers["X-Turn-Stored"] == "no"
     red = texts(bot.say("my legs have both gone numb and my back is agony"))
     assert "call your local emergency number" in red.lower()
 
