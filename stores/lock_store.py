@@ -29,9 +29,10 @@ This store keeps Rasa's ticket lock, key names and settings, and
    and a number that does not start again at 0 (a queue starts at the time in
    microseconds). A turn runs only when the ticket first in the queue is its own, number
    and token. While a turn runs, its server puts its ticket back at the front if Redis
-   lost it (every HOLD_SECONDS); a waiting turn whose ticket was lost queues again. Right
-   after Redis (re)starts, marked by a missing `<prefix>:started` key, no turn starts for
-   RESTART_FENCE_SECONDS, time for every running turn to put its ticket back.
+   lost it (every HOLD_SECONDS); a waiting turn whose ticket was lost queues again. When
+   Redis (re)starts empty, the first ticket drawn sets a `<prefix>:started` key, and no
+   turn starts for RESTART_FENCE_SECONDS after it: time for every running turn to put its
+   ticket back.
 
 Configure it in endpoints.yml as `type: stores.lock_store.AtomicRedisLockStore` with
 the same keys as `type: redis`. Written against Rasa 3.6.21 (it overrides the private
@@ -94,6 +95,7 @@ class AtomicRedisLockStore(RedisLockStore):
     def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
         token = secrets.token_hex(8)
         try:
+            self._fenced()  # marks when Redis came up, if nobody has yet
             ticket = self._change(conversation_id, lambda lock, owners: _join(lock, owners, token, lock_lifetime))
         except Exception as exc:  # noqa: BLE001 - Rasa's contract: any failure is a LockError
             raise LockError(f"Error while acquiring lock. Error:\n{exc}") from exc
