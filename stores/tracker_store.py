@@ -40,7 +40,6 @@ import itertools
 import json
 import logging
 import sqlite3
-from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Text
 
 import sqlalchemy as sa

@@ -10,7 +10,10 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+import uuid
 from collections import Counter, defaultdict
+
+import requests
 
 from scripts.cluster import Cluster
 from tests.scale.evidence import stored_events, turn_problems
@@ -116,14 +119,24 @@ def test_faults_postgresql_restarted_mid_load(cluster: Cluster, report: list[str
 
 
 def test_faults_postgresql_down_for_20_seconds(cluster: Cluster, report: list[str]) -> None:
+    warned: list[requests.Response] = []
+
     def outage() -> None:
         cluster.stop_postgres()
-        time.sleep(20)
+        time.sleep(2)
+        # Safety does not wait for the database: a warning sign still gets its referral.
+        warned.append(requests.post(f"{cluster.url}/webhooks/rest/webhook", timeout=30, json={
+            "sender": f"warning-{uuid.uuid4().hex[:8]}",
+            "message": "my legs have both gone numb and my back is agony"}))
+        time.sleep(18)
         cluster.start_postgres_again()
 
     turns, seconds, back = _load_with_fault(cluster, 2.0, CONVERSATIONS * 2, outage)
     figures = _check("PostgreSQL down 20 s", cluster, turns, seconds, report)
     assert figures["shown as not answered"] > 0, "the outage hit no turn"
+    referral = " ".join(r.get("text", "") for r in warned[0].json())
+    assert "call your local emergency number" in referral.lower(), referral
+    assert warned[0].status_code == 503 and warned[0].headers.get("X-Turn-Stored") == "no"
     # After the outage the conversations go on where they were.
     after = [t for t in turns if t.started > back]
     assert after and all(t.ok for t in after), [t.failures for t in after if not t.ok]
