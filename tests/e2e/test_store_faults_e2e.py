@@ -56,3 +56,10 @@ def test_a_read_only_database_mid_conversation_loses_no_answered_turn(servers) -
     assert _stored_user_texts(db, sender) == [
         "does massage help lower back pain?", "how often should I go?",
         "I can't control my bladder since my back went", "what does a session cost?"]
+
+
+def test_readiness_names_each_store_without_message_text(servers) -> None:
+    reply = requests.get(f"{servers.url}/webhooks/rest/ready", timeout=30)
+    assert reply.status_code == 200
+    assert reply.json() == {"tracker_store": "reachable", "lock_store": "in memory",
+                            "action_server": "reachable"}

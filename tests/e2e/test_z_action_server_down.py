@@ -57,3 +57,13 @@ def test_the_chat_widget_channel_also_replies_when_the_action_server_is_down(ser
     assert "can't look that up right now" in texts(socket_user.say("how often should I get a massage?"))
     red = texts(socket_user.say("I've lost control of my bladder and my back is agony"))
     assert "call your local emergency number" in red.lower()
+
+
+def test_readiness_says_the_action_server_is_unreachable(servers) -> None:
+    import requests
+
+    servers.stop("actions")
+    reply = requests.get(f"{servers.url}/webhooks/rest/ready", timeout=30)
+    assert reply.status_code == 503
+    assert reply.json() == {"tracker_store": "reachable", "lock_store": "in memory",
+                            "action_server": "unreachable"}

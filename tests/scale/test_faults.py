@@ -120,6 +120,7 @@ def test_faults_postgresql_restarted_mid_load(cluster: Cluster, report: list[str
 
 def test_faults_postgresql_down_for_20_seconds(cluster: Cluster, report: list[str]) -> None:
     warned: list[requests.Response] = []
+    ready: list[requests.Response] = []
 
     def outage() -> None:
         cluster.stop_postgres()
@@ -128,6 +129,7 @@ def test_faults_postgresql_down_for_20_seconds(cluster: Cluster, report: list[st
         warned.append(requests.post(f"{cluster.url}/webhooks/rest/webhook", timeout=30, json={
             "sender": f"warning-{uuid.uuid4().hex[:8]}",
             "message": "my legs have both gone numb and my back is agony"}))
+        ready.append(requests.get(f"http://{cluster.rasa_address(0)}/webhooks/rest/ready", timeout=30))
         time.sleep(18)
         cluster.start_postgres_again()
 
@@ -137,6 +139,9 @@ def test_faults_postgresql_down_for_20_seconds(cluster: Cluster, report: list[st
     referral = " ".join(r.get("text", "") for r in warned[0].json())
     assert "call your local emergency number" in referral.lower(), referral
     assert warned[0].status_code == 503 and warned[0].headers.get("X-Turn-Stored") == "no"
+    assert ready[0].status_code == 503
+    assert ready[0].json() == {"tracker_store": "unreachable", "lock_store": "reachable",
+                               "action_server": "reachable"}
     # After the outage the conversations go on where they were.
     after = [t for t in turns if t.started > back]
     assert after and all(t.ok for t in after), [t.failures for t in after if not t.ok]
