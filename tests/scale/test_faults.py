@@ -133,7 +133,7 @@ def test_faults_postgresql_down_for_20_seconds(cluster: Cluster, report: list[st
         time.sleep(18)
         cluster.start_postgres_again()
 
-    turns, seconds, back = _load_with_fault(cluster, 2.0, CONVERSATIONS * 2, outage)
+    turns, seconds, back = _load_with_fault(cluster, 2.5, CONVERSATIONS, outage)
     figures = _check("PostgreSQL down 20 s", cluster, turns, seconds, report)
     assert figures["shown as not answered"] > 0, "the outage hit no turn"
     referral = " ".join(r.get("text", "") for r in warned[0].json())
