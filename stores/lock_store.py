@@ -30,7 +30,7 @@ This store keeps Rasa's ticket lock, key names and settings, and
    microseconds). A turn runs only when the ticket first in the queue is its own, number
    and token. While a turn runs, its server puts its ticket back at the front if Redis
    lost it (every HOLD_SECONDS); a waiting turn whose ticket was lost queues again. When
-   Redis (re)starts empty, the first ticket drawn sets a `<prefix>:started` key, and no
+   Redis (re)starts empty, the first ticket drawn sets a `started:<prefix>` key, and no
    turn starts for RESTART_FENCE_SECONDS after it: time for every running turn to put its
    ticket back.
 
@@ -65,7 +65,8 @@ class AtomicRedisLockStore(RedisLockStore):
         self._tokens: dict[tuple[Text, int], Text] = {}
         self._holders: dict[tuple[Text, int], asyncio.Task] = {}
         self._replaced: dict[tuple[Text, int], int] = {}  # a lost waiting ticket's new number
-        self._started_key = f"{self.key_prefix}:started"
+        # Outside the locks' key space ("<prefix>lock:<conversation id>"): no sender id can name it.
+        self._started_key = f"started:{self.key_prefix}"
 
     def _change(self, conversation_id: Text, change: Callable[[TicketLock, Owners], T]) -> T:
         """Apply ``change`` to the stored lock (an empty one if none) and its owners, then
@@ -95,7 +96,7 @@ class AtomicRedisLockStore(RedisLockStore):
     def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
         token = secrets.token_hex(8)
         try:
-            self._fenced()  # marks when Redis came up, if nobody has yet
+            self.red.set(self._started_key, repr(time.time()), nx=True)  # Redis came up: if nobody said yet
             ticket = self._change(conversation_id, lambda lock, owners: _join(lock, owners, token, lock_lifetime))
         except Exception as exc:  # noqa: BLE001 - Rasa's contract: any failure is a LockError
             raise LockError(f"Error while acquiring lock. Error:\n{exc}") from exc
