@@ -114,6 +114,7 @@ class TurnGuard:
         token = CURRENT_TURN.set(storage)
         try:
             await asyncio.wait_for(handle(), TURN_TIMEOUT_SECONDS)
+            storage.completed = True
         except asyncio.TimeoutError:
             logger.error("A turn took longer than %s s (action server slow?)", TURN_TIMEOUT_SECONDS)
         except StoreUnavailable:

@@ -162,6 +162,7 @@ class FastSQLTrackerStore(SQLTrackerStore):
             mark(failed=True)
             logger.error("Could not read a conversation from the tracker store: %s", type(exc).__name__)
             raise StoreUnavailable("tracker store read failed") from exc
+        mark()  # this turn's storage is reported on
         events = [json.loads(data) for data in rows] + [json.loads(row["data"]) for row in waiting]
         if waiting and not fetch_events_from_all_sessions:
             events = _latest_session(events, waiting)

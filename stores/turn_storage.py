@@ -18,13 +18,20 @@ class TurnStorage:
     # the store) or None (no save yet: the turn did not get that far).
     saved: Optional[str] = None
     failed: bool = False  # the store could not be read, or the turn could not be kept anywhere
+    reported: bool = False  # the tracker store reports on turns (stores/tracker_store.py)
+    completed: bool = False  # the turn ran to its end without an error
 
     @property
     def stored(self) -> str:
-        """yes, outbox or no: what the channel tells its client."""
-        if self.failed or self.saved is None:
+        """yes, outbox or no: what the channel tells its client. With a store that does not
+        report (Rasa's own), a turn that completed counts as stored, as Rasa assumes."""
+        if self.failed:
             return "no"
-        return "yes" if self.saved == "store" else "outbox"
+        if self.saved is not None:
+            return "yes" if self.saved == "store" else "outbox"
+        if self.reported:
+            return "no"
+        return "yes" if self.completed else "no"
 
 
 # Set by the channel for each turn; the tracker store marks it. The object is shared with
@@ -36,6 +43,7 @@ def mark(saved: Optional[str] = None, failed: bool = False) -> None:
     """``saved``: where the latest save went ("store", "outbox", or "" for none yet)."""
     turn = CURRENT_TURN.get()
     if turn is not None:
+        turn.reported = True
         if saved is not None:
             turn.saved = saved or None
         turn.failed = turn.failed or failed

@@ -207,3 +207,14 @@ def test_another_rasa_version_stops_the_server_loudly() -> None:
     check_rasa_version(RASA_VERSION)
     with pytest.raises(RuntimeError, match="3.6.22"):
         check_rasa_version("3.6.22")
+
+
+def test_what_the_channel_is_told_about_a_turns_storage() -> None:
+    # Rasa's own stores do not report: a turn that ran to its end counts as stored, as Rasa assumes.
+    assert TurnStorage(completed=True).stored == "yes"
+    assert TurnStorage().stored == "no"  # it failed before its end (lock, timeout)
+    # The project's store reports: a turn it read but never saved was not stored.
+    assert TurnStorage(reported=True, completed=False).stored == "no"
+    assert TurnStorage(reported=True, saved="store").stored == "yes"  # a lock error after the save
+    assert TurnStorage(reported=True, saved="outbox", completed=True).stored == "outbox"
+    assert TurnStorage(reported=True, saved="store", failed=True).stored == "no"
