@@ -21,7 +21,9 @@ RUN pip install -r requirements.txt -c constraints.txt
 COPY . .
 RUN rasa train --fixed-model-name backcare --out models \
     && useradd --system --create-home backcare \
-    && chown -R backcare /app
+    && chown -R backcare /app \
+    && mkdir /outbox && chown backcare /outbox
+# /outbox: turns waiting for PostgreSQL (TRACKER_OUTBOX in deploy/rasa.env), a volume per server.
 USER backcare
 
 EXPOSE 5005 5055

@@ -119,6 +119,7 @@ scale-deps:
 scale-test: $(VENV)/.installed-test $(MODEL) scale-deps
 	@start=$$(date +%s); \
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/scale $(if $(LOCK_STORE),--lock-store $(LOCK_STORE)) \
+		$(if $(TRACKER_STORE),--tracker-store $(TRACKER_STORE)) $(if $(TESTS),-k "$(TESTS)") \
 		|| { echo "Scale test failed: logs in results/scale/" >&2; exit 1; }; \
 	echo "Scale test passed in $$(( $$(date +%s) - start )) s."
 

@@ -76,6 +76,14 @@ class ClinicSocketIOInput(SocketIOInput):
         guard = TurnGuard.load()
         sio.eio.cors_allowed_origins = list(guard.clinic.allowed_origins)
         _forget_binary_parts_on_disconnect(sio)
+        server: Dict[Text, Any] = {}  # the Sanic app, whose agent screens a failed turn's message
+
+        @blueprint.listener("before_server_start")
+        async def keep_app(sanic_app: Any, _: Any) -> None:
+            server["app"] = sanic_app
+
+        def agent() -> Any:
+            return getattr(getattr(server.get("app"), "ctx", None), "agent", None)
 
         async def handle_message(sid: Text, data: Any) -> None:
             if not isinstance(data, dict):
@@ -98,9 +106,9 @@ class ClinicSocketIOInput(SocketIOInput):
                 text, output, sender, input_channel=self.name(),
                 metadata=_metadata(data.get(self.metadata_key)),
             )
-            await guard.run_turn(lambda: on_new_message(message))
-            if not output.sent:
-                await output.send_text_message(sender, guard.unavailable)
+            await guard.run_turn(
+                lambda: on_new_message(message), text, lambda: output.sent > 0,
+                lambda reply: output.send_text_message(sender, reply), agent())
 
         # Replaces Rasa's handler for the same event.
         sio.on(self.user_message_evt, handle_message, namespace=self.namespace)

@@ -5,6 +5,14 @@ messages in one conversation), a broken request with a 5xx, and a failed or slow
 server with silence. This channel rejects requests without a JSON object, a sender id or a
 text message with a 400, and messages longer than MAX_MESSAGE_CHARS with a 413; the rest
 of its checks are shared with the socket.io channel (channels/turn_guard.py).
+
+GET /webhooks/rest/ready says whether the tracker store, lock store and action server
+answer (channels/readiness.py).
+
+The status says whether the turn was stored (header X-Turn-Stored says the same in words):
+200 "yes"; 202 "outbox": answered, kept on this server's disk and written to the tracker
+store once it answers again; 503 "no": the turn could not be completed or stored (the
+replies then are the referral for a warning sign, or the "can't look that up" notice).
 """
 from __future__ import annotations
 
@@ -16,9 +24,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.readiness import is_ready, readiness
 from channels.turn_guard import MAX_MESSAGE_CHARS, TurnGuard, clean_text
 
 MAX_SENDER_CHARS = 128
+STORED_HEADER = "X-Turn-Stored"
 
 
 class GuardedRestInput(RestInput):
@@ -35,6 +45,11 @@ class GuardedRestInput(RestInput):
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
+
+        @webhook.route("/ready", methods=["GET"])
+        async def ready(request: Request) -> HTTPResponse:
+            parts = await readiness(request.app.ctx.agent)
+            return response.json(parts, status=200 if is_ready(parts) else 503)
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
@@ -54,10 +69,11 @@ class GuardedRestInput(RestInput):
                 text, collector, sender, input_channel=self.name(),
                 metadata=metadata if isinstance(metadata, dict) else None,
             )
-            await guard.run_turn(lambda: on_new_message(message))
-            if not collector.messages:
-                await collector.send_text_message(sender, guard.unavailable)
-            return response.json(collector.messages)
+            storage = await guard.run_turn(
+                lambda: on_new_message(message), text, lambda: bool(collector.messages),
+                lambda reply: collector.send_text_message(sender, reply), request.app.ctx.agent)
+            status = {"yes": 200, "outbox": 202, "no": 503}[storage.stored]
+            return response.json(collector.messages, status=status, headers={STORED_HEADER: storage.stored})
 
         return webhook
 

@@ -4,7 +4,10 @@
   clearly not English a notice that the assistant answers in English (after the red-flag
   screen: a terse warning sign is never "not English").
 - Each turn has TURN_TIMEOUT_SECONDS. If the bot said nothing (the action server is down
-  or too slow), the user is told it cannot look that up right now, with the clinic's phone.
+  or too slow, the tracker store or lock store unavailable), the message is still screened
+  by the model's NLU pipeline, so a warning sign gets its fixed referral; anything else gets
+  "can't look that up right now", with the clinic's phone. The channel learns whether the
+  turn was stored (stores/turn_storage.py): the REST channel says so in its status.
 Message text is never written to the logs: these are health conversations.
 """
 from __future__ import annotations
@@ -16,8 +19,13 @@ import re
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Optional, Text
 
+from rasa.shared.core.events import SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
+
 from backcare.clinic import Clinic, load_clinic
+from backcare.contract import RED_FLAG_CHECK_ENTITY, RED_FLAG_INTENTS, RED_FLAG_TIER_ENTITY
 from backcare.redflags import RedFlagScreen, shared_screen
+from stores.turn_storage import CURRENT_TURN, StoreUnavailable, TurnStorage
 
 logger = logging.getLogger(__name__)
 
@@ -100,11 +108,54 @@ class TurnGuard:
         screening = self.screen.screen(text)
         return bool(screening.signs or screening.suspected)
 
-    async def run_turn(self, handle: Callable[[], Awaitable[Any]]) -> None:
-        """Run one turn within the time budget; failures are logged without message text."""
+    async def run_turn(
+        self,
+        handle: Callable[[], Awaitable[Any]],
+        text: Text,
+        said_anything: Callable[[], bool],
+        say: Callable[[Text], Awaitable[Any]],
+        agent: Any,
+    ) -> TurnStorage:
+        """Run one turn within the time budget; failures are logged without message text.
+        If the bot said nothing, says the referral (for a warning sign) or the
+        "can't look that up" notice. Returns what happened to the turn's storage."""
+        storage = TurnStorage()
+        token = CURRENT_TURN.set(storage)
         try:
             await asyncio.wait_for(handle(), TURN_TIMEOUT_SECONDS)
+            storage.completed = True
         except asyncio.TimeoutError:
             logger.error("A turn took longer than %s s (action server slow?)", TURN_TIMEOUT_SECONDS)
+        except StoreUnavailable:
+            pass  # the store logged why and marked the turn
         except Exception as exc:  # noqa: BLE001 - any failure still gets a reply
+            # e.g. the lock store: before the save the turn is not stored, after it it is
             logger.error("A turn failed: %s", type(exc).__name__)
+        finally:
+            CURRENT_TURN.reset(token)
+        if not said_anything():
+            await say(await self.referral(agent, text) or self.unavailable)
+        return storage
+
+    @staticmethod
+    async def referral(agent: Any, text: Text) -> Optional[Text]:
+        """The fixed referral if the model's NLU pipeline (whose red-flag screen has the last
+        word) finds a warning sign in ``text``; needs no tracker store, lock or action server."""
+        try:
+            parsed = await agent.parse_message(text)
+            intent = parsed["intent"]["name"]
+            if intent not in RED_FLAG_INTENTS:
+                return None
+            processor = agent.processor
+            tracker = DialogueStateTracker("screen", processor.domain.slots)
+            found = {e.get("entity"): e.get("value") for e in parsed.get("entities") or []}
+            response = f"utter_{intent}"
+            if found.get(RED_FLAG_TIER_ENTITY) == "check":
+                # A suspected sign: the safety check, which names it and says where to go now.
+                response = f"utter_red_flag_check_{intent.removeprefix('red_flag_')}"
+                tracker.update(SlotSet(RED_FLAG_CHECK_ENTITY, found.get(RED_FLAG_CHECK_ENTITY)))
+            reply = await processor.nlg.generate(response, tracker, "")
+            return reply["text"] if reply else None
+        except Exception as exc:  # noqa: BLE001 - no model loaded: the notice, with the emergency number
+            logger.error("Could not screen a message whose turn failed: %s", type(exc).__name__)
+            return None

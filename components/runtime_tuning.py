@@ -14,6 +14,15 @@ Each keeps Rasa's behaviour and removes repeated work that profiling showed on e
   scipy ufunc when first imported, searching all of sys.modules with getattr for each; with
   TensorFlow loaded that took 11 of the server's 21 s. The same first-match search over
   the modules' own dictionaries gives the same names (checked) in under a second.
+
+One change of behaviour, on purpose (issue 17): Rasa's Agent wraps every tracker store in a
+FailSafeTrackerStore, which answers from a new, empty conversation when a read fails and
+saves to memory nothing reads again when a save fails. A store that says it handles its own
+failures (`handles_its_own_failures = True`, stores/tracker_store.py) is used as it is, so
+its errors reach the channel; any other store is wrapped as Rasa does. With a working store
+both give the same conversations (tests/test_tracker_store.py).
+
+These patches are written against one Rasa version: any other stops the server at start-up.
 """
 from __future__ import annotations
 
@@ -23,7 +32,9 @@ import sys
 from typing import Any, Callable, Dict, List, Optional, Text, Type
 
 import jsonschema
+import rasa
 from rasa.core.actions.action import RemoteAction
+from rasa.core.agent import Agent
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core import events as rasa_events
@@ -121,7 +132,27 @@ def _run_graph(
         raise GraphRunError("Error running runner.") from error
 
 
+RASA_VERSION = "3.6.21"
+RASA_CREATE_TRACKER_STORE = Agent._create_tracker_store  # Rasa's own: wraps in FailSafeTrackerStore
+
+
+def _create_tracker_store(store: Any, domain: Any) -> Any:
+    if getattr(store, "handles_its_own_failures", False):
+        store.domain = domain
+        return store
+    return RASA_CREATE_TRACKER_STORE(store, domain)
+
+
+def check_rasa_version(version: Text = rasa.__version__) -> None:
+    if version != RASA_VERSION:
+        raise RuntimeError(
+            f"components/runtime_tuning.py patches Rasa {RASA_VERSION} internals, but Rasa {version} "
+            "is installed. Check each patch against the new version, then update RASA_VERSION.")
+
+
 def apply() -> None:
+    check_rasa_version()
+    Agent._create_tracker_store = staticmethod(_create_tracker_store)  # type: ignore[assignment]
     DaskGraphRunner.run = _run_graph  # type: ignore[assignment]
     if "skops.io._trusted_types" not in sys.modules and not any(
         isinstance(finder, _SkopsTrustedTypesHook) for finder in sys.meta_path

@@ -123,6 +123,9 @@ class Cluster:
     # "atomic": deploy/endpoints.yml as it is. To show what it prevents: "redis" (Rasa's
     # own Redis lock store) or "none" (each server's in-memory lock only).
     lock_store: str = "atomic"
+    # "fast": deploy/endpoints.yml's FastSQLTrackerStore. "sql": Rasa's own SQL store inside its
+    # FailSafeTrackerStore, as before issue 17 (to measure what the project's store prevents).
+    tracker_store: str = "fast"
     work: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="backcare-cluster-")))
     nginx_port: int = field(default_factory=free_port)
     postgres_port: int = field(default_factory=free_port)
@@ -181,11 +184,7 @@ class Cluster:
                 cwd=home, env=DAEMON_ENV, stdout=log, stderr=subprocess.STDOUT, check=True,
             )
         password_file.unlink()
-        self._spawn("postgres", [
-            str(binaries / "postgres"), "-D", str(home / "data"),
-            "-c", f"listen_addresses={HOST}", "-c", f"port={self.postgres_port}",
-            "-c", f"unix_socket_directories={home}",
-        ], cwd=home)
+        self._spawn_postgres()
 
         def create_database() -> None:
             connection = psycopg2.connect(host=HOST, port=self.postgres_port, user=DB_USER,
@@ -200,6 +199,28 @@ class Cluster:
 
         self._wait("postgres", create_database)
 
+    def _spawn_postgres(self) -> None:
+        home = self.work / "postgres"
+        self._spawn("postgres", [
+            str(postgres_bin() / "postgres"), "-D", str(home / "data"),
+            "-c", f"listen_addresses={HOST}", "-c", f"port={self.postgres_port}",
+            "-c", f"unix_socket_directories={home}",
+        ], cwd=home)
+
+    def stop_postgres(self) -> None:
+        """A "fast" shutdown, as a restart or failover does: open sessions end."""
+        self._stop_daemon("postgres", signal.SIGINT)
+
+    def start_postgres_again(self) -> None:
+        """The same data directory and port, after stop_postgres."""
+        self._spawn_postgres()
+        self._wait("postgres", lambda: psycopg2.connect(self.db_url, connect_timeout=2).close())
+
+    def restart_redis(self) -> None:
+        """Stopped and started again: an in-memory lock store loses every lock."""
+        self._stop_daemon("redis", signal.SIGTERM)
+        self._spawn_redis()
+
     def start_redis(self) -> None:
         home = _private_dir(self.work / "redis", "redis")
         # A lock store only: nothing worth persisting, so no snapshots and no append log.
@@ -210,9 +231,14 @@ class Cluster:
         )
         config.chmod(0o600)
         _give(config, "redis")
-        self._spawn("redis", [str(REDIS_BIN), str(config)], cwd=home)
+        self._spawn_redis()
+
+    def _spawn_redis(self) -> None:
+        home = self.work / "redis"
+        self._spawn("redis", [str(REDIS_BIN), str(home / "redis.conf")], cwd=home)
         client = redis.Redis(host=HOST, port=self.redis_port, password=self.redis_password)
         self._wait("redis", client.ping)
+        client.close()
 
     def start_assistant(self) -> None:
         """The action server and the Rasa servers, all loading at once."""
@@ -240,20 +266,24 @@ class Cluster:
             "POSTGRES_PASSWORD": self.postgres_password,
             "REDIS_HOST": HOST, "REDIS_PORT": str(self.redis_port),
             "REDIS_PASSWORD": self.redis_password,
+            "TRACKER_OUTBOX": str(self.work / "outbox" / "tracker-outbox.db"),
             **self.env,
         }
 
     def _endpoints(self) -> Path:
-        if self.lock_store == "atomic":
+        if self.lock_store == "atomic" and self.tracker_store == "fast":
             return DEPLOY / "endpoints.yml"
         # BaseLoader keeps the ${VAR}s as text for Rasa to fill in (even in a process that
         # imported Rasa, which teaches PyYAML's other loaders to expand them).
         endpoints = yaml.load((DEPLOY / "endpoints.yml").read_text(), Loader=yaml.BaseLoader)
         if self.lock_store == "redis":
             endpoints["lock_store"]["type"] = "redis"
-        else:
+        elif self.lock_store == "none":
             del endpoints["lock_store"]
-        path = self.work / f"endpoints-lock-store-{self.lock_store}.yml"
+        if self.tracker_store == "sql":
+            endpoints["tracker_store"]["type"] = "SQL"
+            del endpoints["tracker_store"]["outbox"]
+        path = self.work / f"endpoints-{self.lock_store}-{self.tracker_store}.yml"
         path.write_text(yaml.safe_dump(endpoints, sort_keys=False))
         return path
 

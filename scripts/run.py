@@ -18,6 +18,17 @@ TOKEN_ENV = "RASA_TOKEN"
 WEB_PORT = 8080
 
 
+def _readiness(url: str) -> str:
+    """e.g. "tracker store reachable, lock store in memory, action server reachable"."""
+    import requests
+
+    try:
+        parts = requests.get(f"{url}/webhooks/rest/ready", timeout=10).json()
+    except (requests.RequestException, ValueError):
+        return "unknown (the readiness check did not answer)"
+    return ", ".join(f"{name.replace('_', ' ')} {state}" for name, state in parts.items())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--endpoints", type=Path, default=PROJECT_ROOT / "endpoints.yml",
@@ -53,6 +64,7 @@ def main() -> int:
               "-d '{\"sender\": \"me\", \"message\": \"does massage help back pain?\"}'")
         print(f"  socket.io: {servers.url}/socket.io")
         print(f"  HTTP API:  {'on (token from ' + TOKEN_ENV + ')' if token else 'off (set ' + TOKEN_ENV + ' to enable)'}")
+        print(f"  Ready:     {_readiness(servers.url)}  ({servers.url}/webhooks/rest/ready)")
         print("Press Ctrl-C to stop.", flush=True)
         while all(p.poll() is None for p in servers.processes.values()):
             time.sleep(1)

@@ -40,6 +40,9 @@ class ForgetsOnRequest:
         with store.session_scope() as session:
             deleted = session.execute(sa.delete(events).where(events.c.sender_id == sender_id)).rowcount
             session.commit()
+        outbox = getattr(store, "outbox", None)
+        if outbox is not None:  # turns answered while the database was down go too
+            deleted += outbox.forget(sender_id)
         forget_count = getattr(store, "_stored_in_session", None)
         if forget_count is not None:
             forget_count.pop(sender_id, None)

@@ -33,6 +33,15 @@ def test_a_question_gets_a_reply_when_the_action_server_is_down(bot, servers) ->
     assert "can't look that up right now" in reply and "call" in reply
 
 
+def _post(servers, text: str):
+    import uuid
+
+    import requests
+
+    return requests.post(f"{servers.url}/webhooks/rest/webhook",
+                         json={"sender": uuid.uuid4().hex, "message": text}, timeout=30)
+
+
 def test_a_question_gets_a_reply_when_the_action_server_hangs(bot, servers) -> None:
     """A listener on the action port that accepts and never answers: a hung action server."""
     import socket
@@ -44,10 +53,12 @@ def test_a_question_gets_a_reply_when_the_action_server_hangs(bot, servers) -> N
         hung.bind(("127.0.0.1", servers.action_port))
         hung.listen(16)
         started = time.monotonic()
-        reply = texts(bot.say("what does a session cost?"))
+        answer = _post(servers, "what does a session cost?")
         waited = time.monotonic() - started
-    assert "can't look that up right now" in reply
+    assert "can't look that up right now" in texts(answer.json())
     assert waited < 15
+    # The turn did not finish, so it was not stored: the status says so.
+    assert answer.status_code == 503 and answer.headers["X-Turn-Stored"] == "no"
     red = texts(bot.say("my legs have both gone numb and my back is agony"))
     assert "call your local emergency number" in red.lower()
 
@@ -57,3 +68,13 @@ def test_the_chat_widget_channel_also_replies_when_the_action_server_is_down(ser
     assert "can't look that up right now" in texts(socket_user.say("how often should I get a massage?"))
     red = texts(socket_user.say("I've lost control of my bladder and my back is agony"))
     assert "call your local emergency number" in red.lower()
+
+
+def test_readiness_says_the_action_server_is_unreachable(servers) -> None:
+    import requests
+
+    servers.stop("actions")
+    reply = requests.get(f"{servers.url}/webhooks/rest/ready", timeout=30)
+    assert reply.status_code == 503
+    assert reply.json() == {"tracker_store": "reachable", "lock_store": "in memory",
+                            "action_server": "unreachable"}

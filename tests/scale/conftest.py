@@ -25,6 +25,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="the lock store the Rasa servers use: atomic (deploy/endpoints.yml), "
              "redis (Rasa's own Redis lock store) or none",
     )
+    parser.addoption(
+        "--tracker-store", choices=("fast", "sql"), default="fast",
+        help="fast: deploy/endpoints.yml's store; sql: Rasa's own SQL store inside its "
+             "FailSafeTrackerStore, as before issue 17 (the fault tests then show what it loses)",
+    )
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
@@ -57,7 +62,8 @@ def cluster(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     env = {"BACKCARE_CLINIC_FILE": str(settings / "clinic.yml")}
     if os.environ.get("TICKET_LOCK_LIFETIME"):  # to measure another value than deploy/rasa.env's
         env["TICKET_LOCK_LIFETIME"] = os.environ["TICKET_LOCK_LIFETIME"]
-    running = Cluster(model=MODEL, env=env, lock_store=request.config.getoption("--lock-store"))
+    running = Cluster(model=MODEL, env=env, lock_store=request.config.getoption("--lock-store"),
+                      tracker_store=request.config.getoption("--tracker-store"))
     started = time.monotonic()
     try:
         running.start()
@@ -66,7 +72,7 @@ def cluster(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         raise
     SUMMARY.append(f"start-up: PostgreSQL, Redis, action server, {len(running.rasa)} Rasa "
                    f"servers, nginx in {time.monotonic() - started:.0f} s "
-                   f"(lock store: {running.lock_store})")
+                   f"(lock store: {running.lock_store}, tracker store: {running.tracker_store})")
     yield running
     failed = request.session.testsfailed > 0
     running.stop(keep_logs_in=KEPT_LOGS if failed else None)

@@ -32,6 +32,9 @@ QUESTIONS = CONVERSATION[:-1] + [
 ]
 # The channel's answer to a turn that did not finish (guarded_rest.py): the turn is not saved.
 UNAVAILABLE = "can't look that up right now"
+# The first answer of a conversation carries it (knowledge/messages.yml): on a later turn
+# it means the turn was answered from an empty conversation.
+FIRST_ANSWER_NOTICE = "General information only, not a diagnosis."
 
 
 _ADDRESSES = itertools.count()
@@ -71,6 +74,8 @@ class Turn:
     attempts: int
     ok: bool
     failures: list[str]  # why each failed attempt failed: an HTTP status, "unavailable", an error
+    notice: bool = False  # the answer carried the first-answer notice
+    stored: str = ""  # the X-Turn-Stored header of the answer: yes, outbox, no ("" if none)
 
     @property
     def seconds(self) -> float:
@@ -94,18 +99,22 @@ def say(session: requests.Session, url: str, sender: str, index: int, text: str,
             )
             failure = _failure(response)
         except requests.RequestException as exc:
-            failure = type(exc).__name__
+            failure, response = type(exc).__name__, None
         if failure is None or attempt == retries + 1:
             if failure:
                 failures.append(failure)
-            return Turn(sender, index, text, started, time.monotonic(), attempt, failure is None, failures)
+            notice = failure is None and FIRST_ANSWER_NOTICE in response.text
+            stored = response.headers.get("X-Turn-Stored", "") if response is not None else ""
+            return Turn(sender, index, text, started, time.monotonic(), attempt, failure is None, failures,
+                        notice, stored)
         failures.append(failure)
     raise AssertionError("unreachable")
 
 
 def _failure(response: requests.Response) -> str | None:
-    """Why a reply is not an answer, or None."""
-    if response.status_code != 200:
+    """Why a reply is not an answer, or None. 202: answered, the turn waits in the server's
+    outbox for the tracker store (channels/guarded_rest.py)."""
+    if response.status_code not in (200, 202):
         return str(response.status_code)
     try:
         replies = response.json()
@@ -125,6 +134,7 @@ class Load:
     url: str
     conversations: int
     questions: list[str] = field(default_factory=lambda: list(QUESTIONS))
+    pause: float = 0.0  # seconds each user waits between an answer and the next message
     turns: list[Turn] = field(default_factory=list)
     started: float = 0.0
     ended: float = 0.0
@@ -143,6 +153,7 @@ class Load:
                     self.turns.append(turn)
                     done = len(self.turns)
                 when_done(done)
+                time.sleep(self.pause)
 
         senders = [f"load-{uuid.uuid4().hex[:12]}" for _ in range(self.conversations)]
         self.started = time.monotonic()

@@ -89,3 +89,50 @@ def test_a_turn_queued_behind_a_crashed_server_goes_ahead(cluster: Cluster, repo
     report.append(f"turn queued behind a crashed server's ticket ({lifetime:.0f} s lifetime): "
                   f"AtomicRedisLockStore got the lock after {waited:.1f} s; Rasa's RedisLockStore: {outcome}")
     assert lifetime - 0.5 < waited < lifetime + 1.5
+
+
+async def _turns_across_a_redis_restart(cluster: Cluster, store_class: type) -> tuple[list[tuple], list[str]]:
+    """A turn runs while Redis restarts, one waits behind it, a new one arrives right after
+    the restart: which ran at the same time, and in which order they ran."""
+    make = (lambda: store_class(EndpointConfig("127.0.0.1", **_settings(cluster)))) \
+        if store_class is AtomicRedisLockStore else (lambda: store_class(host="127.0.0.1", **_settings(cluster)))
+    first, second = make(), make()
+    conversation = uuid.uuid4().hex
+    running: list[str] = []
+    overlaps: list[tuple] = []
+    order: list[str] = []
+
+    async def turn(store: LockStore, name: str, seconds: float) -> None:
+        for attempt in range(20):  # Redis down for a moment: the channel's user would retry
+            try:
+                async with store.lock(conversation, lock_lifetime=6, wait_time_in_seconds=0.1):
+                    running.append(name)
+                    order.append(name)
+                    if len(running) > 1:
+                        overlaps.append(tuple(running))
+                    await asyncio.sleep(seconds)
+                    running.remove(name)
+                return
+            except Exception:  # noqa: BLE001 - LockError or Redis' ConnectionError
+                await asyncio.sleep(0.1)
+
+    running_turn = asyncio.create_task(turn(first, "running", 2.0))
+    await asyncio.sleep(0.2)
+    waiting_turn = asyncio.create_task(turn(second, "waiting", 0.3))
+    await asyncio.sleep(0.3)
+    await asyncio.get_running_loop().run_in_executor(None, cluster.restart_redis)
+    new_turn = asyncio.create_task(turn(second, "new", 0.3))
+    await asyncio.gather(running_turn, waiting_turn, new_turn)
+    return overlaps, order
+
+
+def test_a_redis_restart_lets_no_two_turns_of_a_conversation_run_at_once(cluster: Cluster,
+                                                                         report: list[str]) -> None:
+    overlaps, order = asyncio.run(asyncio.wait_for(
+        _turns_across_a_redis_restart(cluster, AtomicRedisLockStore), 30))
+    stock, _ = asyncio.run(asyncio.wait_for(_turns_across_a_redis_restart(cluster, RedisLockStore), 30))
+    report.append(f"Redis restarted while a turn ran, one waited and one came right after: "
+                  f"AtomicRedisLockStore ran {len(overlaps)} at once (order {order}); "
+                  f"Rasa's RedisLockStore ran {len(stock)} at once")
+    assert overlaps == []
+    assert sorted(order) == ["new", "running", "waiting"] and order[0] == "running"
