@@ -20,6 +20,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from backcare.privacy import deletes_conversation
+from stores.turn_storage import StoreUnavailable, mark
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,12 @@ class ForgetsOnRequest:
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         if deletes_conversation(tracker.events):
-            self.delete_conversation(tracker.sender_id)
+            try:
+                self.delete_conversation(tracker.sender_id)
+            except Exception as exc:  # noqa: BLE001 - the channel reports the turn as not done
+                mark(failed=True)
+                raise StoreUnavailable("could not delete the conversation") from exc
+            mark(saved="store")  # the turn's effect, the deletion, is in the store
             return
         await super().save(tracker)  # type: ignore[misc]
 

@@ -14,7 +14,7 @@ import requests
 from tests.e2e.conftest import TOKEN, texts
 from tests.test_store_faults import read_only
 
-NOTICE = "General information only, not a diagnosis."
+NOTICE = "I'm an automated assistant, not a person"
 
 
 def _say(servers, sender: str, text: str) -> requests.Response:
