@@ -149,6 +149,15 @@ def _referrals_section(f: Figures) -> Markup:
     return section("referrals", content)
 
 
+def _clarify_section(f: Figures) -> Markup:
+    texts = TEXTS["sections"]["clarify"]
+    if not f.clarifications:
+        return section("clarify", fill("empty", text=texts["empty"]))
+    rows = [(choice, count, percent(count, f.clarifications)) for choice, count in f.clarify_choices]
+    return section("clarify", table(texts["caption"], texts["columns"], rows),
+                   total=f.clarifications)
+
+
 def _with_share(part: int, whole: int) -> str:
     return f"{part} ({percent(part, whole)})" if whole else str(part)
 
@@ -179,7 +188,7 @@ def render_page(data: PageInput) -> str:
     if f.conversations:
         body = join([
             _days_section(f), _topics_section(f), _feedback_section(f),
-            _unanswered_section(f, data.groups), _referrals_section(f),
+            _unanswered_section(f, data.groups), _clarify_section(f), _referrals_section(f),
         ])
     elif data.days:
         body = fill("empty", text=say(TEXTS["no_conversations_days"], days=f"{data.days:g}"))
