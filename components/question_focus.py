@@ -5,8 +5,9 @@ Patients often tell a story first ("my back has ached for three months since I m
 house ...") and ask last ("... does massage actually work?"), or ask first and tell the
 story after. For a bag-of-words classifier the story words drown the question. This
 tokenizer emits the tokens of the message's question sentences (or, without one, its last
-sentence) a second time, so the featurizers count them twice; the original tokens,
-offsets and text are unchanged.
+sentence) again, once or, when the story is much longer than the question, up to three
+times, so the featurizers count them more; the original tokens, offsets and text are
+unchanged.
 
 It also adds a marker token (``__medicine__``, ``__other_body_part__``) when the message
 names a word from knowledge/scope_words.yml, so a medicine or body part the training data
@@ -27,6 +28,8 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 SCOPE_WORDS_PATH = Path(__file__).resolve().parent.parent / "knowledge" / "scope_words.yml"
+# At most this many extra copies of the question of a long story.
+MAX_REPEATS = 3
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
 # A sentence that asks without a question mark ("wondering if massage would help").
 _ASKS = re.compile(
@@ -64,6 +67,13 @@ def load_scope_words(path: Path = SCOPE_WORDS_PATH) -> Dict[Text, "re.Pattern[st
     return patterns
 
 
+def _repeats(question_tokens: int, story_tokens: int) -> int:
+    """Extra copies of the question: one, more when a long story would still outweigh it."""
+    if not question_tokens:
+        return 0
+    return max(1, min(MAX_REPEATS, story_tokens // (2 * question_tokens)))
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class QuestionFocusTokenizer(WhitespaceTokenizer):
     @staticmethod
@@ -84,9 +94,11 @@ class QuestionFocusTokenizer(WhitespaceTokenizer):
         if attribute != TEXT:  # intent and action names stay as they are
             return tokens
         text = message.get(attribute) or ""
+        spans = focus_spans(text)
+        focused = [t for t in tokens if any(start <= t.start and t.end <= end for start, end in spans)]
         extra: List[Token] = []
-        for start, end in focus_spans(text):
-            extra += [Token(t.text, t.start, t.end, dict(t.data), t.lemma) for t in tokens if start <= t.start and t.end <= end]
+        for _ in range(_repeats(len(focused), len(tokens) - len(focused))):
+            extra += [Token(t.text, t.start, t.end, dict(t.data), t.lemma) for t in focused]
         for marker, pattern in self._markers.items():
             found = pattern.search(text)
             if found:

@@ -36,7 +36,7 @@ FIXED_TOPIC = {
 FALLBACK = "nlu_fallback"
 
 
-async def parse_all(texts: list[str]) -> list[dict]:
+async def parse_all(texts: list[str], model: Path = MODEL) -> list[dict]:
     import logging
 
     from rasa.core.agent import Agent
@@ -44,7 +44,7 @@ async def parse_all(texts: list[str]) -> list[dict]:
 
     configure_structlog(logging.WARNING)  # no debug line per parsed message
 
-    agent = Agent.load(str(MODEL))
+    agent = Agent.load(str(model))
     return [await agent.parse_message(text) for text in texts]
 
 
@@ -73,10 +73,11 @@ def results(examples: list[Example], parses: list[dict], kb, thresholds: Thresho
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--blind", action="store_true", help="the blind set (check only)")
+    parser.add_argument("--model", type=Path, default=MODEL)
     args = parser.parse_args()
     examples = load_blind()[0] if args.blind else load_heldout()
     kb = load_knowledge_base()
-    parses = asyncio.run(parse_all([e.text for e in examples]))
+    parses = asyncio.run(parse_all([e.text for e in examples], args.model))
     chosen = load_thresholds()
     print(f"{len(examples)} messages. Chosen (knowledge/clarify.yml): min_confidence {chosen.min_confidence}, "
           f"min_margin {chosen.min_margin}")

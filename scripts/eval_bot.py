@@ -36,6 +36,13 @@ def slots_of(servers: Servers, token: str, sender: str) -> dict:
                         params={"token": token}, timeout=30).json()["slots"]
 
 
+def suggested_of(slots: dict) -> tuple[str, ...]:
+    """The suggested_topics slot (a list; flattened in case a mapping nested it)."""
+    value = slots.get("suggested_topics") or []
+    flat = [t for item in value for t in (item if isinstance(item, list) else [item])]
+    return tuple(str(t) for t in flat) if slots.get("topic") == "clarify" else ()
+
+
 def run_case(servers: Servers, token: str, example: Example) -> Result:
     sender = uuid.uuid4().hex
     expected = example.topic
@@ -52,7 +59,7 @@ def run_case(servers: Servers, token: str, example: Example) -> Result:
     return Result(
         text=example.text, topic=example.topic, got=got, scope_reason=example.scope_reason,
         got_reason=slots.get("scope_reason") if got == "out_of_scope" else None,
-        suggested=tuple(slots.get("suggested_topics") or ()) if got == "clarify" else (),
+        suggested=suggested_of(slots),
         entities_expected=len(example.entities), entities_right=entities_right,
     )
 
@@ -66,7 +73,7 @@ def run_follow_up(servers: Servers, token: str, follow_up: FollowUp) -> tuple[Re
     return (
         Result(follow_up.first, follow_up.first_topic, first.get("topic")),
         Result(follow_up.text, follow_up.topic, second.get("topic"),
-               suggested=tuple(second.get("suggested_topics") or ()) if second.get("topic") == "clarify" else ()),
+               suggested=suggested_of(second)),
     )
 
 
@@ -103,6 +110,7 @@ def report_follow_ups(pairs: list[tuple[Result, Result]], show_misses: bool) -> 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--misses", action="store_true", help="list every miss")
+    parser.add_argument("--json", type=Path, help="also write every result to this file")
     args = parser.parse_args()
     token = uuid.uuid4().hex
     old = load_heldout(HELDOUT_DIR)
@@ -123,6 +131,14 @@ def main() -> int:
             pairs = [run_follow_up(servers, token, f) for f in follow_ups]
         finally:
             servers.stop()
+    if args.json:
+        import dataclasses
+        import json
+        args.json.write_text(json.dumps({
+            "old": [dataclasses.asdict(r) for r in old_results],
+            "blind": [dataclasses.asdict(r) for r in blind_results],
+            "follow_ups": [[dataclasses.asdict(a), dataclasses.asdict(b)] for a, b in pairs],
+        }, indent=1))
     report_set(f"Held-out set {HELDOUT_DIR.relative_to(PROJECT_ROOT)}", old_results, args.misses)
     if blind_results:
         report_set(f"Blind held-out set {BLIND_DIR.relative_to(PROJECT_ROOT)}", blind_results, args.misses)

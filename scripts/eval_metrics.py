@@ -10,8 +10,11 @@ from dataclasses import dataclass, field
 
 OUT_OF_SCOPE = "out_of_scope"
 CLARIFY = "clarify"
+# The blind set's label for a vague opener ("help, my back hurts"). The bot answers one with
+# the warning signs and topic buttons, which sets topic `clarify`: that is the right reply.
+VAGUE = "vague"
 SCOPE_REASONS = ("medicines", "other_body_part", "off_topic")
-NOT_KNOWLEDGE = frozenset({OUT_OF_SCOPE, CLARIFY, "red_flags", "sources"})
+NOT_KNOWLEDGE = frozenset({OUT_OF_SCOPE, CLARIFY, VAGUE, "red_flags", "sources"})
 
 
 @dataclass(frozen=True)
@@ -27,11 +30,11 @@ class Result:
 
     @property
     def right(self) -> bool:
-        return self.got == self.topic
+        return self.got == self.topic or (self.topic == VAGUE and self.got == CLARIFY)
 
     @property
     def clarified(self) -> bool:
-        return self.got == CLARIFY and self.topic != CLARIFY
+        return self.got == CLARIFY and self.topic not in (CLARIFY, VAGUE)
 
     @property
     def offered_right(self) -> bool:
