@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.resources import KB, MESSAGES
-from actions.slots import HEALTH_CONDITION, MASSAGE_TYPE, TOPIC
+from actions.slots import HEALTH_CONDITION, MASSAGE_TYPE, SCOPE_REASON, SUGGESTED_TOPICS, TOPIC
+from backcare.clarify import Decision, decide, load_thresholds, load_vague_opener_topics, word_count
 from backcare.contract import RED_FLAG_INTENTS
-from backcare.clarify import Decision, decide, load_thresholds, word_count
 from backcare.yamlfile import DataFileError
 
 try:
     THRESHOLDS = load_thresholds()
+    VAGUE_OPENER_TOPICS = load_vague_opener_topics()
 except DataFileError as exc:
     raise SystemExit(f"Cannot start the action server: {exc}") from exc
 
@@ -79,3 +82,19 @@ def clarify_buttons(choices: List[Text], titles: Dict[Text, Text], entities: Dic
     buttons = [{"title": titles[topic], "payload": f"/{topic}{suffix}"} for topic in choices]
     buttons.append({"title": MESSAGES["something_else_button"], "payload": SOMETHING_ELSE_PAYLOAD})
     return buttons
+
+
+class ActionOfferTopics(Action):
+    """After the fixed vague-opener reply (sent by the Rasa server, so the warning signs
+    arrive even with the action server down): record the topics its buttons offer."""
+
+    def name(self) -> Text:
+        return "action_offer_topics"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        events: List[EventType] = [SlotSet(SUGGESTED_TOPICS, list(VAGUE_OPENER_TOPICS))]
+        if tracker.get_slot(SCOPE_REASON) is not None:
+            events.append(SlotSet(SCOPE_REASON, None))
+        return events

@@ -66,6 +66,13 @@ def load_thresholds(path: Path = CLARIFY_PATH) -> Thresholds:
         raise DataFileError(f"{path}: thresholds need {exc}") from exc
 
 
+def load_vague_opener_topics(path: Path = CLARIFY_PATH) -> tuple[str, ...]:
+    topics = read_mapping(path).get("vague_opener_topics")
+    if not isinstance(topics, list) or not topics:
+        raise DataFileError(f"{path}: 'vague_opener_topics' must be a list of topic ids")
+    return tuple(str(t) for t in topics)
+
+
 def word_count(text: str) -> int:
     return len(_WORD.findall(text or ""))
 

@@ -1,7 +1,13 @@
 """Answer, ask which topic is meant, or out of scope (backcare/clarify.py)."""
 from __future__ import annotations
 
-from backcare.clarify import Decision, Thresholds, decide, load_thresholds, resolve, word_count
+from pathlib import Path
+
+import yaml
+
+from backcare.clarify import (
+    Decision, Thresholds, decide, load_thresholds, load_vague_opener_topics, resolve, word_count,
+)
 from backcare.knowledge import load_knowledge_base
 
 KB = load_knowledge_base()
@@ -64,3 +70,10 @@ def test_thresholds_file_is_read_and_words_are_counted() -> None:
     chosen = load_thresholds()
     assert 0 <= chosen.min_confidence < 1 and 2 <= chosen.max_choices <= 3
     assert word_count("and if it's still hurting in 3 months?") == 8
+
+
+def test_the_vague_opener_buttons_are_the_topics_recorded() -> None:
+    domain = yaml.safe_load((Path(__file__).resolve().parent.parent / "domain.yml").read_text())
+    buttons = domain["responses"]["utter_vague_opener"][0]["buttons"]
+    assert tuple(b["payload"].lstrip("/") for b in buttons) == load_vague_opener_topics()
+    assert 4 <= len(buttons) <= 6 and set(load_vague_opener_topics()) <= TOPICS
