@@ -12,7 +12,7 @@ LOGS  := logs
 # Rasa 3.6 needs Python 3.10: the pyenv shim (selected by .python-version) or any 3.10 found.
 PYTHON ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/bin/python3.10; do \
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
-TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+TRAINING_DATA := config.yml domain.yml knowledge/scope_words.yml $(shell find data -name '*.yml' 2>/dev/null)
 
 .PHONY: help install train run shell validate test scale-test scale-deps eval bench forget report audit clean
 
@@ -127,7 +127,7 @@ eval: $(VENV)/.installed-test $(MODEL)
 	@$(BIN)/rasa test nlu --model $(MODEL) --nlu tests/data/heldout --out results/heldout > $(LOGS)/eval_nlu.log 2>&1 \
 		|| { tail -30 $(LOGS)/eval_nlu.log; exit 1; }
 	@$(BIN)/python scripts/eval_report.py results/heldout
-	@$(BIN)/python scripts/eval_bot.py
+	@$(BIN)/python scripts/eval_bot.py $(if $(filter 1 yes true,$(MISSES)),--misses)
 	@$(BIN)/python scripts/eval_safety.py
 
 # Delete conversations idle for more than DAYS days (default: retention_days in clinic.yml).

@@ -8,11 +8,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.clarify import SCOPE_RESPONSE, clarify_buttons, decide_turn, named_entities
 from actions.feedback import feedback_buttons
 from actions.resources import CLINIC, KB, MESSAGES
-from actions.slots import CITED_SOURCES, HEALTH_CONDITION, MASSAGE_TYPE, TOPIC
+from actions.slots import CITED_SOURCES, HEALTH_CONDITION, MASSAGE_TYPE, SCOPE_REASON, SUGGESTED_TOPICS, TOPIC
+from backcare.clarify import resolve
 from backcare.render import render_answer, render_full_citations, shows_links
-from backcare.routing import choose_entry
 
 
 def first_reply_of_session(tracker: Tracker) -> bool:
@@ -52,18 +53,24 @@ class ActionAnswer(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        choice = choose_entry(
+        outcome = resolve(
+            decide_turn(tracker),
             KB,
-            intent,
             massage_types=list(tracker.get_latest_entity_values(MASSAGE_TYPE)),
             condition=latest_entity(tracker, HEALTH_CONDITION),
             remembered_massage_type=tracker.get_slot(MASSAGE_TYPE),
             remembered_condition=tracker.get_slot(HEALTH_CONDITION),
         )
-        if choice is None:
-            dispatcher.utter_message(response="utter_out_of_scope")
-            return [SlotSet(TOPIC, "out_of_scope")]
+        if outcome.kind == "out_of_scope":
+            dispatcher.utter_message(response=SCOPE_RESPONSE[outcome.scope_reason or "off_topic"])
+            return [SlotSet(TOPIC, "out_of_scope"), SlotSet(SCOPE_REASON, outcome.scope_reason)]
+        events: List[EventType] = []
+        if tracker.get_slot(SCOPE_REASON) is not None:
+            events.append(SlotSet(SCOPE_REASON, None))
+        if outcome.kind == "clarify":
+            return events + self._clarify(dispatcher, tracker, list(outcome.options))
+        choice = outcome.choice
+        assert choice is not None
         links = shows_links(tracker.get_latest_input_channel())
         text = render_answer(choice.entry, KB, CLINIC, links)
         # The first reply of a conversation carries the not-a-diagnosis notice. (Not in a
@@ -74,7 +81,7 @@ class ActionAnswer(Action):
         # A list to pick from (types, conditions) comes first; otherwise ask if it helped.
         buttons = _pick_buttons(choice.offer) if choice.offer else feedback_buttons(choice.entry.topic)
         dispatcher.utter_message(text=text, buttons=buttons)
-        events: List[EventType] = [
+        events += [
             SlotSet(TOPIC, choice.entry.topic),
             SlotSet(CITED_SOURCES, list(choice.entry.sources)),
         ]
@@ -84,6 +91,27 @@ class ActionAnswer(Action):
         if choice.entry.key in KB.conditions:
             events.append(SlotSet(HEALTH_CONDITION, choice.entry.key))
         return events
+
+    @staticmethod
+    def _clarify(
+        dispatcher: CollectingDispatcher, tracker: Tracker, options: List[tuple[Text, Text]]
+    ) -> List[EventType]:
+        """Ask which topic is meant: one button per (topic, title), then "something else"."""
+        text = MESSAGES["clarify_question"]
+        if first_reply_of_session(tracker):
+            text = MESSAGES["notice"].format(**CLINIC.placeholders()) + "\n\n" + text
+        topics = [topic for topic, _ in options]
+        buttons = clarify_buttons(topics, dict(options), named_entities(tracker))
+        dispatcher.utter_message(text=text, buttons=buttons)
+        return [SlotSet(TOPIC, "clarify"), SlotSet(SUGGESTED_TOPICS, topics)]
+
+
+class ActionClarify(ActionAnswer):
+    """A message the classifier was unsure of (nlu_fallback): a follow-up of the previous
+    answer, a question which topic is meant, or the out-of-scope notice."""
+
+    def name(self) -> Text:
+        return "action_clarify"
 
 
 class ActionShowSources(Action):

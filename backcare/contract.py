@@ -15,7 +15,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DOMAIN_PATH = PROJECT_ROOT / "domain.yml"
 
 # Topics that are behaviours of the bot rather than knowledge-base answers.
-BEHAVIOUR_TOPICS = frozenset({"sources", "red_flags", "out_of_scope"})
+BEHAVIOUR_TOPICS = frozenset({"sources", "red_flags", "out_of_scope", "clarify"})
 # Intents of a red-flag referral, by tier (the red-flag screen sets them).
 RED_FLAG_INTENT = {"emergency": "red_flag_emergency", "urgent": "red_flag_urgent"}
 RED_FLAG_INTENTS = frozenset(RED_FLAG_INTENT.values())

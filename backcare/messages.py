@@ -23,6 +23,8 @@ EXPECTED = {
     "feedback_sorry": {"clinic_name", "clinic_phone"},
     "feedback_contact_button": set(),
     "feedback_nothing_to_rate": {"clinic_name", "clinic_phone"},
+    "clarify_question": set(),
+    "something_else_button": set(),
 }
 
 

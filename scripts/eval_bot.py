@@ -1,23 +1,27 @@
-"""`make eval`, part 2: held-out accuracy through the running bot (real servers, REST).
+"""`make eval`, part 2: the held-out sets through the running bot (real servers, REST).
 
-Topic accuracy: the `topic` slot after each message equals the expected topic id.
-Entity-slot accuracy: for messages naming a massage type or condition, the slot holds
-the expected canonical value.
+For each set: topic accuracy (the `topic` slot after each message equals the expected
+topic id), clarify rate and how often the right topic was among the choices, out-of-scope
+precision and recall (per reason where the set labels it: slot `scope_reason`), entity
+slots, per-topic accuracy; for the blind set also the two-turn follow-ups.
 """
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 import uuid
-from collections import Counter
 from pathlib import Path
 
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scripts.heldout import load_heldout  # noqa: E402
+from scripts.eval_metrics import Result, misses, ratio, summarise  # noqa: E402
+from scripts.heldout import BLIND_DIR, HELDOUT_DIR, Example, FollowUp, load_blind, load_heldout  # noqa: E402
 from scripts.servers import PROJECT_ROOT, Servers, free_port, write_endpoints  # noqa: E402
+
+SOURCES_LEAD_IN = "does massage help lower back pain?"
 
 
 def say(servers: Servers, sender: str, text: str) -> str:
@@ -27,40 +31,90 @@ def say(servers: Servers, sender: str, text: str) -> str:
     return "\n".join(r.get("text", "") for r in response.json())
 
 
-def measure(servers: Servers, token: str) -> tuple[float, float, list[str]]:
-    examples = load_heldout()
-    topic_ok, entity_ok, entity_total = 0, 0, 0
-    errors: list[str] = []
-    by_topic: Counter[str] = Counter()
+def slots_of(servers: Servers, token: str, sender: str) -> dict:
+    return requests.get(f"{servers.url}/conversations/{sender}/tracker",
+                        params={"token": token}, timeout=30).json()["slots"]
+
+
+def suggested_of(slots: dict) -> tuple[str, ...]:
+    """The suggested_topics slot (a list; flattened in case a mapping nested it)."""
+    value = slots.get("suggested_topics") or []
+    flat = [t for item in value for t in (item if isinstance(item, list) else [item])]
+    return tuple(str(t) for t in flat) if slots.get("topic") == "clarify" else ()
+
+
+def run_case(servers: Servers, token: str, example: Example) -> Result:
+    sender = uuid.uuid4().hex
+    expected = example.topic
+    if expected == "sources":
+        # A source request cites the previous answer and leaves its topic unchanged.
+        say(servers, sender, SOURCES_LEAD_IN)
+        expected = "effectiveness"
+    replies = say(servers, sender, example.text)
+    slots = slots_of(servers, token, sender)
+    got = slots.get("topic")
+    if example.topic == "sources":
+        got = "sources" if got == expected and "sources behind my last answer" in replies else got
+    entities_right = sum(1 for slot, values in example.entities.items() if slots.get(slot) in values)
+    return Result(
+        text=example.text, topic=example.topic, got=got, scope_reason=example.scope_reason,
+        got_reason=slots.get("scope_reason") if got == "out_of_scope" else None,
+        suggested=suggested_of(slots),
+        entities_expected=len(example.entities), entities_right=entities_right,
+    )
+
+
+def run_follow_up(servers: Servers, token: str, follow_up: FollowUp) -> tuple[Result, Result]:
+    sender = uuid.uuid4().hex
+    say(servers, sender, follow_up.first)
+    first = slots_of(servers, token, sender)
+    say(servers, sender, follow_up.text)
+    second = slots_of(servers, token, sender)
+    return (
+        Result(follow_up.first, follow_up.first_topic, first.get("topic")),
+        Result(follow_up.text, follow_up.topic, second.get("topic"),
+               suggested=suggested_of(second)),
+    )
+
+
+def measure(servers: Servers, token: str, examples: list[Example]) -> list[Result]:
+    results = []
     for n, example in enumerate(examples, start=1):
-        sender = uuid.uuid4().hex
-        expected = example.topic
-        if expected == "sources":
-            # A source request cites the previous answer and leaves its topic unchanged.
-            say(servers, sender, "does massage help lower back pain?")
-            expected = "effectiveness"
-        replies = say(servers, sender, example.text)
-        slots = requests.get(f"{servers.url}/conversations/{sender}/tracker",
-                             params={"token": token}, timeout=30).json()["slots"]
-        cited = example.topic != "sources" or "sources behind my last answer" in replies
-        if slots.get("topic") == expected and cited:
-            topic_ok += 1
-        else:
-            by_topic[example.topic] += 1
-            errors.append(f"{example.topic} -> {slots.get('topic')}: {example.text[:90]}")
-        for slot, values in example.entities.items():
-            entity_total += 1
-            if slots.get(slot) in values:
-                entity_ok += 1
-            else:
-                errors.append(f"{slot}={'/'.join(sorted(values))} -> {slots.get(slot)}: {example.text[:90]}")
-        if n % 50 == 0:
+        results.append(run_case(servers, token, example))
+        if n % 100 == 0:
             print(f"  {n}/{len(examples)} messages", flush=True)
-    return topic_ok / len(examples), entity_ok / max(entity_total, 1), errors
+    return results
+
+
+def report_set(name: str, results: list[Result], show_misses: bool) -> None:
+    print(f"\n== {name}: {len(results)} messages through the running bot ==")
+    for line in summarise(results).lines:
+        print("  " + line)
+    if show_misses:
+        print("  misses (expected -> got):")
+        for line in misses(results):
+            print("    " + line)
+
+
+def report_follow_ups(pairs: list[tuple[Result, Result]], show_misses: bool) -> None:
+    print(f"\n== Follow-ups: {len(pairs)} two-turn conversations ==")
+    print(f"  follow-up right (second turn's topic)      {ratio(sum(b.right for _, b in pairs), len(pairs))}")
+    print(f"  both turns right                           {ratio(sum(a.right and b.right for a, b in pairs), len(pairs))}")
+    print(f"  follow-up clarified offering the right one {ratio(sum(b.offered_right for _, b in pairs), len(pairs))}")
+    if show_misses:
+        for a, b in pairs:
+            if not b.right:
+                print(f"    [{a.got}] {b.topic} -> {b.got}{list(b.suggested) or ''}: {a.text[:50]} || {b.text[:70]}")
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--misses", action="store_true", help="list every miss")
+    parser.add_argument("--json", type=Path, help="also write every result to this file")
+    args = parser.parse_args()
     token = uuid.uuid4().hex
+    old = load_heldout(HELDOUT_DIR)
+    blind, follow_ups = load_blind(BLIND_DIR)
     with tempfile.TemporaryDirectory() as work:
         work_dir = Path(work)
         action_port, rasa_port = free_port(), free_port()
@@ -69,19 +123,27 @@ def main() -> int:
             rasa_port=rasa_port, action_port=action_port, token=token,
             endpoints=write_endpoints(work_dir / "endpoints.yml", action_port, work_dir / "t.db"),
         )
-        print("Starting servers for the held-out run ...", flush=True)
+        print("Starting servers for the held-out runs ...", flush=True)
         try:
             servers.start()
-            topic_acc, entity_acc, errors = measure(servers, token)
+            old_results = measure(servers, token, old)
+            blind_results = measure(servers, token, blind)
+            pairs = [run_follow_up(servers, token, f) for f in follow_ups]
         finally:
             servers.stop()
-    print(f"\nHeld-out through the running bot ({len(load_heldout())} messages):")
-    print(f"  topic accuracy       {topic_acc:.3f}")
-    print(f"  entity-slot accuracy {entity_acc:.3f}")
-    if errors:
-        print("Misses (expected -> got):")
-        for line in errors:
-            print("  " + line)
+    if args.json:
+        import dataclasses
+        import json
+        args.json.write_text(json.dumps({
+            "old": [dataclasses.asdict(r) for r in old_results],
+            "blind": [dataclasses.asdict(r) for r in blind_results],
+            "follow_ups": [[dataclasses.asdict(a), dataclasses.asdict(b)] for a, b in pairs],
+        }, indent=1))
+    report_set(f"Held-out set {HELDOUT_DIR.relative_to(PROJECT_ROOT)}", old_results, args.misses)
+    if blind_results:
+        report_set(f"Blind held-out set {BLIND_DIR.relative_to(PROJECT_ROOT)}", blind_results, args.misses)
+    if pairs:
+        report_follow_ups(pairs, args.misses)
     return 0
 
 

@@ -1,5 +1,10 @@
-"""The held-out NLU sets (tests/data/heldout/*.yml, never used for training) as plain
-messages with expectations."""
+"""The held-out sets (never used for training) as plain messages with expectations.
+
+- tests/data/heldout/*.yml: Rasa NLU blocks, the intent label is the expected topic id.
+- tests/data/heldout_blind/*.yml: written blind by someone who had not seen the training
+  data: `cases` ({topic, massage_type?, health_condition?, scope_reason?, voice, text}) and
+  two-turn `conversations` ({first, first_topic, text, topic}).
+"""
 from __future__ import annotations
 
 import re
@@ -8,16 +13,30 @@ from pathlib import Path
 
 import yaml
 
-HELDOUT_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "heldout"
+TESTS_DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+HELDOUT_DIR = TESTS_DATA / "heldout"
+BLIND_DIR = TESTS_DATA / "heldout_blind"
 _ANNOTATION = re.compile(r"\[([^\]]+)\]\{([^}]*)\}")
+ENTITY_SLOTS = ("massage_type", "health_condition")
 
 
 @dataclass(frozen=True)
 class Example:
     text: str
-    topic: str  # the intent label is the expected topic id
+    topic: str  # the expected topic id
     # slot name -> the canonical values named (a message may name several: any one is right)
     entities: dict[str, frozenset[str]]
+    scope_reason: str | None = None  # for topic out_of_scope, when the set says why
+    voice: str | None = None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """Two turns: the second message is read in the context of the first answer."""
+    first: str
+    first_topic: str
+    text: str
+    topic: str
 
 
 def load_heldout(directory: Path = HELDOUT_DIR) -> list[Example]:
@@ -35,3 +54,21 @@ def load_heldout(directory: Path = HELDOUT_DIR) -> list[Example]:
             frozen = {slot: frozenset(values) for slot, values in entities.items()}
             examples.append(Example(_ANNOTATION.sub(r"\1", raw), block["intent"], frozen))
     return examples
+
+
+def load_blind(directory: Path = BLIND_DIR) -> tuple[list[Example], list[FollowUp]]:
+    cases: list[Example] = []
+    follow_ups: list[FollowUp] = []
+    for path in sorted(directory.glob("*.yml")):
+        data = yaml.safe_load(path.read_text()) or {}
+        for case in data.get("cases") or []:
+            entities = {
+                slot: frozenset([str(case[slot])] if isinstance(case[slot], str) else map(str, case[slot]))
+                for slot in ENTITY_SLOTS if case.get(slot)
+            }
+            cases.append(Example(str(case["text"]), str(case["topic"]), entities,
+                                 case.get("scope_reason"), case.get("voice")))
+        for conversation in data.get("conversations") or []:
+            follow_ups.append(FollowUp(str(conversation["first"]), str(conversation["first_topic"]),
+                                       str(conversation["text"]), str(conversation["topic"])))
+    return cases, follow_ups

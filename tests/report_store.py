@@ -15,7 +15,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import (
     ActionExecuted, BotUttered, Event, SessionStarted, SlotSet, UserUttered,
 )
-from rasa.shared.core.slots import TextSlot
+from rasa.shared.core.slots import ListSlot, TextSlot
 from rasa.shared.core.trackers import DialogueStateTracker
 
 DAY_1 = datetime(2024, 3, 4, tzinfo=timezone.utc)
@@ -129,6 +129,7 @@ def save(db: Path, conversations: dict[str, list[tuple[datetime, bool, list[Turn
     """Store the conversations with Rasa's own SQLTrackerStore (creating the schema)."""
     store = SQLTrackerStore(dialect="sqlite", db=str(db))
     slots = [TextSlot(name, mappings=[]) for name in ("topic", "feedback", "feedback_topic", "red_flag_tier")]
+    slots.append(ListSlot("suggested_topics", mappings=[]))
     for sender, sessions in (CONVERSATIONS if conversations is None else conversations).items():
         events = [e for start, session_start, turns in sessions for e in _events(start, session_start, turns)]
         asyncio.run(store.save(DialogueStateTracker.from_events(sender, events, slots=slots)))

@@ -18,7 +18,7 @@ from scripts.report import main
 from tests.report_store import DAY_2, EXPECTED, SCRIPT_TEXT, SENDER_IDS, TEXTS, endpoints_for, save
 
 CSV_COLUMNS = ["date", "time", "conversation", "intent", "confidence", "topic", "feedback",
-               "feedback_topic", "red_flag_tier", "unanswered"]
+               "feedback_topic", "red_flag_tier", "unanswered", "suggested_topics", "clarify_choice"]
 
 
 class Page(HTMLParser):
@@ -162,7 +162,8 @@ def test_csv_has_one_row_per_user_turn(report) -> None:
     assert by_text["any car park nearby?"] | {"time": ""} == {
         "date": "2024-03-04", "time": "", "conversation": "1", "intent": "out_of_scope",
         "confidence": "0.910", "topic": "out_of_scope", "feedback": "", "feedback_topic": "",
-        "red_flag_tier": "", "unanswered": "true", "text": "any car park nearby?",
+        "red_flag_tier": "", "unanswered": "true", "suggested_topics": "", "clarify_choice": "",
+        "text": "any car park nearby?",
     }
     assert (by_text["not really helpful"]["feedback"], by_text["not really helpful"]["feedback_topic"]) == (
         "not_helpful", "precautions")
@@ -260,3 +261,38 @@ def test_empty_store_says_there_are_no_conversations_yet(tmp_path: Path, capsys)
     assert Page(html).images == []
     assert rows == [] and raw_csv.splitlines() == [",".join(CSV_COLUMNS + ["text"])]
     assert "No conversations yet." in capsys.readouterr().out
+
+
+def test_clarifying_questions_are_counted_with_the_choice_taken(tmp_path: Path) -> None:
+    asked = {"topic": "clarify", "suggested_topics": ["frequency", "what_to_expect"]}
+    clarify = ["action_clarify"]
+    conversations = {
+        "clicked": [(DAY_2, True, [
+            ("how long", "nlu_fallback", asked, clarify),
+            ("/frequency", "frequency", {"topic": "frequency"}, ["action_answer"]),
+        ])],
+        "typed": [(DAY_2.replace(hour=1), True, [
+            ("how long", "nlu_fallback", asked, clarify),
+            ("how long is a session", "frequency", {"topic": "frequency"}, ["action_answer"]),
+            ("session length?", "nlu_fallback", asked, clarify),
+            ("/something_else", "something_else", {}, ["utter_something_else"]),
+            ("help my back hurts", "vague_opener", {"topic": "clarify", "suggested_topics": ["effectiveness"]},
+             ["utter_vague_opener"]),
+            ("what's the weather", "out_of_scope", {"topic": "out_of_scope"}, ["utter_out_of_scope"]),
+        ])],
+        "left": [(DAY_2.replace(hour=2), True, [("how long", "nlu_fallback", asked, clarify)])],
+    }
+    db = tmp_path / "clarify.db"
+    save(db, conversations)
+    html, _, rows = run(endpoints_for(tmp_path, db), tmp_path / "out")
+    assert table(Page(html), "clarify") == {
+        "frequency": ["2", "40%"], "something else": ["1", "20%"],
+        "another question": ["1", "20%"], "no reply": ["1", "20%"],
+    }
+    by_text = {}
+    for row in rows:
+        by_text.setdefault(row["text"], []).append(row)
+    assert [r["clarify_choice"] for r in by_text["how long"]] == ["frequency", "frequency", "no reply"]
+    assert by_text["how long"][0]["suggested_topics"] == "frequency what_to_expect"
+    assert by_text["help my back hurts"][0]["clarify_choice"] == "another question"
+    assert by_text["/frequency"][0]["clarify_choice"] == ""

@@ -9,7 +9,7 @@ from backcare.report.turns import Turn
 
 COLUMNS = (
     "date", "time", "conversation", "intent", "confidence", "topic",
-    "feedback", "feedback_topic", "red_flag_tier", "unanswered",
+    "feedback", "feedback_topic", "red_flag_tier", "unanswered", "suggested_topics", "clarify_choice",
 )
 TEXT_COLUMN = "text"
 # A cell starting with one of these runs as a formula in spreadsheet programs.
@@ -33,6 +33,8 @@ def row(turn: Turn, with_text: bool) -> dict[str, str]:
         "feedback_topic": turn.feedback_topic or "",
         "red_flag_tier": turn.red_flag_tier or "",
         "unanswered": "true" if turn.unanswered else "false",
+        "suggested_topics": " ".join(turn.suggested_topics),
+        "clarify_choice": turn.clarify_choice or "",
     }
     if with_text:
         values[TEXT_COLUMN] = _safe_text(turn.text)

@@ -44,6 +44,8 @@ class Figures:
     topics: tuple[tuple[str, int], ...]  # knowledge-base topics, most asked first
     feedback: tuple[Feedback, ...]  # most rated first
     referrals: dict[str, int]  # tier -> referrals sent, every tier present
+    clarifications: int  # times the bot asked which topic was meant
+    clarify_choices: tuple[tuple[str, int], ...]  # what was taken next, most first
     first: datetime | None  # first and last user message
     last: datetime | None
 
@@ -101,6 +103,8 @@ def compute(conversations: list[Conversation]) -> Figures:
         topics=_most_first(topics),
         feedback=tuple(feedback),
         referrals={tier: referrals[tier] for tier in TIERS},
+        clarifications=sum(1 for t in turns if t.clarified),
+        clarify_choices=_most_first(Counter(t.clarify_choice for t in turns if t.clarified and t.clarify_choice)),
         first=utc(min(times)) if times else None,
         last=utc(max(times)) if times else None,
     )

@@ -161,6 +161,13 @@ def _review_section(due: Sequence[Entry]) -> Markup:
     rows = [(entry.key, entry.title, entry.reviewed, entry.next_review) for entry in due]
     content = table(texts["caption"], texts["columns"], rows, kinds=["text", "text", "text", "text"])
     return section("review", content, count=len(due))
+def _clarify_section(f: Figures) -> Markup:
+    texts = TEXTS["sections"]["clarify"]
+    if not f.clarifications:
+        return section("clarify", fill("empty", text=texts["empty"]))
+    rows = [(choice, count, percent(count, f.clarifications)) for choice, count in f.clarify_choices]
+    return section("clarify", table(texts["caption"], texts["columns"], rows),
+                   total=f.clarifications)
 
 
 def _with_share(part: int, whole: int) -> str:
@@ -193,7 +200,7 @@ def render_page(data: PageInput) -> str:
     if f.conversations:
         body = join([
             _days_section(f), _topics_section(f), _feedback_section(f),
-            _unanswered_section(f, data.groups), _referrals_section(f),
+            _unanswered_section(f, data.groups), _clarify_section(f), _referrals_section(f),
         ])
     elif data.days:
         body = fill("empty", text=say(TEXTS["no_conversations_days"], days=f"{data.days:g}"))

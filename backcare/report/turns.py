@@ -18,14 +18,25 @@ FEEDBACK_SLOT = "feedback"
 FEEDBACK_TOPIC_SLOT = "feedback_topic"
 RED_FLAGS = "red_flags"
 OUT_OF_SCOPE = "out_of_scope"
+CLARIFY = "clarify"
+SUGGESTED_TOPICS_SLOT = "suggested_topics"
+SCOPE_REASON_SLOT = "scope_reason"
 # Topics that are not knowledge-base answers.
-NOT_KNOWLEDGE = frozenset({RED_FLAGS, OUT_OF_SCOPE})
+NOT_KNOWLEDGE = frozenset({RED_FLAGS, OUT_OF_SCOPE, CLARIFY})
+# What the visitor did after a clarifying question, besides picking an offered topic.
+SOMETHING_ELSE = "something else"
+ANOTHER_QUESTION = "another question"
+NO_REPLY = "no reply"
+SOMETHING_ELSE_INTENT = "something_else"
 # The topic of a turn without a `topic` slot event. The Rasa server sets these from the
 # intent and does not re-emit a value that did not change, so the intent has to stand in.
 TOPIC_OF_INTENT = {
     **{intent: RED_FLAGS for intent in RED_FLAG_INTENT.values()},
     OUT_OF_SCOPE: OUT_OF_SCOPE,
     "nlu_fallback": OUT_OF_SCOPE,
+    "medicines": OUT_OF_SCOPE,
+    "other_body_part": OUT_OF_SCOPE,
+    "vague_opener": CLARIFY,
 }
 # The fixed referral responses (data/rules.yml), by tier.
 REFERRAL_TIER = {f"utter_{intent}": tier for tier, intent in RED_FLAG_INTENT.items()}
@@ -44,6 +55,12 @@ class Turn:
     feedback: str | None = None  # "helpful" or "not_helpful"
     feedback_topic: str | None = None
     referrals: list[str] = field(default_factory=list)  # tiers, one per referral sent
+    suggested_topics: tuple[str, ...] = ()  # the topics offered, when the bot asked (topic clarify)
+    clarify_choice: str | None = None  # after a clarifying question: the topic picked, or what happened
+
+    @property
+    def clarified(self) -> bool:
+        return self.topic == CLARIFY
 
     @property
     def unanswered(self) -> bool:
@@ -102,8 +119,27 @@ class _TurnBuilder:
         rated = self.slots.get(FEEDBACK_TOPIC_SLOT) or session_slots.get(FEEDBACK_TOPIC_SLOT)
         if feedback in FEEDBACK_VALUES and rated:
             turn.feedback, turn.feedback_topic = str(feedback), str(rated)
+        if turn.topic == CLARIFY:
+            suggested = self.slots.get(SUGGESTED_TOPICS_SLOT) or session_slots.get(SUGGESTED_TOPICS_SLOT) or ()
+            turn.suggested_topics = tuple(str(t) for t in suggested)
         session_slots.update(self.slots)
         return turn
+
+
+def _settle_clarify_choices(conversation: Conversation) -> None:
+    """For each clarifying question: the offered topic taken next (clicked or typed),
+    "something else", another question, or no reply."""
+    for turn, following in zip(conversation.turns, conversation.turns[1:] + [None]):
+        if not turn.clarified:
+            continue
+        if following is None:
+            turn.clarify_choice = NO_REPLY
+        elif following.intent == SOMETHING_ELSE_INTENT:
+            turn.clarify_choice = SOMETHING_ELSE
+        elif following.topic in turn.suggested_topics or following.intent in turn.suggested_topics:
+            turn.clarify_choice = following.topic if following.topic in turn.suggested_topics else following.intent
+        else:
+            turn.clarify_choice = ANOTHER_QUESTION
 
 
 def _sender_conversations(events: Iterable[StoredEvent]) -> list[Conversation]:
@@ -126,6 +162,8 @@ def _sender_conversations(events: Iterable[StoredEvent]) -> list[Conversation]:
             session_slots[str(event.data.get("name"))] = event.data.get("value")
     if current is not None:
         conversations[-1].turns.append(current.finish(session_slots))
+    for conversation in conversations:
+        _settle_clarify_choices(conversation)
     return [c for c in conversations if c.turns]
 
 

@@ -1,0 +1,100 @@
+"""A turn's decision (answer, ask which topic, or out of scope) from the tracker, and the
+clarifying question with one button per likely topic plus "something else"."""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.resources import KB, MESSAGES
+from actions.slots import HEALTH_CONDITION, MASSAGE_TYPE, SCOPE_REASON, SUGGESTED_TOPICS, TOPIC
+from backcare.clarify import Decision, decide, load_thresholds, load_vague_opener_topics, word_count
+from backcare.contract import RED_FLAG_INTENTS
+from backcare.yamlfile import DataFileError
+
+try:
+    THRESHOLDS = load_thresholds()
+    VAGUE_OPENER_TOPICS = load_vague_opener_topics()
+except DataFileError as exc:
+    raise SystemExit(f"Cannot start the action server: {exc}") from exc
+
+SCOPE_RESPONSE = {
+    "medicines": "utter_medicines",
+    "other_body_part": "utter_other_body_part",
+    "off_topic": "utter_out_of_scope",
+}
+SOMETHING_ELSE_PAYLOAD = "/something_else"
+
+
+def previous_topic(tracker: Tracker) -> Optional[Text]:
+    """The `topic` slot as it was before the latest user message (this session only)."""
+    seen_latest_user = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "session_started":
+            return None
+        if kind == "user":
+            seen_latest_user = True
+        elif seen_latest_user and kind == "slot" and event.get("name") == TOPIC:
+            return event.get("value")
+    return None
+
+
+def ranking(tracker: Tracker) -> List[tuple[Text, float]]:
+    """The classifier's ranking without red flags: the red-flag screen (which runs last)
+    found no sign in this message, or the turn would not be here."""
+    message = tracker.latest_message
+    # A message without a ranking (a button's payload, "/precautions") has its intent only.
+    items = message.get("intent_ranking") or [message.get("intent") or {}]
+    return [
+        (str(item.get("name")), float(item.get("confidence") or 0.0))
+        for item in items
+        if item.get("name") and item.get("name") not in RED_FLAG_INTENTS
+    ]
+
+
+def decide_turn(tracker: Tracker) -> Decision:
+    return decide(
+        ranking(tracker),
+        topics=KB.topics,
+        thresholds=THRESHOLDS,
+        words=word_count(tracker.latest_message.get("text") or ""),
+        previous_topic=previous_topic(tracker),
+    )
+
+
+def named_entities(tracker: Tracker) -> Dict[Text, Text]:
+    """The massage type and condition named in this message, for the buttons' payloads."""
+    found = {}
+    for entity in (MASSAGE_TYPE, HEALTH_CONDITION):
+        value = next(tracker.get_latest_entity_values(entity), None)
+        if value:
+            found[entity] = value
+    return found
+
+
+def clarify_buttons(choices: List[Text], titles: Dict[Text, Text], entities: Dict[Text, Any]) -> List[Dict[Text, Text]]:
+    """One button per topic (its knowledge-base title), then "something else"."""
+    suffix = json.dumps(entities) if entities else ""
+    buttons = [{"title": titles[topic], "payload": f"/{topic}{suffix}"} for topic in choices]
+    buttons.append({"title": MESSAGES["something_else_button"], "payload": SOMETHING_ELSE_PAYLOAD})
+    return buttons
+
+
+class ActionOfferTopics(Action):
+    """After the fixed vague-opener reply (sent by the Rasa server, so the warning signs
+    arrive even with the action server down): record the topics its buttons offer."""
+
+    def name(self) -> Text:
+        return "action_offer_topics"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        events: List[EventType] = [SlotSet(SUGGESTED_TOPICS, list(VAGUE_OPENER_TOPICS))]
+        if tracker.get_slot(SCOPE_REASON) is not None:
+            events.append(SlotSet(SCOPE_REASON, None))
+        return events

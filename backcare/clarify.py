@@ -1,0 +1,171 @@
+"""Answer, ask, or say it is out of scope: the decision for a turn from the classifier's ranking.
+
+- A short follow-up ("and if it still hurts in three months?") is read with the topic of
+  the previous answer: if that topic is ranked close enough to the top, it stays.
+- When the top topics are close, or the top one is unsure, the bot asks which one is meant
+  (2-3 topics as buttons plus "something else") instead of guessing.
+- A message the classifier cannot place among the topics gets the out-of-scope notice.
+
+The thresholds live in knowledge/clarify.yml; scripts/clarify_trade.py shows how accuracy of
+the answered questions trades against the clarify rate on the held-out sets.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Collection, Sequence
+
+from backcare.knowledge import KnowledgeBase
+from backcare.routing import Choice, choose_entry
+from backcare.yamlfile import DataFileError, read_mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CLARIFY_PATH = PROJECT_ROOT / "knowledge" / "clarify.yml"
+
+# Intents that are out of scope, and the scope_reason each one sets.
+SCOPE_REASON_OF_INTENT = {
+    "medicines": "medicines",
+    "other_body_part": "other_body_part",
+    "out_of_scope": "off_topic",
+}
+FALLBACK_INTENT = "nlu_fallback"
+_WORD = re.compile(r"[A-Za-z0-9']+")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    min_confidence: float  # the top topic below this: ask
+    min_margin: float  # the top topic less than this ahead of the next: ask
+    min_choice_confidence: float  # a third choice (and any choice after a fallback) needs this
+    max_choices: int
+    follow_up_max_words: int  # a follow-up is at most this long ...
+    follow_up_min_share: float  # ... and the previous topic scores at least this share of the top
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: str  # "answer", "clarify" or "out_of_scope"
+    topic: str | None = None  # the topic to answer ("answer")
+    choices: tuple[str, ...] = ()  # the topics offered ("clarify")
+    scope_reason: str | None = None  # "out_of_scope"
+
+
+def load_thresholds(path: Path = CLARIFY_PATH) -> Thresholds:
+    data = read_mapping(path, "thresholds")
+    try:
+        return Thresholds(
+            min_confidence=float(data["min_confidence"]),
+            min_margin=float(data["min_margin"]),
+            min_choice_confidence=float(data["min_choice_confidence"]),
+            max_choices=int(data["max_choices"]),
+            follow_up_max_words=int(data["follow_up_max_words"]),
+            follow_up_min_share=float(data["follow_up_min_share"]),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DataFileError(f"{path}: thresholds need {exc}") from exc
+
+
+def load_vague_opener_topics(path: Path = CLARIFY_PATH) -> tuple[str, ...]:
+    topics = read_mapping(path).get("vague_opener_topics")
+    if not isinstance(topics, list) or not topics:
+        raise DataFileError(f"{path}: 'vague_opener_topics' must be a list of topic ids")
+    return tuple(str(t) for t in topics)
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text or ""))
+
+
+def decide(
+    ranking: Sequence[tuple[str, float]],
+    topics: Collection[str],
+    thresholds: Thresholds,
+    words: int,
+    previous_topic: str | None = None,
+) -> Decision:
+    """``ranking``: (intent, confidence), best first, without nlu_fallback. ``topics``: the
+    knowledge-base topic ids (intents answered from the knowledge base)."""
+    ranking = [(name, conf) for name, conf in ranking if name != FALLBACK_INTENT]
+    if not ranking:
+        return Decision("out_of_scope", scope_reason="off_topic")
+    confidence = dict(ranking)
+    top, top_conf = ranking[0]
+    if (
+        previous_topic in topics
+        and words <= thresholds.follow_up_max_words
+        and confidence.get(previous_topic, 0.0) >= thresholds.follow_up_min_share * top_conf
+        and top != "medicines"
+    ):
+        return Decision("answer", topic=previous_topic)
+    candidates = [(name, conf) for name, conf in ranking if name in topics]
+    if top == "medicines":  # never a knowledge-base answer for a medicine question
+        return Decision("out_of_scope", scope_reason="medicines")
+    if top in topics:
+        second_conf = ranking[1][1] if len(ranking) > 1 else 0.0
+        if top_conf >= thresholds.min_confidence and top_conf - second_conf >= thresholds.min_margin:
+            return Decision("answer", topic=top)
+        return _clarify(candidates, thresholds, first_always=True)
+    # The top intent is out of scope, chit-chat or a red flag the screen did not confirm:
+    # ask only if some topic is plausible.
+    if candidates and candidates[0][1] >= thresholds.min_choice_confidence:
+        return _clarify(candidates, thresholds, first_always=False)
+    return Decision("out_of_scope", scope_reason=SCOPE_REASON_OF_INTENT.get(top, "off_topic"))
+
+
+def _clarify(candidates: list[tuple[str, float]], thresholds: Thresholds, first_always: bool) -> Decision:
+    """The likely topics: the top two, then more while they reach min_choice_confidence."""
+    choices = [
+        name for n, (name, conf) in enumerate(candidates[: thresholds.max_choices])
+        if (n == 0 and first_always) or n == 1 or conf >= thresholds.min_choice_confidence
+    ]
+    if len(choices) == 1:
+        return Decision("answer", topic=choices[0])
+    return Decision("clarify", choices=tuple(choices))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the bot does with a decision: the entry to answer, or the options to offer."""
+
+    kind: str  # "answer", "clarify" or "out_of_scope"
+    choice: Choice | None = None  # "answer": the knowledge-base entry
+    options: tuple[tuple[str, str], ...] = ()  # "clarify": (topic id, button title)
+    scope_reason: str | None = None  # "out_of_scope"
+
+    @property
+    def topic(self) -> str:
+        """The `topic` slot this outcome sets."""
+        if self.kind == "answer" and self.choice is not None:
+            return self.choice.entry.topic
+        return "clarify" if self.kind == "clarify" else "out_of_scope"
+
+
+def resolve(
+    decision: Decision,
+    kb: KnowledgeBase,
+    massage_types: list[str],
+    condition: str | None,
+    remembered_massage_type: str | None = None,
+    remembered_condition: str | None = None,
+) -> Outcome:
+    """The decision applied to the knowledge base. Offered topics that lead to the same
+    answer (a named condition refines several topics to one entry) count as one; a single
+    distinct option is answered without asking."""
+    if decision.kind == "out_of_scope":
+        return Outcome("out_of_scope", scope_reason=decision.scope_reason or "off_topic")
+    named = dict(
+        massage_types=massage_types, condition=condition,
+        remembered_massage_type=remembered_massage_type, remembered_condition=remembered_condition,
+    )
+    topics = decision.choices if decision.kind == "clarify" else (decision.topic or "",)
+    entries: dict[str, tuple[str, Choice]] = {}
+    for topic in topics:
+        choice = choose_entry(kb, topic, **named)
+        if choice is not None:
+            entries.setdefault(choice.entry.key, (topic, choice))
+    if not entries:
+        return Outcome("out_of_scope", scope_reason="off_topic")
+    if len(entries) == 1:
+        return Outcome("answer", choice=next(iter(entries.values()))[1])
+    return Outcome("clarify", options=tuple((topic, choice.entry.title) for topic, choice in entries.values()))

@@ -1,0 +1,79 @@
+"""Answer, ask which topic is meant, or out of scope (backcare/clarify.py)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from backcare.clarify import (
+    Decision, Thresholds, decide, load_thresholds, load_vague_opener_topics, resolve, word_count,
+)
+from backcare.knowledge import load_knowledge_base
+
+KB = load_knowledge_base()
+TOPICS = frozenset(KB.topics)
+TH = Thresholds(min_confidence=0.3, min_margin=0.1, min_choice_confidence=0.12, max_choices=3,
+                follow_up_max_words=12, follow_up_min_share=0.3)
+
+
+def test_a_clear_top_topic_is_answered() -> None:
+    assert decide([("frequency", 0.8), ("cost_insurance", 0.1)], TOPICS, TH, words=6) == Decision(
+        "answer", topic="frequency")
+
+
+def test_close_topics_are_offered_with_a_third_only_when_likely() -> None:
+    ranking = [("benefits", 0.40), ("self_care", 0.35), ("effectiveness", 0.15), ("causes", 0.05)]
+    assert decide(ranking, TOPICS, TH, words=8) == Decision(
+        "clarify", choices=("benefits", "self_care", "effectiveness"))
+    ranking = [("benefits", 0.40), ("self_care", 0.35), ("effectiveness", 0.05)]
+    assert decide(ranking, TOPICS, TH, words=8).choices == ("benefits", "self_care")
+
+
+def test_an_unsure_top_topic_is_asked_about() -> None:
+    assert decide([("find_therapist", 0.25), ("out_of_scope", 0.05), ("self_care", 0.04)],
+                  TOPICS, TH, words=5).kind == "clarify"
+
+
+def test_a_short_follow_up_stays_on_the_previous_topic() -> None:
+    ranking = [("what_to_expect", 0.5), ("find_therapist", 0.3), ("frequency", 0.1)]
+    assert decide(ranking, TOPICS, TH, words=6, previous_topic="find_therapist") == Decision(
+        "answer", topic="find_therapist")
+    # ... but not a long message, nor a previous topic far down the ranking.
+    assert decide(ranking, TOPICS, TH, words=20, previous_topic="find_therapist").topic == "what_to_expect"
+    assert decide(ranking, TOPICS, TH, words=6, previous_topic="frequency").topic == "what_to_expect"
+
+
+def test_a_medicine_question_never_gets_a_knowledge_answer() -> None:
+    ranking = [("medicines", 0.3), ("medication_comparison", 0.28), ("frequency", 0.2)]
+    assert decide(ranking, TOPICS, TH, words=6) == Decision("out_of_scope", scope_reason="medicines")
+    assert decide(ranking, TOPICS, TH, words=6, previous_topic="medication_comparison").kind == "out_of_scope"
+
+
+def test_after_a_fallback_an_implausible_topic_is_out_of_scope_with_its_reason() -> None:
+    assert decide([("other_body_part", 0.2), ("causes", 0.05)], TOPICS, TH, words=4) == Decision(
+        "out_of_scope", scope_reason="other_body_part")
+    assert decide([("greet", 0.2), ("causes", 0.05)], TOPICS, TH, words=4).scope_reason == "off_topic"
+    assert decide([], TOPICS, TH, words=4).kind == "out_of_scope"
+
+
+def test_options_leading_to_the_same_answer_are_one() -> None:
+    decision = Decision("clarify", choices=("precautions", "condition_advice"))
+    outcome = resolve(decision, KB, massage_types=[], condition="pregnancy")
+    assert outcome.kind == "answer" and outcome.topic == "condition_advice"
+    outcome = resolve(decision, KB, massage_types=[], condition=None)
+    assert outcome.topic == "clarify"
+    assert [topic for topic, _ in outcome.options] == ["precautions", "condition_advice"]
+    assert all(title for _, title in outcome.options)
+
+
+def test_thresholds_file_is_read_and_words_are_counted() -> None:
+    chosen = load_thresholds()
+    assert 0 <= chosen.min_confidence < 1 and 2 <= chosen.max_choices <= 3
+    assert word_count("and if it's still hurting in 3 months?") == 8
+
+
+def test_the_vague_opener_buttons_are_the_topics_recorded() -> None:
+    domain = yaml.safe_load((Path(__file__).resolve().parent.parent / "domain.yml").read_text())
+    buttons = domain["responses"]["utter_vague_opener"][0]["buttons"]
+    assert tuple(b["payload"].lstrip("/") for b in buttons) == load_vague_opener_topics()
+    assert 4 <= len(buttons) <= 6 and set(load_vague_opener_topics()) <= TOPICS
