@@ -59,7 +59,7 @@ class Sign:
     sources: tuple[str, ...]
     ignores: frozenset[str]  # ConText categories that do not cancel this sign
     rules: tuple[Rule, ...]
-    none_of: tuple[re.Pattern[str], ...] = ()  # exclusions for every rule of the sign
+    none_of: tuple[re.Pattern[str], ...] = ()  # exclusions anywhere in the message
 
 
 @dataclass(frozen=True)
@@ -212,7 +212,7 @@ class RedFlagScreen:
             if not all(p.search(message) for p in rule.all_of):
                 continue
             for unit in [message] if rule.whole_message else sentences:
-                state = self._match_rule(sign, rule, unit, contrast)
+                state = self._match_rule(sign, rule, unit, contrast, message)
                 if state == "hit" and rule.check_only:
                     state = "check"
                 if state == "hit":
@@ -222,7 +222,9 @@ class RedFlagScreen:
                     outcome = state
         return outcome
 
-    def _match_rule(self, sign: Sign, rule: Rule, unit: str, contrast: bool = False) -> str | None:
+    def _match_rule(
+        self, sign: Sign, rule: Rule, unit: str, contrast: bool = False, message: str = ""
+    ) -> str | None:
         # The sign's own words first: most messages name none, and then nothing else matters.
         states = []
         for pattern in rule.all_of:
@@ -233,7 +235,10 @@ class RedFlagScreen:
         if not all(p.search(unit) for p in rule.where):
             return None
         # An exclusion counts only when affirmed: "not dieting" does not explain weight loss.
-        if any(self._pattern_state(_NO_SIGN, p, unit) == "hit" for p in rule.none_of + sign.none_of):
+        if any(self._pattern_state(_NO_SIGN, p, unit) == "hit" for p in rule.none_of):
+            return None
+        # A sign's own exclusions look at the whole message ("X-ray said nothing broken").
+        if any(self._pattern_state(_NO_SIGN, p, message or unit) == "hit" for p in sign.none_of):
             return None
         if "other_person" in states and self.carer.search(unit):
             # "My father had cancer ... now his back hurts": a carer, his history counts.
