@@ -161,6 +161,7 @@ class RedFlagScreen:
     window_words: int
     referral_sources: tuple[str, ...]
     check_signs: dict[str, str]  # tier -> its signs in plain words, for the safety check
+    check_words: re.Pattern[str]  # sites and symptoms of the signs: a classifier guess needs one
     speller: Speller
     _by_id: dict[str, Sign] = field(init=False, repr=False)
 
@@ -456,6 +457,7 @@ def load_screen(
         window_words=int(context.get("window_words", 6)),
         referral_sources=tuple(referral_sources),
         check_signs={str(k): str(v) for k, v in check_signs.items()},
+        check_words=pattern("check_words", data.get("check_words")),
         speller=Speller(
             lexicon=tuple(sorted({str(w).lower() for w in lexicon})),
             fixed={str(k): str(v) for k, v in fixed.items()},

@@ -7,7 +7,8 @@ down:
   `red_flag_sign` entity per sign and a `red_flag_tier` entity; FAQ entities are dropped,
   because a red flag must not go on to recommend a massage;
 - a suspected sign (the screen's weaker evidence, or the classifier ranking a red flag first
-  with `check_confidence` or more, which the screen cannot confirm): the same intent with a
+  with `check_confidence` or more in a message naming a sign's site or symptom, which the
+  screen cannot confirm): the same intent with a
   `red_flag_check` entity (the signs in plain words) and `red_flag_tier: check`, which the
   rules answer with a yes/no safety check that already says where to go now;
 - otherwise a red-flag guess of the classifier gives way to its next-best intent.
@@ -100,7 +101,8 @@ class RedFlagScreen(GraphComponent):
         # The classifier's guess counts only where the screen saw no sign words it could
         # judge: "no numbness, not weak" or "my mum had cancer" are read, not guessed.
         judged = screening.negated or screening.qualified
-        if check_tier is None and not judged and intent.get(INTENT_NAME_KEY) in RED_FLAG_INTENTS:
+        names_sign_words = bool(self._screen.check_words.search(screening.text))
+        if check_tier is None and not judged and names_sign_words and intent.get(INTENT_NAME_KEY) in RED_FLAG_INTENTS:
             if float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= self._check_confidence:
                 check_tier = next(t for t, name in RED_FLAG_INTENT.items() if name == intent[INTENT_NAME_KEY])
                 says = [self._screen.check_signs[check_tier]]

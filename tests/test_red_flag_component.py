@@ -33,7 +33,7 @@ def test_a_recognised_sign_is_referred_with_its_tier(component) -> None:
 
 
 def test_a_red_flag_the_classifier_is_sure_of_but_the_screen_cannot_confirm_gets_a_check(component) -> None:
-    message = parsed("something feels very wrong with my body since my back went",
+    message = parsed("something feels very wrong with my legs since my back went",
                      [("red_flag_emergency", 0.7), ("effectiveness", 0.2)])
     component.process([message])
     assert message.get("intent")["name"] == "red_flag_emergency"
@@ -47,6 +47,13 @@ def test_a_weak_red_flag_guess_gives_way_to_the_next_best_intent(component) -> N
     assert message.get("intent")["name"] == "effectiveness"
     assert message.get("intent_ranking")[0]["name"] == "effectiveness"
     assert entities(message) == {}
+
+
+def test_a_sure_guess_without_any_sign_word_is_an_ordinary_pain_story(component) -> None:
+    message = parsed("I'm 20 weeks pregnant and my lower back is killing me, am I allowed a massage?",
+                     [("red_flag_urgent", 0.9), ("condition_advice", 0.05)])
+    component.process([message])
+    assert message.get("intent")["name"] == "condition_advice"
 
 
 def test_a_negated_sign_is_not_re_raised_by_the_classifier(component) -> None:
