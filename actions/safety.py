@@ -89,16 +89,18 @@ class ActionAnswerAfterCheck(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         asked = _message_before_check(tracker)
-        intent = _next_best_intent(asked) if asked else None
-        if intent is None or intent not in KB.topics:
+        ranking = [r for r in (asked or {}).get("intent_ranking") or [] if r.get("name") not in RED_FLAG_INTENTS]
+        if not ranking or ranking[0].get("name") not in KB.topics:
             dispatcher.utter_message(text=MESSAGES["check_cleared"])
             return []
-        # Answer as if the earlier message had been classified as its next-best topic.
+        # Answer as if the earlier message had been classified without its red-flag guess:
+        # its next-best topic, or the question which topic is meant when that is unsure.
         earlier = copy.copy(tracker)
         earlier.latest_message = {
-            **asked,
-            "intent": {"name": intent},
-            "entities": [e for e in asked.get("entities") or [] if e.get("entity") in ANSWER_ENTITIES],
+            **(asked or {}),
+            "intent": dict(ranking[0]),
+            "intent_ranking": ranking,
+            "entities": [e for e in (asked or {}).get("entities") or [] if e.get("entity") in ANSWER_ENTITIES],
         }
         return ActionAnswer().run(dispatcher, earlier, domain)
 
@@ -109,6 +111,3 @@ def _message_before_check(tracker: Tracker) -> Optional[Dict[Text, Any]]:
     return users[-2].get("parse_data") if len(users) >= 2 else None
 
 
-def _next_best_intent(parse_data: Dict[Text, Any]) -> Optional[Text]:
-    ranking = parse_data.get("intent_ranking") or []
-    return next((r.get("name") for r in ranking if r.get("name") not in RED_FLAG_INTENTS), None)
