@@ -34,7 +34,7 @@ QUESTIONS = CONVERSATION[:-1] + [
 UNAVAILABLE = "can't look that up right now"
 # The first answer of a conversation carries it (knowledge/messages.yml): on a later turn
 # it means the turn was answered from an empty conversation.
-FIRST_ANSWER_NOTICE = "I'm an automated assistant, not a person"
+FIRST_ANSWER_NOTICE = "not a person: general information only"  # the greeting says it differently
 
 
 _ADDRESSES = itertools.count()
