@@ -163,10 +163,12 @@ class Load:
         return self.turns
 
 
-def bursts(url: str, senders: int, burst: int, rounds: int, questions: list[str]) -> list[Turn]:
+def bursts(url: str | list[str], senders: int, burst: int, rounds: int, questions: list[str]) -> list[Turn]:
     """For each sender, ``rounds`` bursts of ``burst`` different messages sent at the same
-    instant (a barrier), so nginx spreads one conversation over both servers. Senders run
-    side by side. No retries: a burst turn that fails counts as lost."""
+    instant (a barrier), so nginx spreads one conversation over both servers (or, given a
+    list of servers' URLs, each message of a burst goes to the next server in turn). Senders
+    run side by side. No retries: a burst turn that fails counts as lost."""
+    urls = url if isinstance(url, list) else [url]
     assert burst * rounds <= len(questions)
     turns: list[Turn] = []
     lock = threading.Lock()
@@ -181,7 +183,7 @@ def bursts(url: str, senders: int, burst: int, rounds: int, questions: list[str]
                 def send(k: int) -> Turn:
                     index = r * burst + k
                     barrier.wait()
-                    return say(sessions[k], url, sender, index, questions[index], retries=0)
+                    return say(sessions[k], urls[k % len(urls)], sender, index, questions[index], retries=0)
 
                 done = list(pool.map(send, range(burst)))
                 with lock:
