@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import uuid
 from pathlib import Path
 
@@ -19,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scripts.eval_metrics import Result, misses, ratio, summarise  # noqa: E402
 from scripts.heldout import BLIND_DIR, HELDOUT_DIR, Example, FollowUp, load_blind, load_heldout  # noqa: E402
-from scripts.servers import PROJECT_ROOT, Servers, free_port, write_endpoints  # noqa: E402
+from scripts.servers import PROJECT_ROOT, Servers, evaluation_servers  # noqa: E402
 
 SOURCES_LEAD_IN = "does massage help lower back pain?"
 
@@ -115,22 +114,10 @@ def main() -> int:
     token = uuid.uuid4().hex
     old = load_heldout(HELDOUT_DIR)
     blind, follow_ups = load_blind(BLIND_DIR)
-    with tempfile.TemporaryDirectory() as work:
-        work_dir = Path(work)
-        action_port, rasa_port = free_port(), free_port()
-        servers = Servers(
-            model=PROJECT_ROOT / "models" / "backcare.tar.gz", log_dir=work_dir,
-            rasa_port=rasa_port, action_port=action_port, token=token,
-            endpoints=write_endpoints(work_dir / "endpoints.yml", action_port, work_dir / "t.db"),
-        )
-        print("Starting servers for the held-out runs ...", flush=True)
-        try:
-            servers.start()
-            old_results = measure(servers, token, old)
-            blind_results = measure(servers, token, blind)
-            pairs = [run_follow_up(servers, token, f) for f in follow_ups]
-        finally:
-            servers.stop()
+    with evaluation_servers(token, "the held-out runs") as servers:
+        old_results = measure(servers, token, old)
+        blind_results = measure(servers, token, blind)
+        pairs = [run_follow_up(servers, token, f) for f in follow_ups]
     if args.json:
         import dataclasses
         import json

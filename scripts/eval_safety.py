@@ -9,7 +9,6 @@ and the held-out topic questions); and every miss.
 from __future__ import annotations
 
 import sys
-import tempfile
 import time
 import uuid
 from collections import Counter, defaultdict
@@ -21,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scripts.heldout import load_heldout  # noqa: E402
 from scripts.safety_sets import load_look_alikes, load_sign_cases, outcome  # noqa: E402
-from scripts.servers import PROJECT_ROOT, Servers, free_port, write_endpoints  # noqa: E402
+from scripts.servers import Servers, evaluation_servers  # noqa: E402
 
 SEVERITY = {"none": 0, "check": 1, "urgent": 2, "emergency": 3}
 
@@ -102,20 +101,8 @@ def report(servers: Servers, token: str) -> None:
 
 def main() -> int:
     token = uuid.uuid4().hex
-    with tempfile.TemporaryDirectory() as work:
-        work_dir = Path(work)
-        action_port, rasa_port = free_port(), free_port()
-        servers = Servers(
-            model=PROJECT_ROOT / "models" / "backcare.tar.gz", log_dir=work_dir,
-            rasa_port=rasa_port, action_port=action_port, token=token,
-            endpoints=write_endpoints(work_dir / "endpoints.yml", action_port, work_dir / "t.db"),
-        )
-        print("Starting servers for the safety run ...", flush=True)
-        try:
-            servers.start()
-            report(servers, token)
-        finally:
-            servers.stop()
+    with evaluation_servers(token, "the safety run") as servers:
+        report(servers, token)
     return 0
 
 

@@ -6,14 +6,17 @@ processes stopped by PID.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import requests
 import yaml
@@ -175,3 +178,23 @@ class Servers:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=5)
+
+
+@contextlib.contextmanager
+def evaluation_servers(token: str, purpose: str) -> Iterator[Servers]:
+    """The trained model's action and Rasa servers on free loopback ports with a throwaway
+    SQLite store, for `make eval`'s scripts; stopped on the way out."""
+    with tempfile.TemporaryDirectory() as work:
+        work_dir = Path(work)
+        action_port, rasa_port = free_port(), free_port()
+        servers = Servers(
+            model=PROJECT_ROOT / "models" / "backcare.tar.gz", log_dir=work_dir,
+            rasa_port=rasa_port, action_port=action_port, token=token,
+            endpoints=write_endpoints(work_dir / "endpoints.yml", action_port, work_dir / "t.db"),
+        )
+        print(f"Starting servers for {purpose} ...", flush=True)
+        try:
+            servers.start()
+            yield servers
+        finally:
+            servers.stop()
