@@ -15,6 +15,7 @@ import yaml
 from scripts.servers import PROJECT_ROOT, Servers, free_port, write_endpoints
 
 MODEL = PROJECT_ROOT / "models" / "backcare.tar.gz"
+SCREENSHOTS = PROJECT_ROOT / "results" / "screenshots"
 TOKEN = uuid.uuid4().hex
 
 
@@ -108,6 +109,14 @@ def bot(servers: Servers) -> Bot:
 
 def texts(replies: list[dict[str, Any]]) -> str:
     return "\n".join(r.get("text", "") for r in replies)
+
+
+def screenshot_if_failed(request: pytest.FixtureRequest, page: Any, suffix: str = "", full_page: bool = True) -> None:
+    """After a failed test, save the page as results/screenshots/<test name><suffix>.png."""
+    report = getattr(request.node, "rep_call", None)
+    if page is not None and report is not None and report.failed:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}{suffix}.png"), full_page=full_page)
 
 
 @pytest.hookimpl(hookwrapper=True)

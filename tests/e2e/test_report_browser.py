@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from scripts.report import main
-from tests.e2e.test_widget_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
+from tests.e2e.conftest import screenshot_if_failed
+from tests.e2e.test_widget_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.report_store import EXPECTED, SCRIPT_TEXT, endpoints_for, save
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -44,10 +45,7 @@ def browser(request):
             return tab
 
         yield open_page
-        report = getattr(request.node, "rep_call", None)
-        if report is not None and report.failed and tabs:
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            tabs[-1].screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
+        screenshot_if_failed(request, tabs[-1] if tabs else None)
         chromium.close()
 
 

@@ -15,7 +15,8 @@ import yaml
 from backcare.clinic import load_clinic
 from backcare.colours import contrast_ratio
 from scripts.servers import PROJECT_ROOT
-from tests.e2e.test_widget_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, ask, bot_texts, wait_for_bot
+from tests.e2e.conftest import SCREENSHOTS, screenshot_if_failed
+from tests.e2e.test_widget_browser import CHROMIUM, CHROMIUM_ARGS, ask, bot_texts, wait_for_bot
 
 sync_api = pytest.importorskip("playwright.sync_api")
 AXE = PROJECT_ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
@@ -38,10 +39,7 @@ def browser(servers, request):
             return tab
 
         yield open_page
-        report = getattr(request.node, "rep_call", None)
-        if report is not None and report.failed and tabs:
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            tabs[-1].screenshot(path=str(SCREENSHOTS / f"{request.node.name}-failed.png"))
+        screenshot_if_failed(request, tabs[-1] if tabs else None, suffix="-failed", full_page=False)
         chromium.close()
 
 

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from scripts.servers import PROJECT_ROOT
+from tests.e2e.conftest import screenshot_if_failed
 
 sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = PROJECT_ROOT / "results" / "screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -34,10 +33,7 @@ def page(servers, request):
         tab.on("response", lambda r: outside.append(r.url) if "127.0.0.1" not in r.url else None)
         tab.outside_requests = outside
         yield tab
-        report = getattr(request.node, "rep_call", None)
-        if report is not None and report.failed:
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            tab.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
+        screenshot_if_failed(request, tab)
         browser.close()
 
 
