@@ -8,8 +8,8 @@ agree on what was recognised. `shared_screen()` loads it once per process.
 How a message is read:
 1. Normalised (lower case, straight apostrophes) and spelled: a word that is not in the
    English dictionary but is one or two edits from a sign word ("leggs", "weeker") is read
-   as that word (rapidfuzz against the vocabulary's lexicon; pyspellchecker's dictionary
-   says which words are real, so "week" never becomes "weak").
+   as that word (rapidfuzz against the vocabulary's lexicon; the real words near a sign
+   word, taken from pyspellchecker's dictionary, stay as they are: "week" never becomes "weak").
 2. Split into sentences; every sentence is screened, however long the message.
 3. A sign's rule matches when each of its `all` patterns has a match in the sentence (or
    the message) and its `where` patterns (body sites, conditions) are present.
@@ -29,6 +29,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from backcare.contract import PROJECT_ROOT
+from backcare.literals import Probe
 from backcare.yamlfile import DataFileError, read_mapping, require_text
 
 RED_FLAGS_PATH = PROJECT_ROOT / "knowledge" / "red_flags.yml"
@@ -39,6 +40,8 @@ _FRAGMENT_REF = re.compile(r"\{([a-z_]+)\}")
 # Sentence ends; a dot between digits ("38.5") is not one.
 _SENTENCE_BREAK = re.compile(r"(?<!\d)[.!?]+|[.!?]+(?!\d)|[;\n]+")
 _WORD = re.compile(r"[a-z][a-z']*")
+MIN_SPELLED_LENGTH = 4  # shorter words are never respelled
+REAL_WORDS_PATH = PROJECT_ROOT / "knowledge" / "spelling_real_words.yml"
 
 
 @dataclass(frozen=True)
@@ -117,17 +120,19 @@ class Speller:
 
     lexicon: tuple[str, ...]
     fixed: dict[str, str]  # whole-word replacements: "cant" -> "can't"
-    # Real English words (pyspellchecker's dictionary), read on the first message screened:
-    # the action server only names signs and never needs it.
-    load_known: Callable[[], frozenset[str]]
-    min_length: int = 4
-    _known: Optional[frozenset[str]] = field(default=None, init=False, repr=False)
+    # The real English words that are close enough to a sign word to be misread as one
+    # ("week" is near "weak"): knowledge/spelling_real_words.yml, made by
+    # scripts/spelling_words.py from pyspellchecker's dictionary. No other real word ever
+    # changes, because only words near a sign word do.
+    real_words: frozenset[str]
+    min_length: int = MIN_SPELLED_LENGTH
+    # Messages repeat their words: each word's reading is worked out once (bounded).
+    _nearest: Callable[[str], str | None] = field(init=False, repr=False)
 
-    @property
-    def known(self) -> frozenset[str]:
-        if self._known is None:
-            self._known = self.load_known()
-        return self._known
+    def __post_init__(self) -> None:
+        self._nearest = functools.lru_cache(maxsize=20_000)(
+            functools.partial(nearest_sign_word, lexicon=self.lexicon, min_length=self.min_length)
+        )
 
     def correct(self, text: str) -> str:
         return _WORD.sub(self._word, text)
@@ -136,15 +141,21 @@ class Speller:
         word = match.group(0)
         if word in self.fixed:
             return self.fixed[word]
-        if len(word) < self.min_length or "'" in word or word in self.known:
+        if word in self.real_words:
             return word
-        max_edits = 1 if len(word) <= 6 else 2
-        best = process.extractOne(
-            word, self.lexicon, scorer=Levenshtein.distance, score_cutoff=max_edits
-        )
-        if best is None or best[0][0] != word[0]:
-            return word
-        return str(best[0])
+        return self._nearest(word) or word
+
+
+def nearest_sign_word(word: str, lexicon: tuple[str, ...], min_length: int = MIN_SPELLED_LENGTH) -> str | None:
+    """The sign word ``word`` would be read as if it were not a real word, else None:
+    one edit away (two for 7+ letters), same first letter, at least ``min_length`` letters."""
+    if len(word) < min_length or "'" in word:
+        return None
+    max_edits = 1 if len(word) <= 6 else 2
+    best = process.extractOne(word, lexicon, scorer=Levenshtein.distance, score_cutoff=max_edits)
+    if best is None or best[0][0] != word[0]:
+        return None
+    return str(best[0])
 
 
 @dataclass
@@ -164,9 +175,13 @@ class RedFlagScreen:
     check_words: re.Pattern[str]  # sites and symptoms of the signs: a classifier guess needs one
     speller: Speller
     _by_id: dict[str, Sign] = field(init=False, repr=False)
+    # Rules out, by the literals any match must contain, the sign patterns a message cannot
+    # match (backcare/literals.py): most messages name no sign, and the test is far cheaper.
+    _probe: Probe = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_id = {s.id: s for s in self.signs}
+        self._probe = Probe(p for s in self.signs for r in s.rules for p in r.all_of)
 
     def knows(self, sign_id: str) -> bool:
         return sign_id in self._by_id
@@ -187,8 +202,9 @@ class RedFlagScreen:
         negated: list[str] = []
         qualified: list[str] = []
         contrast = bool(self.self_contrast.search(message))
+        grams = self._probe.grams_of(message)
         for sign in self.signs:
-            outcome = self._match_sign(sign, message, sentences, contrast)
+            outcome = self._match_sign(sign, message, sentences, contrast, grams)
             if outcome == "hit":
                 found.append(sign)
             elif outcome == "check":
@@ -205,11 +221,15 @@ class RedFlagScreen:
             text=message,
         )
 
-    def _match_sign(self, sign: Sign, message: str, sentences: list[str], contrast: bool) -> str | None:
+    def _match_sign(
+        self, sign: Sign, message: str, sentences: list[str], contrast: bool, grams: Optional[frozenset[str]]
+    ) -> str | None:
         outcome: str | None = None
         for rule in sign.rules:
-            # Most messages name none of the rule's words: one search of the whole message
-            # saves judging each sentence.
+            # Most messages name none of the rule's words: ruled out by the probe, or by one
+            # search of the whole message, before judging each sentence.
+            if not all(self._probe.may_match(p, message, grams) for p in rule.all_of):
+                continue
             if not all(p.search(message) for p in rule.all_of):
                 continue
             for unit in [message] if rule.whole_message else sentences:
@@ -338,17 +358,25 @@ def _compile(path: Path, where: str, source: str, fragments: dict[str, str]) -> 
         raise DataFileError(f"{path}: {where}: bad pattern {source!r}: {exc}") from exc
 
 
-def _english_words() -> frozenset[str]:
-    """The English dictionary that tells a real word from a misspelling."""
-    from spellchecker import SpellChecker  # loaded once per process, ~0.4 s
+def spelling_lexicon(path: Path = RED_FLAGS_PATH) -> tuple[str, ...]:
+    """The sign words misspellings are read as (red_flags.yml, spelling.lexicon)."""
+    lexicon = read_mapping(path, "spelling").get("lexicon")
+    if not isinstance(lexicon, list) or not lexicon:
+        raise DataFileError(f"{path}: 'spelling' needs a 'lexicon' list")
+    return tuple(sorted({str(w).lower() for w in lexicon}))
 
-    return frozenset(SpellChecker(language="en").word_frequency.keys())
+
+def read_real_words(path: Path = REAL_WORDS_PATH) -> frozenset[str]:
+    words = read_mapping(path).get("words")
+    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+        raise DataFileError(f"{path}: 'words' must be a list of words")
+    return frozenset(words)
 
 
 def load_screen(
     path: Path = RED_FLAGS_PATH,
     known_sources: set[str] | None = None,
-    english_words: Optional[frozenset[str]] = None,
+    real_words_path: Path = REAL_WORDS_PATH,
 ) -> RedFlagScreen:
     """Load and compile the vocabulary; raise DataFileError naming the file and entry."""
     fragments = {str(k): str(v) for k, v in read_mapping(path, "fragments").items()}
@@ -441,10 +469,9 @@ def load_screen(
     check_signs = read_mapping(path, "check_signs")
     if set(check_signs) != set(TIERS) or not all(isinstance(v, str) and v for v in check_signs.values()):
         raise DataFileError(f"{path}: 'check_signs' needs a text for each tier {TIERS}")
-    lexicon = spelling.get("lexicon")
     fixed = spelling.get("fixed") or {}
-    if not isinstance(lexicon, list) or not lexicon or not isinstance(fixed, dict):
-        raise DataFileError(f"{path}: 'spelling' needs a 'lexicon' list and a 'fixed' mapping")
+    if not isinstance(fixed, dict):
+        raise DataFileError(f"{path}: 'spelling' needs a 'fixed' mapping")
     return RedFlagScreen(
         signs=tuple(signs),
         modifiers=tuple(modifiers),
@@ -459,9 +486,9 @@ def load_screen(
         check_signs={str(k): str(v) for k, v in check_signs.items()},
         check_words=pattern("check_words", data.get("check_words")),
         speller=Speller(
-            lexicon=tuple(sorted({str(w).lower() for w in lexicon})),
+            lexicon=spelling_lexicon(path),
             fixed={str(k): str(v) for k, v in fixed.items()},
-            load_known=(lambda: english_words) if english_words is not None else _english_words,
+            real_words=read_real_words(real_words_path),
         ),
     )
 

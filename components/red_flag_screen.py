@@ -78,7 +78,6 @@ class RedFlagScreen(GraphComponent):
     ) -> "RedFlagScreen":
         # Loaded once per process: a broken vocabulary stops the server with a clear message.
         screen = shared_screen()
-        screen.speller.known  # the English dictionary, read at start-up, not at a first message
         return cls(screen, float(config["check_confidence"]))
 
     def process(self, messages: List[Message]) -> List[Message]:
