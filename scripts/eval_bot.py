@@ -17,7 +17,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scripts.eval_metrics import Result, misses, ratio, summarise  # noqa: E402
-from scripts.heldout import BLIND_DIR, HELDOUT_DIR, Example, FollowUp, load_blind, load_heldout  # noqa: E402
+from scripts.heldout import BLIND_DIRS, HELDOUT_DIR, Example, FollowUp, load_blind, load_heldout  # noqa: E402
 from scripts.servers import PROJECT_ROOT, Servers, evaluation_servers  # noqa: E402
 
 SOURCES_LEAD_IN = "does massage help lower back pain?"
@@ -113,24 +113,32 @@ def main() -> int:
     args = parser.parse_args()
     token = uuid.uuid4().hex
     old = load_heldout(HELDOUT_DIR)
-    blind, follow_ups = load_blind(BLIND_DIR)
+    blind_sets = {directory: load_blind(directory) for directory in BLIND_DIRS}
     with evaluation_servers(token, "the held-out runs") as servers:
         old_results = measure(servers, token, old)
-        blind_results = measure(servers, token, blind)
-        pairs = [run_follow_up(servers, token, f) for f in follow_ups]
+        measured = {
+            directory: (measure(servers, token, blind), [run_follow_up(servers, token, f) for f in follow_ups])
+            for directory, (blind, follow_ups) in blind_sets.items()
+        }
     if args.json:
         import dataclasses
         import json
         args.json.write_text(json.dumps({
             "old": [dataclasses.asdict(r) for r in old_results],
-            "blind": [dataclasses.asdict(r) for r in blind_results],
-            "follow_ups": [[dataclasses.asdict(a), dataclasses.asdict(b)] for a, b in pairs],
+            **{
+                directory.name: {
+                    "cases": [dataclasses.asdict(r) for r in results],
+                    "follow_ups": [[dataclasses.asdict(a), dataclasses.asdict(b)] for a, b in pairs],
+                }
+                for directory, (results, pairs) in measured.items()
+            },
         }, indent=1))
     report_set(f"Held-out set {HELDOUT_DIR.relative_to(PROJECT_ROOT)}", old_results, args.misses)
-    if blind_results:
-        report_set(f"Blind held-out set {BLIND_DIR.relative_to(PROJECT_ROOT)}", blind_results, args.misses)
-    if pairs:
-        report_follow_ups(pairs, args.misses)
+    for directory, (results, pairs) in measured.items():
+        if results:
+            report_set(f"Blind held-out set {directory.relative_to(PROJECT_ROOT)}", results, args.misses)
+        if pairs:
+            report_follow_ups(pairs, args.misses)
     return 0
 
 

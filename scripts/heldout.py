@@ -1,8 +1,8 @@
 """The held-out sets (never used for training) as plain messages with expectations.
 
 - tests/data/heldout/*.yml: Rasa NLU blocks, the intent label is the expected topic id.
-- tests/data/heldout_blind/*.yml: written blind by someone who had not seen the training
-  data: `cases` ({topic, massage_type?, health_condition?, scope_reason?, voice, text}) and
+- tests/data/heldout_blind/*.yml and heldout_blind2/*.yml: each written blind by someone who
+  had not seen the training data or the other sets: `cases` ({topic, massage_type?, health_condition?, scope_reason?, voice, text}) and
   two-turn `conversations` ({first, first_topic, text, topic}).
 """
 from __future__ import annotations
@@ -16,6 +16,8 @@ import yaml
 TESTS_DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 HELDOUT_DIR = TESTS_DATA / "heldout"
 BLIND_DIR = TESTS_DATA / "heldout_blind"
+# A second set written blind later (same layout), to check what was tuned on the first.
+BLIND_DIRS = (BLIND_DIR, TESTS_DATA / "heldout_blind2")
 _ANNOTATION = re.compile(r"\[([^\]]+)\]\{([^}]*)\}")
 ENTITY_SLOTS = ("massage_type", "health_condition")
 
