@@ -2,8 +2,9 @@
 
 Sets: the project's own (`safety_cases.yml`), an earlier independent one
 (`safety_cases_unseen.yml`), and two written blind, each by a helper who saw neither the
-training data nor the other sets (`blind/`, `blind2/`; blind2 was written after the screen
-was tuned on the others and measured once before any change).
+training data nor the other sets (`blind/`, `blind2/`, `blind3/`; blind2 and blind3 were
+each written after the screen was tuned on the sets before them, and measured once before
+any change).
 Used by the tests (tests/test_redflag_screen.py, tests/e2e/test_safety_e2e.py) and by
 `make eval` (scripts/eval_safety.py).
 """
@@ -21,12 +22,14 @@ SIGN_SETS = {
     "unseen": ("safety_cases_unseen.yml", "red_flags"),
     "blind": ("blind/red_flag_signs.yml", "cases"),
     "blind2": ("blind2/red_flag_signs.yml", "cases"),
+    "blind3": ("blind3/red_flag_signs.yml", "cases"),
 }
 LOOK_ALIKE_SETS = {
     "own": ("safety_cases.yml", "benign"),
     "unseen": ("safety_cases_unseen.yml", "benign"),
     "blind": ("blind/red_flag_lookalikes.yml", "cases"),
     "blind2": ("blind2/red_flag_lookalikes.yml", "cases"),
+    "blind3": ("blind3/red_flag_lookalikes.yml", "cases"),
 }
 
 
