@@ -254,6 +254,9 @@ def test_socket_users_server_killed_between_and_during_answers(cluster: Cluster,
         "seen: of those, the stored answer sent again": sum(
             bool(t.end and t.end.get("replayed")) for t in turns),
         "seen: half an answer left": sum(t.half > 0 and not t.answered for t in turns),
+        # replies shown, then the turn ran again: they were sent before the turn was stored
+        "seen: an answer shown before it was stored": sum(
+            t.half > 0 and not (t.end and t.end.get("replayed")) for t in turns),
         "seen: 'can't look that up'": sum(t.unavailable for t in turns),
         "seen: 'I haven't answered a question yet'": sum(
             any(NO_PREVIOUS_ANSWER in r for r in t.replies) for t in turns),
@@ -270,6 +273,7 @@ def test_socket_users_server_killed_between_and_during_answers(cluster: Cluster,
     assert kills[0].in_flight >= 1 and kills[0].between + kills[1].between >= 1
     assert figures["seen: cut off before any reply, sent again"] >= 1, "no turn was cut off"
     assert figures["seen: half an answer left"] == 0
+    assert figures["seen: an answer shown before it was stored"] == 0
     assert not problems, problems
     assert figures["answered from an emptied conversation"] == 0
     assert figures["seen: 'I haven't answered a question yet'"] == 0
