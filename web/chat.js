@@ -60,7 +60,7 @@
     "again when the connection is back. In an emergency call " + config.emergencyNumber +
     " or your local emergency number.";
   var cutOff = document.createElement("p");
-  cutOff.className = "chat-refused chat-cut-off";
+  cutOff.className = "chat-cut-off";
   cutOff.setAttribute("role", "status");
   cutOff.hidden = true;
   document.body.appendChild(cutOff);
