@@ -66,7 +66,10 @@
   document.body.appendChild(cutOff);
   var socket = null;
   var sendNow = null; // the socket's own emit
-  var unanswered = []; // [{payload, waiting}]: sent (or to send) without turn_end yet
+  var unanswered = []; // [{payload, sent, waiting}]: sent (or to send) without turn_end yet
+  // A server without turn_end (one not yet updated, during an upgrade): a reply then ends
+  // what was sent before it, so nothing it answered is sent again.
+  var serverEndsTurns = false;
 
   function newMessageId() {
     var bytes = new Uint8Array(16);
@@ -119,6 +122,7 @@
   }
 
   function onTurnEnd(end) {
+    serverEndsTurns = true;
     var id = end && end.message_id;
     unanswered = unanswered.filter(function (turn) { return turn.payload.message_id !== id; });
     if (!unanswered.length) cutOff.hidden = true;
@@ -212,6 +216,10 @@
   // confirmation and what follows in its stored copy (localStorage), from now on.
   var keepFromText = null;
   function onBotMessage(message) {
+    if (!serverEndsTurns) {
+      unanswered = [];
+      cutOff.hidden = true;
+    }
     if (message && message.metadata && message.metadata[FORGET_FLAG]) {
       keepFromText = String(message.text);
       filterStoredConversation();
