@@ -11,7 +11,10 @@ supervisor would:
    sit between answers;
 2. the moment that user received the first message of an answer (the answer being sent).
 Checked in PostgreSQL: every message a user saw answered is stored once with its reply,
-in order, and nothing the user was told failed is stored; counted: what users saw."""
+in order, and nothing the user was told failed is stored; counted: what users saw.
+
+The file name sorts before test_scale.py, whose last test leaves the cluster on Rasa's own
+SQL store without a shared lock."""
 from __future__ import annotations
 
 import asyncio
