@@ -5,31 +5,66 @@ Rasa 3.6 creates its socket.io server with `cors_allowed_origins=[]`, which swit
 python-engineio's origin check off: any web page could open a chat socket. This channel
 is Rasa's own, with the check switched back on for the origins listed in clinic.yml, and
 its message handler replaced by one that never leaves the user without a reply.
+
+A turn's replies are held back until the turn is stored (issue 17). Rasa's own channel
+emits each message as the bot says it and saves the turn after the last one, so a server
+that dies in between has shown the user (part of) an answer the conversation does not
+hold: the next turn, on another server, contradicts it ("I haven't answered a question
+yet"). Here the user sees a turn's answer only once it is stored (in the tracker store or
+the server's outbox); a turn that could not be stored shows the referral or the "can't
+look that up" notice instead. After the replies the client gets `turn_end`
+{"message_id", "stored": yes | outbox | no}.
+
+A turn cut off by a lost connection (no reply came) is re-sent by the widget after it
+reconnects (web/chat.js), with the same `message_id` and `resend: true`. If the first copy
+was stored (the server died between storing and sending), the stored replies are sent
+again (turn_end says "replayed": true) and nothing is stored twice.
 """
 from __future__ import annotations
 
+import asyncio
 import json
-from typing import Any, Awaitable, Callable, Dict, Text
+import logging
+import re
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
+from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Blueprint
 
 from backcare.privacy import WIDGET_FORGET_FLAG, is_deletion_message
-from channels.turn_guard import TurnGuard, clean_text
+from channels.turn_guard import TURN_TIMEOUT_SECONDS, TurnGuard, clean_text
+
+logger = logging.getLogger(__name__)
+
+TURN_END_EVENT = "turn_end"
+# A client's id for one message (web/chat.js): letters, digits, - and _.
+_MESSAGE_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
-class _CountingOutput(SocketIOOutput):
-    """Rasa's socket.io output, remembering whether the bot said anything this turn, and
-    telling the widget to forget its copy when the conversation was deleted."""
+class _HeldOutput(SocketIOOutput):
+    """Rasa's socket.io output, holding a turn's messages until `send_held` (after the turn
+    was stored), and telling the widget to forget its copy when the conversation was deleted."""
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        self.sent = 0
+        self.held: List[tuple[Text, Any]] = []
+
+    @property
+    def sent(self) -> int:
+        return len(self.held)
 
     async def _send_message(self, socket_id: Text, response: Any) -> None:
-        self.sent += 1
-        await super()._send_message(socket_id, response)
+        self.held.append((socket_id, response))
+
+    def withdraw(self) -> None:
+        self.held.clear()
+
+    async def send_held(self) -> None:
+        held, self.held = self.held, []
+        for socket_id, response in held:
+            await SocketIOOutput._send_message(self, socket_id, response)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         if is_deletion_message(kwargs):
@@ -46,6 +81,40 @@ def _metadata(raw: Any) -> Dict[Text, Any]:
         except ValueError:
             return {}
     return raw if isinstance(raw, dict) else {}
+
+
+def _message_id(data: Dict[Text, Any]) -> Optional[Text]:
+    found = data.get("message_id")
+    return found if isinstance(found, str) and _MESSAGE_ID.match(found) else None
+
+
+async def _stored_replies(agent: Any, sender: Text, message_id: Text) -> Optional[List[Dict[Text, Any]]]:
+    """The bot's stored replies to the message ``message_id`` of ``sender``, or None if that
+    message is not stored (or the store cannot say: the turn then runs and reports it).
+    Read under the conversation's lock: a first copy still running (the connection broke,
+    not the server) ends before, and is found."""
+
+    async def read() -> Any:
+        async with agent.lock_store.lock(sender):
+            return await agent.tracker_store.retrieve(sender)
+
+    try:
+        tracker = await asyncio.wait_for(read(), TURN_TIMEOUT_SECONDS)
+    except Exception as exc:  # noqa: BLE001 - the turn itself will report the store
+        logger.warning("Could not check whether a re-sent message was stored: %s", type(exc).__name__)
+        return None
+    if tracker is None:
+        return None
+    replies: Optional[List[Dict[Text, Any]]] = None
+    for event in tracker.events:
+        if isinstance(event, UserUttered):
+            if replies is not None:
+                break
+            if event.message_id == message_id:
+                replies = []
+        elif replies is not None and isinstance(event, BotUttered):
+            replies.append({"text": event.text, **{k: v for k, v in (event.data or {}).items() if v}})
+    return replies
 
 
 def _forget_binary_parts_on_disconnect(sio: Any) -> None:
@@ -95,20 +164,34 @@ class ClinicSocketIOInput(SocketIOInput):
                     return
             else:
                 sender = sid
-            output = _CountingOutput(sio, self.bot_message_evt)
+            output = _HeldOutput(sio, self.bot_message_evt)
+            message_id = _message_id(data)
             raw = data.get("message")
             text = clean_text(raw) if isinstance(raw, str) else ""
             notice = guard.notice_instead_of_turn(text)
             if notice:
                 await output.send_text_message(sender, notice)
+                await output.send_held()
+                await sio.emit(TURN_END_EVENT, {"message_id": message_id, "stored": "no"}, room=sender)
                 return
+            if message_id and data.get("resend") is True and agent() is not None:
+                replies = await _stored_replies(agent(), sender, message_id)
+                if replies is not None:  # stored before the connection broke: not twice
+                    for reply in replies:
+                        await output.send_response(sender, reply)
+                    await output.send_held()
+                    await sio.emit(TURN_END_EVENT, {"message_id": message_id, "stored": "yes", "replayed": True},
+                                   room=sender)
+                    return
             message = UserMessage(
                 text, output, sender, input_channel=self.name(),
-                metadata=_metadata(data.get(self.metadata_key)),
+                metadata=_metadata(data.get(self.metadata_key)), message_id=message_id,
             )
-            await guard.run_turn(
+            storage = await guard.run_turn(
                 lambda: on_new_message(message), text, lambda: output.sent > 0,
-                lambda reply: output.send_text_message(sender, reply), agent())
+                lambda reply: output.send_text_message(sender, reply), agent(), withdraw=output.withdraw)
+            await output.send_held()
+            await sio.emit(TURN_END_EVENT, {"message_id": message_id, "stored": storage.stored}, room=sender)
 
         # Replaces Rasa's handler for the same event.
         sio.on(self.user_message_evt, handle_message, namespace=self.namespace)

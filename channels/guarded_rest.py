@@ -12,7 +12,8 @@ answer (channels/readiness.py).
 The status says whether the turn was stored (header X-Turn-Stored says the same in words):
 200 "yes"; 202 "outbox": answered, kept on this server's disk and written to the tracker
 store once it answers again; 503 "no": the turn could not be completed or stored (the
-replies then are the referral for a warning sign, or the "can't look that up" notice).
+replies then are the referral for a warning sign, that a deletion failed, or the "can't look
+that up" notice: an answer that was not stored is never returned).
 """
 from __future__ import annotations
 
@@ -71,7 +72,8 @@ class GuardedRestInput(RestInput):
             )
             storage = await guard.run_turn(
                 lambda: on_new_message(message), text, lambda: bool(collector.messages),
-                lambda reply: collector.send_text_message(sender, reply), request.app.ctx.agent)
+                lambda reply: collector.send_text_message(sender, reply), request.app.ctx.agent,
+                withdraw=collector.messages.clear)
             status = {"yes": 200, "outbox": 202, "no": 503}[storage.stored]
             return response.json(collector.messages, status=status, headers={STORED_HEADER: storage.stored})
 

@@ -8,6 +8,9 @@
   by the model's NLU pipeline, so a warning sign gets its fixed referral; anything else gets
   "can't look that up right now", with the clinic's phone. The channel learns whether the
   turn was stored (stores/turn_storage.py): the REST channel says so in its status.
+- An answer whose turn could not be stored is withdrawn (the channel has held it back) and
+  replaced by that notice: a user never reads an answer the conversation does not hold (the
+  next turn would contradict it). A deletion that failed says so; it never says "Done".
 Message text is never written to the logs: these are health conversations.
 """
 from __future__ import annotations
@@ -67,6 +70,7 @@ class TurnGuard:
     empty: Text
     english_only: Text
     too_long: Text
+    not_deleted: Text
     screen: RedFlagScreen
 
     @classmethod
@@ -89,6 +93,10 @@ class TurnGuard:
             too_long=(
                 f"That message is too long for me: please keep it under {MAX_MESSAGE_CHARS:,} characters. "
                 f"If you have a medical emergency, call {clinic.emergency_number} or your local emergency number now."
+            ),
+            not_deleted=(
+                "Sorry, I could not delete this conversation just now, so it is still stored. Please try "
+                f"again in a minute, or call {clinic.name} on {clinic.phone}."
             ),
             screen=shared_screen(),
         )
@@ -115,10 +123,13 @@ class TurnGuard:
         said_anything: Callable[[], bool],
         say: Callable[[Text], Awaitable[Any]],
         agent: Any,
+        withdraw: Optional[Callable[[], None]] = None,
     ) -> TurnStorage:
         """Run one turn within the time budget; failures are logged without message text.
-        If the bot said nothing, says the referral (for a warning sign) or the
-        "can't look that up" notice. Returns what happened to the turn's storage."""
+        ``withdraw`` drops what the bot said but the channel has not sent yet: it is called
+        if the turn was not stored. If the bot said nothing (or it was withdrawn), says the
+        referral (for a warning sign), that a deletion failed, or the "can't look that up"
+        notice. Returns what happened to the turn's storage."""
         storage = TurnStorage()
         token = CURRENT_TURN.set(storage)
         try:
@@ -133,8 +144,11 @@ class TurnGuard:
             logger.error("A turn failed: %s", type(exc).__name__)
         finally:
             CURRENT_TURN.reset(token)
+        if storage.stored == "no" and withdraw is not None and said_anything():
+            withdraw()
         if not said_anything():
-            await say(await self.referral(agent, text) or self.unavailable)
+            notice = self.not_deleted if storage.deleting else self.unavailable
+            await say(await self.referral(agent, text) or notice)
         return storage
 
     @staticmethod

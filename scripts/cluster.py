@@ -309,6 +309,12 @@ class Cluster:
         """SIGKILL one Rasa server, as a crash would."""
         self.rasa[index].kill("rasa")
 
+    def start_rasa_again(self, index: int, timeout: float = 300) -> None:
+        """After kill_rasa: the same server again, on its port, as a supervisor restarts it."""
+        server = self.rasa[index]
+        server.start_rasa()
+        server.wait_ready(timeout)
+
     def restart_rasa(self, lock_store: str, timeout: float = 300) -> None:
         """Stop the Rasa servers still running, start all of them again on their ports."""
         for server in self.rasa:

@@ -32,8 +32,9 @@ class ForgetsOnRequest:
         if deletes_conversation(tracker.events):
             try:
                 self.delete_conversation(tracker.sender_id)
-            except Exception as exc:  # noqa: BLE001 - the channel reports the turn as not done
-                mark(failed=True)
+            except Exception as exc:  # noqa: BLE001 - the channel says it was not deleted
+                mark(failed=True, deleting=True)
+                logger.error("Could not delete a conversation at the user's request: %s", type(exc).__name__)
                 raise StoreUnavailable("could not delete the conversation") from exc
             mark(saved="store")  # the turn's effect, the deletion, is in the store
             return

@@ -29,6 +29,12 @@ Nothing lost when the database blips (issue 17):
   reads in the meantime include what the outbox holds;
 - pooled connections are checked before use (pool_pre_ping), and PostgreSQL connects and
   runs each statement within a few seconds (DB_TIMEOUT_SECONDS), well inside a turn's budget.
+  The queries run on the server's event loop (psycopg2 blocks), so every wait for
+  PostgreSQL ends after DB_TIMEOUT_SECONDS without an answer, whatever the connection does
+  (psycopg2's wait callback, `_wait_within_limit`): a database, proxy or pooler that takes
+  the bytes and never answers holds a server for a few seconds per turn, not for good
+  (statement_timeout needs the database to answer; keepalives and tcp_user_timeout need the
+  path to stop acknowledging).
 
 A conversation the patient deletes in the chat is deleted instead of saved, from the
 database and the outbox (stores/forgetting.py).
@@ -42,6 +48,7 @@ import asyncio
 import itertools
 import json
 import logging
+import select
 import sqlite3
 from typing import Any, Dict, Iterator, List, Optional, Text
 
@@ -244,6 +251,9 @@ def _engine_kwargs(url: Any) -> Dict[Text, Any]:
     """Rasa's engine settings, plus a connection check before use and time limits."""
     kwargs: Dict[Text, Any] = {**create_engine_kwargs(url), "pool_pre_ping": True}
     if url.get_backend_name() == "postgresql":
+        import psycopg2.extensions  # Rasa's dependency; only PostgreSQL needs it
+
+        psycopg2.extensions.set_wait_callback(_wait_within_limit)
         connect_args = dict(kwargs.get("connect_args", {}))
         limit_ms = DB_TIMEOUT_SECONDS * 1000
         options = f"-c statement_timeout={limit_ms} -c lock_timeout={limit_ms}"
@@ -257,6 +267,29 @@ def _engine_kwargs(url: Any) -> Dict[Text, Any]:
         kwargs["connect_args"] = connect_args
         kwargs["pool_timeout"] = DB_TIMEOUT_SECONDS
     return kwargs
+
+
+def _wait_within_limit(connection: Any) -> None:
+    """psycopg2's wait callback (process-wide, as psycopg2 allows one): libpq runs
+    non-blocking and each wait for the socket ends after DB_TIMEOUT_SECONDS. The error
+    reads as a lost connection, so SQLAlchemy discards the connection from its pool."""
+    import psycopg2.extensions
+
+    while True:
+        state = connection.poll()
+        if state == psycopg2.extensions.POLL_OK:
+            return
+        if state == psycopg2.extensions.POLL_READ:
+            event = select.POLLIN
+        elif state == psycopg2.extensions.POLL_WRITE:
+            event = select.POLLOUT
+        else:
+            raise psycopg2.OperationalError(f"unexpected state from poll: {state}")
+        waiting = select.poll()
+        waiting.register(connection.fileno(), event)
+        if not waiting.poll(DB_TIMEOUT_SECONDS * 1000):
+            raise psycopg2.OperationalError(
+                f"server closed the connection unexpectedly: no answer within {DB_TIMEOUT_SECONDS} s")
 
 
 def _latest_session(events: List[Dict[Text, Any]], waiting: List[Row]) -> List[Dict[Text, Any]]:

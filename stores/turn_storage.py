@@ -20,6 +20,7 @@ class TurnStorage:
     failed: bool = False  # the store could not be read, or the turn could not be kept anywhere
     reported: bool = False  # the tracker store reports on turns (stores/tracker_store.py)
     completed: bool = False  # the turn ran to its end without an error
+    deleting: bool = False  # the turn was to delete the conversation (stores/forgetting.py)
 
     @property
     def stored(self) -> str:
@@ -39,11 +40,13 @@ class TurnStorage:
 CURRENT_TURN: ContextVar[Optional[TurnStorage]] = ContextVar("backcare_turn_storage", default=None)
 
 
-def mark(saved: Optional[str] = None, failed: bool = False) -> None:
-    """``saved``: where the latest save went ("store", "outbox", or "" for none yet)."""
+def mark(saved: Optional[str] = None, failed: bool = False, deleting: bool = False) -> None:
+    """``saved``: where the latest save went ("store", "outbox", or "" for none yet);
+    ``deleting``: the save was to delete the conversation."""
     turn = CURRENT_TURN.get()
     if turn is not None:
         turn.reported = True
+        turn.deleting = turn.deleting or deleting
         if saved is not None:
             turn.saved = saved or None
         turn.failed = turn.failed or failed

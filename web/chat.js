@@ -44,9 +44,89 @@
     onSocketEvent: {
       bot_uttered: onBotMessage,
       connect_error: showRefusal,
-      connect: function () { refused.hidden = true; }
+      connect: function () { refused.hidden = true; watchSocket(this); }
     }
   }, null);
+
+  // A message whose answer was cut off by a lost connection (issue 17). The server sends a
+  // turn's answer only once the turn is stored, then "turn_end" with the message's id. A
+  // message without its turn_end when the connection drops is sent again once the
+  // connection is back (after the session is confirmed), with the same message_id and
+  // resend: the server answers it then, or sends the stored answer again, and never
+  // stores it twice. A message typed while the connection is down waits for it too, in
+  // order. Meanwhile the page says so. If half an answer came before the drop, the whole
+  // answer comes again.
+  var CUT_OFF_NOTICE = "The connection dropped before the answer came. Your message will be sent " +
+    "again when the connection is back. In an emergency call " + config.emergencyNumber +
+    " or your local emergency number.";
+  var cutOff = document.createElement("p");
+  cutOff.className = "chat-cut-off";
+  cutOff.setAttribute("role", "status");
+  cutOff.hidden = true;
+  document.body.appendChild(cutOff);
+  var socket = null;
+  var sendNow = null; // the socket's own emit
+  var unanswered = []; // [{payload, sent, waiting}]: sent (or to send) without turn_end yet
+  // A server without turn_end (one not yet updated, during an upgrade): a reply then ends
+  // what was sent before it, so nothing it answered is sent again.
+  var serverEndsTurns = false;
+
+  function newMessageId() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function watchSocket(connected) {
+    if (!connected || socket === connected) return;
+    socket = connected;
+    connected.on("disconnect", onDisconnect);
+    connected.on("session_confirm", sendWaiting);
+    connected.on("turn_end", onTurnEnd);
+    sendNow = connected.emit;
+    connected.emit = function (event, data) {
+      if (event !== "user_uttered" || !data || typeof data !== "object" || data.message_id) {
+        return sendNow.apply(this, arguments);
+      }
+      var turn = { payload: Object.assign({}, data, { message_id: newMessageId() }), sent: false, waiting: true };
+      unanswered.push(turn);
+      if (!connected.connected) {
+        showCutOff();
+        return connected;
+      }
+      turn.waiting = false;
+      turn.sent = true;
+      return sendNow.call(connected, event, turn.payload);
+    };
+  }
+
+  function showCutOff() {
+    cutOff.textContent = CUT_OFF_NOTICE;
+    cutOff.hidden = false;
+  }
+
+  function onDisconnect() {
+    if (!unanswered.length) return;
+    unanswered.forEach(function (turn) { turn.waiting = true; });
+    showCutOff();
+  }
+
+  function sendWaiting() {
+    if (!socket || !socket.connected) return;
+    unanswered.forEach(function (turn) {
+      if (!turn.waiting) return;
+      sendNow.call(socket, "user_uttered", turn.sent ? Object.assign({}, turn.payload, { resend: true }) : turn.payload);
+      turn.waiting = false;
+      turn.sent = true;
+    });
+  }
+
+  function onTurnEnd(end) {
+    serverEndsTurns = true;
+    var id = end && end.message_id;
+    unanswered = unanswered.filter(function (turn) { return turn.payload.message_id !== id; });
+    if (!unanswered.length) cutOff.hidden = true;
+  }
 
   function $(selector) { return document.querySelector(selector); }
   function chatOpen() { return !!$(".rw-conversation-container"); }
@@ -136,6 +216,10 @@
   // confirmation and what follows in its stored copy (localStorage), from now on.
   var keepFromText = null;
   function onBotMessage(message) {
+    if (!serverEndsTurns) {
+      unanswered = [];
+      cutOff.hidden = true;
+    }
     if (message && message.metadata && message.metadata[FORGET_FLAG]) {
       keepFromText = String(message.text);
       filterStoredConversation();

@@ -63,3 +63,23 @@ def test_readiness_names_each_store_without_message_text(servers) -> None:
     assert reply.status_code == 200
     assert reply.json() == {"tracker_store": "reachable", "lock_store": "in memory",
                             "action_server": "reachable"}
+
+
+def test_a_deletion_that_fails_is_never_reported_as_done(servers, socket_user) -> None:
+    """"Delete my conversation", confirmed, while the database refuses writes: the reply says
+    it is still stored, not "Done" (REST and the widget's socket), and it is."""
+    db = servers.log_dir / "trackers.db"
+    sender = uuid.uuid4().hex
+    _say(servers, sender, "does massage help lower back pain?")
+    socket_user.say("does massage help lower back pain?")
+    assert "delete this conversation?" in texts(_say(servers, sender, "delete my conversation").json())
+    assert "delete this conversation?" in texts(socket_user.say("delete my conversation"))
+    with read_only(db, Path(f"{db}-wal")):
+        done = _say(servers, sender, "/confirm_delete_conversation")
+        by_socket = texts(socket_user.say("/confirm_delete_conversation"))
+    assert done.status_code == 503 and done.headers["X-Turn-Stored"] == "no"
+    for reply in (texts(done.json()), by_socket):
+        assert "could not delete this conversation" in reply and "still stored" in reply, reply
+        assert "I deleted" not in reply, reply
+    assert _stored_user_texts(db, sender)[0] == "does massage help lower back pain?"
+    assert _stored_user_texts(db, socket_user.session_id)[0] == "does massage help lower back pain?"

@@ -7,6 +7,7 @@ user was told failed is stored; and counts what users saw.
 (inside its FailSafeTrackerStore), as before: the figures then show what it lost."""
 from __future__ import annotations
 
+import socket
 import sqlite3
 import threading
 import time
@@ -15,11 +16,12 @@ from collections import Counter, defaultdict
 
 import requests
 
+from channels.turn_guard import TURN_TIMEOUT_SECONDS
 from scripts.cluster import Cluster
+from scripts.servers import Servers, free_port
+from stores.tracker_store import DB_TIMEOUT_SECONDS
 from tests.scale.evidence import stored_events, turn_problems
-from tests.scale.load import Load, Turn, bursts
-
-from tests.scale.load import QUESTIONS
+from tests.scale.load import QUESTIONS, UNAVAILABLE, Load, Turn, bursts
 
 CONVERSATIONS = 20  # at once, each QUESTIONS in order with a pause between: 240 turns
 
@@ -158,3 +160,108 @@ def test_faults_redis_restarted_while_bursts_are_queued(cluster: Cluster, report
     turns = result[0]
     figures = _check("Redis restarted under bursts", cluster, turns, time.monotonic() - started, report)
     assert figures["overlapping or incomplete"] == 0
+
+
+class _StallingProxy:
+    """A TCP proxy to PostgreSQL that can stop forwarding without closing anything, as a
+    stuck proxy, pooler or network path does: the Rasa server's connection stays open and
+    its bytes are taken (acknowledged), but no answer ever comes back."""
+
+    def __init__(self, port: int) -> None:
+        self.target = port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.stalled = threading.Event()
+        self.closed = threading.Event()
+        self.sockets: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self.closed.is_set():
+            try:
+                client, _ = self.listener.accept()
+                upstream = socket.create_connection(("127.0.0.1", self.target))
+            except OSError:
+                return
+            self.sockets += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                while self.stalled.is_set() and not self.closed.is_set():
+                    time.sleep(0.05)
+                sink.sendall(data)
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        self.closed.set()
+        for s in [self.listener, *self.sockets]:
+            s.close()
+
+
+def test_faults_postgresql_stops_answering_without_closing(cluster: Cluster, report: list[str]) -> None:
+    """A third Rasa server reaches PostgreSQL through a proxy that stops forwarding: its
+    turns fail within the database timeouts and say so, its event loop is held no longer
+    (its health check keeps answering), and it recovers when the path does."""
+    proxy = _StallingProxy(cluster.postgres_port)
+    env = {**cluster.rasa_env(), "POSTGRES_PORT": str(proxy.port),
+           "TRACKER_OUTBOX": str(cluster.work / "outbox-stalled" / "tracker-outbox.db")}
+    server = Servers(model=cluster.model, log_dir=cluster.logs / "rasa-stalled", rasa_port=free_port(),
+                     action_port=cluster.action_port, endpoints=cluster.rasa[0].endpoints, env=env)
+    sender = f"stalled-{uuid.uuid4().hex[:8]}"
+
+    def say(text: str) -> tuple[requests.Response, float]:
+        started = time.monotonic()
+        reply = requests.post(f"{server.url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
+                              timeout=60)
+        return reply, time.monotonic() - started
+
+    gaps: list[float] = []
+    probing = threading.Event()
+
+    def probe_health() -> None:  # how long the server's event loop could not answer
+        while probing.is_set():
+            started = time.monotonic()
+            try:
+                requests.get(f"{server.url}/", timeout=60)
+            except requests.RequestException:
+                pass
+            gaps.append(time.monotonic() - started)
+            time.sleep(0.1)
+
+    try:
+        server.start_rasa()
+        server.wait_ready(300)
+        before, _ = say("does massage help lower back pain?")
+        assert before.status_code == 200, before.text
+        proxy.stalled.set()
+        probing.set()
+        prober = threading.Thread(target=probe_health)
+        prober.start()
+        during, seconds = say("how often should I go?")
+        warned, warned_seconds = say("my legs have both gone numb and my back is agony")
+        probing.clear()
+        prober.join()
+        proxy.stalled.clear()
+        after, after_seconds = say("what does a session cost?")
+    finally:
+        probing.clear()
+        server.stop()
+        proxy.close()
+    report.append(f"PostgreSQL stops answering without closing (a stalled proxy, a third Rasa server): "
+                  f"a turn answered 'can't look that up' (503) after {seconds:.1f} s, a warning sign its "
+                  f"referral after {warned_seconds:.1f} s; the server's event loop held at most "
+                  f"{max(gaps):.1f} s; the first turn after the path came back took {after_seconds:.1f} s")
+    assert during.status_code == 503 and during.headers.get("X-Turn-Stored") == "no"
+    assert UNAVAILABLE in " ".join(r.get("text", "") for r in during.json())
+    assert warned.status_code == 503
+    assert "call your local emergency number" in " ".join(r.get("text", "") for r in warned.json()).lower()
+    assert seconds < TURN_TIMEOUT_SECONDS + 2 and warned_seconds < TURN_TIMEOUT_SECONDS + 2
+    assert max(gaps) <= 3 * DB_TIMEOUT_SECONDS + 1
+    assert after.status_code == 200, after.text
+    problems = turn_problems(stored_events(cluster.db_url, [sender]).get(sender, []),
+                             ["does massage help lower back pain?", "what does a session cost?"])
+    assert not problems, problems
