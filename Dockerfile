@@ -19,7 +19,9 @@ COPY requirements.txt constraints.txt ./
 RUN pip install -r requirements.txt -c constraints.txt
 
 COPY . .
-RUN rasa train --fixed-model-name backcare --out models \
+# The project itself (pyproject.toml), editable: its code and data files stay in /app.
+RUN pip install --no-deps -e . \
+    && rasa train --fixed-model-name backcare --out models \
     && useradd --system --create-home backcare \
     && chown -R backcare /app \
     && mkdir /outbox && chown backcare /outbox

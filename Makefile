@@ -29,12 +29,14 @@ help:
 	@echo "make train     retrain if data or config changed"
 	@echo "make validate  rasa data validate, failing on any warning; warns about answers due for review"
 
-$(VENV)/.installed: requirements.txt constraints.txt
+# The pinned packages, then the project itself (pyproject.toml; editable: the code stays here).
+$(VENV)/.installed: requirements.txt constraints.txt pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.10 not found. Rasa 3.6 needs it: install it (e.g. 'pyenv install 3.10') and retry." >&2; exit 1; }
 	@echo "Installing runtime dependencies into $(VENV) with $(PYTHON) (a few minutes the first time) ..."
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt -c constraints.txt 2>&1 | grep -v "is ignored" || true
-	@$(BIN)/python -c "import rasa, rasa_sdk" || { echo "Installing failed: see the messages above." >&2; exit 1; }
+	@$(BIN)/pip install -q --disable-pip-version-check --no-deps -e . 2>&1 | grep -v "is ignored" || true
+	@$(BIN)/python -c "import rasa, rasa_sdk, backcare" || { echo "Installing failed: see the messages above." >&2; exit 1; }
 	@touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
@@ -80,7 +82,7 @@ shell: $(MODEL)
 	@echo "Starting the action server (log: $(LOGS)/actions.log) and the assistant (log: $(LOGS)/shell.log) ..."
 	@SANIC_HOST=127.0.0.1 $(BIN)/rasa run actions --actions actions > $(LOGS)/actions.log 2>&1 & pid=$$!; \
 	trap "kill $$pid 2>/dev/null" EXIT; \
-	$(BIN)/python -W ignore -c "import sys; sys.path.insert(0, '.'); from scripts.servers import wait_http; wait_http('http://127.0.0.1:5055/health', $$pid)" \
+	$(BIN)/python -W ignore -c "from scripts.servers import wait_http; wait_http('http://127.0.0.1:5055/health', $$pid)" \
 		|| { cat $(LOGS)/actions.log; exit 1; }; \
 	$(BIN)/python scripts/shell.py --model $(MODEL) --endpoints endpoints.yml --interface 127.0.0.1
 

@@ -20,9 +20,7 @@ from pathlib import Path
 
 import requests
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from scripts.servers import PROJECT_ROOT, VENV_BIN, Servers, free_port, write_endpoints  # noqa: E402
+from scripts.servers import PROJECT_ROOT, VENV_BIN, Servers, free_port, write_endpoints
 
 # A realistic conversation: answers (custom action), a source follow-up, chit-chat.
 CONVERSATION = [

@@ -18,13 +18,11 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from backcare.clarify import Thresholds, decide, load_thresholds, resolve, word_count  # noqa: E402
-from backcare.contract import RED_FLAG_INTENTS  # noqa: E402
-from backcare.knowledge import load_knowledge_base  # noqa: E402
-from scripts.eval_metrics import Result, ratio  # noqa: E402
-from scripts.heldout import Example, load_blind, load_heldout  # noqa: E402
+from backcare.clarify import Thresholds, decide, load_thresholds, resolve, word_count
+from backcare.contract import RED_FLAG_INTENTS
+from backcare.knowledge import load_knowledge_base
+from scripts.eval_metrics import Result, ratio
+from scripts.heldout import Example, load_blind, load_heldout
 
 MODEL = Path(__file__).resolve().parent.parent / "models" / "backcare.tar.gz"
 # The topic slot a fixed reply sets (domain.yml); None: left alone.

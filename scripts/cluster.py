@@ -33,10 +33,8 @@ import redis
 import requests
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from backcare.clinic import CLINIC_FILE_ENV, Clinic, load_clinic  # noqa: E402
-from scripts.servers import HOST, PROJECT_ROOT, Servers, free_port  # noqa: E402
+from backcare.clinic import CLINIC_FILE_ENV, Clinic, load_clinic
+from scripts.servers import HOST, PROJECT_ROOT, Servers, free_port
 
 DEPLOY = PROJECT_ROOT / "deploy"
 NGINX_TEMPLATE = DEPLOY / "nginx" / "backcare.conf.template"

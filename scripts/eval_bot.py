@@ -14,11 +14,9 @@ from pathlib import Path
 
 import requests
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from scripts.eval_metrics import Result, misses, ratio, summarise  # noqa: E402
-from scripts.heldout import BLIND_DIR, HELDOUT_DIR, Example, FollowUp, load_blind, load_heldout  # noqa: E402
-from scripts.servers import PROJECT_ROOT, Servers, evaluation_servers  # noqa: E402
+from scripts.eval_metrics import Result, misses, ratio, summarise
+from scripts.heldout import BLIND_DIR, HELDOUT_DIR, Example, FollowUp, load_blind, load_heldout
+from scripts.servers import PROJECT_ROOT, Servers, evaluation_servers
 
 SOURCES_LEAD_IN = "does massage help lower back pain?"
 

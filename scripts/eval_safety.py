@@ -16,11 +16,9 @@ from pathlib import Path
 
 import requests
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from scripts.heldout import load_heldout  # noqa: E402
-from scripts.safety_sets import load_look_alikes, load_sign_cases, outcome  # noqa: E402
-from scripts.servers import Servers, evaluation_servers  # noqa: E402
+from scripts.heldout import load_heldout
+from scripts.safety_sets import load_look_alikes, load_sign_cases, outcome
+from scripts.servers import Servers, evaluation_servers
 
 SEVERITY = {"none": 0, "check": 1, "urgent": 2, "emergency": 3}
 

@@ -12,10 +12,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from backcare.clinic import load_clinic  # noqa: E402
-from backcare.tracker_db import StoreError, open_store  # noqa: E402
+from backcare.clinic import load_clinic
+from backcare.tracker_db import StoreError, open_store
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,8 +14,6 @@ import sys
 import warnings
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 # textstat 0.7.3 imports pkg_resources, which warns that it is deprecated; nothing to act on.
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)

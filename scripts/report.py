@@ -10,8 +10,6 @@ import sys
 import warnings
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 # Rasa 3.6, SQLAlchemy 1.4 and matplotlib's pyparsing warn about their own deprecations on
 # every run; they say nothing about the report. Sanic (imported by Rasa) turns them back on
 # when imported, so it goes first and the filter after it.

@@ -10,9 +10,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from backcare.knowledge import Entry, load_knowledge_base  # noqa: E402
+from backcare.knowledge import Entry, load_knowledge_base
 
 
 def warning(due: list[Entry]) -> str:

@@ -8,11 +8,9 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from backcare.clinic import load_clinic  # noqa: E402
-from backcare.yamlfile import DataFileError  # noqa: E402
-from scripts.servers import PROJECT_ROOT, Servers  # noqa: E402
+from backcare.clinic import load_clinic
+from backcare.yamlfile import DataFileError
+from scripts.servers import PROJECT_ROOT, Servers
 
 TOKEN_ENV = "RASA_TOKEN"
 WEB_PORT = 8080

@@ -1,14 +1,12 @@
-"""Shared test set-up: the project root on sys.path, and copies of data files to break."""
+"""Shared test set-up: copies of data files to break."""
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 @pytest.fixture
