@@ -62,11 +62,12 @@ $(CHROMIUM):
 install: $(VENV)/.installed $(WEBCHAT)
 
 # Rasa skips training when its fingerprint is unchanged; make only asks when inputs changed.
+# backcare-rasa is Rasa's command line with patches.py applied (checked against the versions).
 $(MODEL): $(VENV)/.installed $(TRAINING_DATA)
 	@mkdir -p $(LOGS) models
 	@echo "Training the model (log: $(LOGS)/train.log) ..."
 	@start=$$(date +%s); \
-	$(BIN)/rasa train --fixed-model-name backcare --out models > $(LOGS)/train.log 2>&1 \
+	$(BIN)/backcare-rasa train --fixed-model-name backcare --out models > $(LOGS)/train.log 2>&1 \
 		|| { tail -30 $(LOGS)/train.log; echo "Training failed: see $(LOGS)/train.log" >&2; exit 1; }; \
 	echo "Trained in $$(( $$(date +%s) - start )) s: $(MODEL)"
 	@touch $@
@@ -98,7 +99,7 @@ validate: $(VENV)/.installed
 test: $(VENV)/.installed-test validate $(MODEL) $(WEBCHAT) $(CHROMIUM)
 	@$(BIN)/python -m pytest -q -p no:cacheprovider --ignore=tests/scale tests
 	@echo "Conversation tests (rasa test core) ..."
-	@$(BIN)/rasa test core --model $(MODEL) --stories tests/conversations.yml \
+	@$(BIN)/backcare-rasa test core --model $(MODEL) --stories tests/conversations.yml \
 		--fail-on-prediction-errors --out results/conversations > $(LOGS)/test_core.log 2>&1 \
 		|| { tail -40 $(LOGS)/test_core.log; cat results/conversations/failed_test_stories.yml 2>/dev/null; exit 1; }
 	@grep -E "Correct:|Accuracy:" $(LOGS)/test_core.log | head -4 | sed 's/^.*INFO *//'
@@ -126,7 +127,7 @@ scale-test: $(VENV)/.installed-test $(MODEL) scale-deps
 	echo "Scale test passed in $$(( $$(date +%s) - start )) s."
 
 eval: $(VENV)/.installed-test $(MODEL)
-	@$(BIN)/rasa test nlu --model $(MODEL) --nlu tests/data/heldout --out results/heldout > $(LOGS)/eval_nlu.log 2>&1 \
+	@$(BIN)/backcare-rasa test nlu --model $(MODEL) --nlu tests/data/heldout --out results/heldout > $(LOGS)/eval_nlu.log 2>&1 \
 		|| { tail -30 $(LOGS)/eval_nlu.log; exit 1; }
 	@$(BIN)/python scripts/eval_report.py results/heldout
 	@$(BIN)/python scripts/eval_bot.py $(if $(filter 1 yes true,$(MISSES)),--misses)

@@ -15,6 +15,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
+import patches
 from backcare.privacy import WIDGET_FORGET_FLAG, is_deletion_message
 from channels.turn_guard import TurnGuard, clean_text
 
@@ -48,19 +49,6 @@ def _metadata(raw: Any) -> Dict[Text, Any]:
     return raw if isinstance(raw, dict) else {}
 
 
-def _forget_binary_parts_on_disconnect(sio: Any) -> None:
-    """python-socketio 5.9 keeps a half-received binary message after its client left
-    (CVE-2026-48804): reconnecting in a loop grows the server's memory. The fixed 5.16 is
-    held back by the <5.10 pin (see requirements.txt), so the disconnect handler drops it."""
-    handle_disconnect = sio._handle_eio_disconnect
-
-    async def disconnect(eio_sid: Text) -> None:
-        sio._binary_packet.pop(eio_sid, None)
-        await handle_disconnect(eio_sid)
-
-    sio.eio.on("disconnect", disconnect)
-
-
 class ClinicSocketIOInput(SocketIOInput):
     """socket.io for the chat widget; only the clinic's allowed origins may connect."""
 
@@ -75,7 +63,7 @@ class ClinicSocketIOInput(SocketIOInput):
         assert sio is not None
         guard = TurnGuard.load()
         sio.eio.cors_allowed_origins = list(guard.clinic.allowed_origins)
-        _forget_binary_parts_on_disconnect(sio)
+        patches.forget_binary_parts_on_disconnect(sio)  # python-socketio 5.9's CVE-2026-48804
         server: Dict[Text, Any] = {}  # the Sanic app, whose agent screens a failed turn's message
 
         @blueprint.listener("before_server_start")

@@ -62,7 +62,7 @@ def train_seconds() -> float:
     with tempfile.TemporaryDirectory() as out:
         started = time.monotonic()
         subprocess.run(
-            [str(VENV_BIN / "rasa"), "train", "--force", "--out", out],
+            [str(VENV_BIN / "backcare-rasa"), "train", "--force", "--out", out],
             cwd=PROJECT_ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         return time.monotonic() - started

@@ -109,7 +109,7 @@ class Servers:
 
     def start_rasa(self) -> None:
         command = [
-            str(VENV_BIN / "rasa"), "run", "--model", str(self.model),
+            str(VENV_BIN / "backcare-rasa"), "run", "--model", str(self.model),
             "--interface", HOST, "--port", str(self.rasa_port),
             "--endpoints", str(self.endpoints),
             "--credentials", str(PROJECT_ROOT / "credentials.yml"),

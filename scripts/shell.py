@@ -1,6 +1,6 @@
 """`make shell`: chat with the assistant in the terminal (Rasa's `rasa shell`, in this process).
 
-Two changes to Rasa's shell:
+Rasa's shell with patches.py applied, and two changes of its own:
 - a reply with buttons (the feedback question under an answer, the topic choices) is
   printed whole, then its choices are offered under a short question. Rasa's own shell
   makes the whole reply the prompt of its pick list, which the terminal cuts to one line.
@@ -15,6 +15,8 @@ import os
 import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional
+
+import patches
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOG_FILE = Path(os.environ.get("BACKCARE_SHELL_LOG") or PROJECT_ROOT / "logs" / "shell.log")
@@ -82,6 +84,11 @@ def main(argv: List[str]) -> int:
     real_stdout = sys.stdout
     stderr_to(LOG_FILE)
     os.chdir(PROJECT_ROOT)
+    try:
+        patches.apply()  # as `backcare-rasa shell` would
+    except patches.PatchVersionError as error:
+        print(f"Cannot start: {error}", file=real_stdout)
+        return 1
     install_whole_replies()
     from rasa.__main__ import main as rasa_main
 

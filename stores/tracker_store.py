@@ -21,7 +21,7 @@ Nothing lost when the database blips (issue 17):
   warning signs and otherwise tells the user it can't look that up (channels/turn_guard.py).
   The Agent uses this store as it is, not inside Rasa's FailSafeTrackerStore, which would
   answer from a new, empty conversation or save to memory nothing reads again
-  (components/runtime_tuning.py);
+  (patches.py);
 - a turn that was answered but could not be saved goes to a durable local outbox
   (stores/outbox.py, key `outbox`, default: next to the SQLite file, or tracker-outbox.db),
   which is written to the database oldest first and once as soon as it answers again (on
@@ -52,7 +52,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.pool import QueuePool
 
-from components import runtime_tuning  # the Agent uses this store without FailSafeTrackerStore
+import patches  # the Agent uses this store without FailSafeTrackerStore once they are applied
 from stores.forgetting import ForgetsOnRequest
 from stores.outbox import Outbox, Row
 from stores.turn_storage import StoreUnavailable, mark
@@ -65,11 +65,15 @@ OUTBOX_RETRY_SECONDS = 2.0
 
 
 class _DurableSQLTrackerStore(SQLTrackerStore):
-    # Read by components/runtime_tuning.py: this store reports its own failures.
+    # Read by patches.py: this store reports its own failures.
     handles_its_own_failures = True
 
     def __init__(self, *args: Any, outbox: Optional[Text] = None, **kwargs: Any) -> None:
-        runtime_tuning.apply()
+        if not patches.applied():
+            raise RuntimeError(
+                f"{type(self).__name__} reports its own failures only once patches.py is applied (otherwise Rasa "
+                "wraps it in FailSafeTrackerStore, which answers from an empty conversation when a read fails): "
+                "start Rasa with `backcare-rasa` (same arguments as `rasa`).")
         super().__init__(*args, **kwargs)
         url = self.engine.url
         self.engine.dispose()

@@ -1,4 +1,4 @@
-"""Shared test set-up: copies of data files to break."""
+"""Shared test set-up: the patches applied as the server applies them, and copies of data files to break."""
 from __future__ import annotations
 
 import shutil
@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
+import patches
+
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Before any test module imports Rasa: patches.py applied, as `backcare-rasa` applies it
+    at server start and in training (its version check first)."""
+    patches.apply()
 
 
 @pytest.fixture

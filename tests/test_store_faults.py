@@ -165,8 +165,6 @@ def test_a_turn_that_cannot_be_kept_anywhere_is_reported_not_stored(tmp_path: Pa
 
 
 def test_the_agent_uses_the_store_as_it_is_and_wraps_others_as_rasa_does(tmp_path: Path) -> None:
-    import components  # noqa: F401  (applies the tuning)
-
     store = FastSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "rasa.db"))
     assert Agent(domain=DOMAIN, tracker_store=store).tracker_store is store
     wrapped = Agent(domain=DOMAIN, tracker_store=InMemoryTrackerStore(DOMAIN)).tracker_store
@@ -199,14 +197,6 @@ def test_with_a_working_database_the_store_alone_gives_what_rasas_wrapper_gives(
 
 def _untimed(event) -> dict:
     return {key: value for key, value in event.as_dict().items() if key != "timestamp"}
-
-
-def test_another_rasa_version_stops_the_server_loudly() -> None:
-    from components.runtime_tuning import RASA_VERSION, check_rasa_version
-
-    check_rasa_version(RASA_VERSION)
-    with pytest.raises(RuntimeError, match="3.6.22"):
-        check_rasa_version("3.6.22")
 
 
 def test_what_the_channel_is_told_about_a_turns_storage() -> None:
