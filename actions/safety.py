@@ -14,15 +14,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.faq import ActionAnswer
 from actions.resources import CLINIC, KB, MESSAGES, SCREEN
-from actions.slots import CITED_SOURCES, RED_FLAG_CHECK, RED_FLAG_TIER, TOPIC
-from backcare.contract import RED_FLAG_INTENT, RED_FLAG_INTENTS, RED_FLAG_SIGN_ENTITY
+from backcare.contract import RED_FLAG_INTENT, RED_FLAG_INTENTS, RED_FLAG_SIGN_ENTITY, Slot, Tier, Topic
 from backcare.render import shows_links, sources_line
 
 TIER_OF_INTENT = {intent: tier for tier, intent in RED_FLAG_INTENT.items()}
 # What a yes to the safety check confirmed, per check response.
 TIER_OF_CHECK = {f"utter_red_flag_check_{tier}": tier for tier in RED_FLAG_INTENT}
 # Entities of the question asked before the check that an answer may use.
-ANSWER_ENTITIES = ("massage_type", "health_condition")
+ANSWER_ENTITIES = (Slot.MASSAGE_TYPE, Slot.HEALTH_CONDITION)  # each entity fills the slot of its name
 
 
 def _join(phrases: List[Text]) -> Text:
@@ -53,7 +52,7 @@ class ActionRedFlagReferral(Action):
     ) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         # A typed yes to the safety check carries no red-flag intent: the check's tier.
-        tier = TIER_OF_INTENT.get(intent) or TIER_OF_CHECK.get(_last_bot_action(tracker) or "", "emergency")
+        tier = TIER_OF_INTENT.get(intent) or TIER_OF_CHECK.get(_last_bot_action(tracker) or "", Tier.EMERGENCY)
         # The signs the Rasa server's screen recognised (entities), in message order.
         sign_ids = dict.fromkeys(tracker.get_latest_entity_values(RED_FLAG_SIGN_ENTITY))
         signs = tuple(SCREEN.sign(s) for s in sign_ids if SCREEN.knows(s))
@@ -61,7 +60,7 @@ class ActionRedFlagReferral(Action):
             said = _join([s.says for s in signs])
         else:
             # A yes to the safety check: the signs it asked about.
-            said = tracker.get_slot(RED_FLAG_CHECK) or "the symptoms you describe"
+            said = tracker.get_slot(Slot.RED_FLAG_CHECK) or "the symptoms you describe"
         text = MESSAGES[f"red_flag_{tier}_details"].format(sign=said, **CLINIC.placeholders())
         advice = " ".join(dict.fromkeys(s.advice for s in signs if s.advice))
         if advice:
@@ -73,9 +72,9 @@ class ActionRedFlagReferral(Action):
             text += "\n" + MESSAGES["red_flag_sign_sources"].format(sources=sources_line(own, KB, links))
         dispatcher.utter_message(text=text)
         return [
-            SlotSet(TOPIC, "red_flags"),
-            SlotSet(RED_FLAG_TIER, tier),
-            SlotSet(CITED_SOURCES, list(SCREEN.sources_for(signs))),
+            SlotSet(Slot.TOPIC, Topic.RED_FLAGS),
+            SlotSet(Slot.RED_FLAG_TIER, tier),
+            SlotSet(Slot.CITED_SOURCES, list(SCREEN.sources_for(signs))),
         ]
 
 

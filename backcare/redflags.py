@@ -28,11 +28,11 @@ from typing import Callable, Iterable, Optional
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from backcare.contract import PROJECT_ROOT
+from backcare.contract import PROJECT_ROOT, Tier
 from backcare.yamlfile import DataFileError, read_mapping, require_text
 
 RED_FLAGS_PATH = PROJECT_ROOT / "knowledge" / "red_flags.yml"
-TIERS = ("emergency", "urgent")  # most severe first
+TIERS = (Tier.EMERGENCY, Tier.URGENT)  # most severe first
 CATEGORIES = ("negated", "historical", "hypothetical", "general", "other_person")
 DIRECTIONS = ("forward", "backward", "both")
 _FRAGMENT_REF = re.compile(r"\{([a-z_]+)\}")

@@ -23,7 +23,7 @@ from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from backcare.clinic import Clinic, load_clinic
-from backcare.contract import RED_FLAG_CHECK_ENTITY, RED_FLAG_INTENTS, RED_FLAG_TIER_ENTITY
+from backcare.contract import RED_FLAG_CHECK_ENTITY, RED_FLAG_INTENTS, RED_FLAG_TIER_ENTITY, Tier
 from backcare.redflags import RedFlagScreen, shared_screen
 from stores.turn_storage import CURRENT_TURN, StoreUnavailable, TurnStorage
 
@@ -150,7 +150,7 @@ class TurnGuard:
             tracker = DialogueStateTracker("screen", processor.domain.slots)
             found = {e.get("entity"): e.get("value") for e in parsed.get("entities") or []}
             response = f"utter_{intent}"
-            if found.get(RED_FLAG_TIER_ENTITY) == "check":
+            if found.get(RED_FLAG_TIER_ENTITY) == Tier.CHECK:
                 # A suspected sign: the safety check, which names it and says where to go now.
                 response = f"utter_red_flag_check_{intent.removeprefix('red_flag_')}"
                 tracker.update(SlotSet(RED_FLAG_CHECK_ENTITY, found.get(RED_FLAG_CHECK_ENTITY)))

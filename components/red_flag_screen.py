@@ -45,6 +45,7 @@ from backcare.contract import (
     RED_FLAG_INTENTS,
     RED_FLAG_SIGN_ENTITY,
     RED_FLAG_TIER_ENTITY,
+    Tier,
 )
 from backcare.redflags import RedFlagScreen as Screen
 from backcare.redflags import shared_screen
@@ -110,7 +111,7 @@ class RedFlagScreen(GraphComponent):
             self._set_intent(message, {INTENT_NAME_KEY: RED_FLAG_INTENT[check_tier], PREDICTED_CONFIDENCE_KEY: 1.0})
             message.set(ENTITIES, [
                 _entity(text, RED_FLAG_CHECK_ENTITY, _join(says)),
-                _entity(text, RED_FLAG_TIER_ENTITY, "check"),
+                _entity(text, RED_FLAG_TIER_ENTITY, Tier.CHECK),
             ])
         elif intent.get(INTENT_NAME_KEY) in RED_FLAG_INTENTS:
             ranking = message.get(INTENT_RANKING_KEY) or []

@@ -13,12 +13,13 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from backcare.contract import Tier
 from backcare.report.figures import Day, Feedback
 
 BLUE = "#2b6cb0"
 HELPFUL = "#2f855a"
 NOT_HELPFUL = "#c05621"
-TIER_COLOURS = {"emergency": "#c53030", "urgent": "#b7791f"}
+TIER_COLOURS = {Tier.EMERGENCY: "#c53030", Tier.URGENT: "#b7791f"}
 WIDTH = 5.6  # inches at DPI: 672 px, sharp in the 560-px chart column
 DPI = 120
 MAX_DAY_LABELS = 8
