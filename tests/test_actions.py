@@ -1,35 +1,13 @@
 """Custom actions with rasa_sdk trackers and a CollectingDispatcher: replies and slots."""
 from __future__ import annotations
 
-import json
-from typing import Any
 
 import pytest
-from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.faq import ActionAnswer, ActionShowSources
 from actions.resources import CLINIC, KB
 from actions.safety import ActionAnswerAfterCheck, ActionRedFlagReferral
-
-
-def tracker(intent: str, text: str = "question", entities: list[dict] | None = None,
-            slots: dict[str, Any] | None = None, channel: str = "rest") -> Tracker:
-    entities = entities or []
-    message = {"intent": {"name": intent, "confidence": 0.9}, "entities": entities, "text": text}
-    events = [{"event": "user", "text": text, "parse_data": message, "input_channel": channel}]
-    return Tracker("tester", slots or {}, message, events, False, None, {}, "action_listen")
-
-
-def entity(name: str, value: str) -> dict:
-    return {"entity": name, "value": value, "start": 0, "end": 1}
-
-
-def run(action, t: Tracker) -> tuple[list[dict], dict[str, Any]]:
-    dispatcher = CollectingDispatcher()
-    events = action.run(dispatcher, t, {})
-    return dispatcher.messages, {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+from tests.support.actions import entity, run, tracker
 
 
 @pytest.mark.parametrize("topic", sorted(KB.topics))

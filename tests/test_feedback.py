@@ -8,7 +8,7 @@ import pytest
 from actions.faq import ActionAnswer
 from actions.feedback import ActionRecordFeedback
 from actions.resources import CLINIC, MESSAGES
-from tests.test_actions import entity, run, tracker
+from tests.support.actions import entity, run, tracker
 
 
 def test_a_plain_answer_offers_yes_and_no_naming_its_topic() -> None:

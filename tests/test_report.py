@@ -15,7 +15,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 
 from backcare.report.build import build_report
 from scripts.report import main
-from tests.report_store import DAY_2, EXPECTED, SCRIPT_TEXT, SENDER_IDS, TEXTS, endpoints_for, save
+from tests.support.report_store import DAY_2, EXPECTED, SCRIPT_TEXT, SENDER_IDS, TEXTS, endpoints_for, save
 
 CSV_COLUMNS = ["date", "time", "conversation", "intent", "confidence", "topic", "feedback",
                "feedback_topic", "red_flag_tier", "unanswered", "suggested_topics", "clarify_choice"]

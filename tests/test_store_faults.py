@@ -6,48 +6,17 @@ outbox's, and Rasa's own store wrappers for comparison."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
 import sqlite3
-import subprocess
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from rasa.core.agent import Agent
 from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 
 from stores.tracker_store import FastSQLTrackerStore
 from stores.turn_storage import CURRENT_TURN, TurnStorage
-
-DOMAIN = Domain.load(str(Path(__file__).resolve().parent.parent / "domain.yml"))
-
-
-@contextlib.contextmanager
-def read_only(*files: Path) -> Iterator[None]:
-    """Writes to ``files`` fail (EPERM) until the block ends; reads still work."""
-    present = [str(f) for f in files if f.exists()]
-    if os.geteuid() == 0:
-        subprocess.run(["chattr", "+i", *present], check=True)
-        try:
-            yield
-        finally:
-            subprocess.run(["chattr", "-i", *present], check=True)
-    else:
-        for f in present:
-            os.chmod(f, 0o444)
-        try:
-            yield
-        finally:
-            for f in present:
-                os.chmod(f, 0o644)
-
-
-def _turn(text: str, topic: str) -> list:
-    return [UserUttered(text, {"name": topic, "confidence": 0.9}), ActionExecuted("action_answer"),
-            BotUttered(f"about {topic}"), SlotSet("topic", topic), ActionExecuted("action_listen")]
+from tests.support.stores import DOMAIN, read_only, turn
 
 
 async def _say(store: FastSQLTrackerStore, sender: str, text: str, topic: str) -> TurnStorage:
@@ -56,7 +25,7 @@ async def _say(store: FastSQLTrackerStore, sender: str, text: str, topic: str) -
     token = CURRENT_TURN.set(storage)
     try:
         tracker = await store.get_or_create_tracker(sender)
-        for event in _turn(text, topic):
+        for event in turn(text, topic):
             tracker.update(event)
         await store.save(tracker)
     finally:
@@ -176,12 +145,12 @@ def test_with_a_working_database_the_store_alone_gives_what_rasas_wrapper_gives(
     async def conversation(store) -> None:
         for text, topic in [("does it help", "effectiveness"), ("how often", "frequency")]:
             tracker = await store.get_or_create_tracker("s")
-            for event in _turn(text, topic):
+            for event in turn(text, topic):
                 tracker.update(event)
             await store.save(tracker)
         tracker = await store.retrieve("s")
         for event in [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
-                      *_turn("what does it cost", "cost_insurance")]:
+                      *turn("what does it cost", "cost_insurance")]:
             tracker.update(event)
         await store.save(tracker)
 

@@ -6,7 +6,7 @@ import uuid
 import pytest
 import requests
 
-from tests.e2e.conftest import texts
+from tests.support.chat import texts
 
 
 def post(servers, body, raw: bool = False) -> requests.Response:

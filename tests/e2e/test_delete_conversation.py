@@ -7,7 +7,7 @@ import uuid
 
 import yaml
 
-from tests.e2e.conftest import texts
+from tests.support.chat import texts
 
 
 def stored(servers, sender: str) -> list[tuple[str, str | None]]:

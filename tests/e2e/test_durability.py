@@ -8,7 +8,7 @@ from pathlib import Path
 import requests
 
 from scripts.servers import Servers, free_port, write_endpoints
-from tests.e2e.conftest import MODEL, TOKEN, Bot, texts
+from tests.support.chat import MODEL, TOKEN, Bot, texts
 
 QUESTIONS = [
     "does massage help lower back pain?",

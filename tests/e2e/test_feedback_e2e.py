@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from tests.e2e.conftest import texts
+from tests.support.chat import texts
 
 
 def feedback_events(bot, sender: str) -> list[tuple[str, str]]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.e2e.conftest import texts
+from tests.support.chat import texts
 
 CONVERSATIONS = Path(__file__).resolve().parent.parent / "conversations.yml"
 SUFFIX = " is answered from the knowledge base"

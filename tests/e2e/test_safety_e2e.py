@@ -8,7 +8,7 @@ import uuid
 
 from scripts.heldout import load_heldout
 from scripts.safety_sets import load_look_alikes, load_sign_cases, outcome
-from tests.e2e.conftest import texts
+from tests.support.chat import texts
 
 SEVERITY = {"none": 0, "check": 1, "urgent": 2, "emergency": 3}
 

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from tests.e2e.conftest import texts
+from tests.support.chat import texts
 
 
 def buttons(replies: list[dict]) -> list[dict]:

@@ -19,7 +19,7 @@ from backcare.clinic import load_clinic
 from backcare.knowledge import load_knowledge_base
 from backcare.render import render_answer
 from scripts.servers import PROJECT_ROOT, free_port
-from tests.e2e.conftest import MODEL
+from tests.support.chat import MODEL
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import texts
+from tests.support.chat import texts
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import requests
 
-from tests.e2e.conftest import TOKEN, texts
-from tests.test_store_faults import read_only
+from tests.support.chat import TOKEN, texts
+from tests.support.stores import read_only
 
 NOTICE = "not a person: general information only"  # the greeting says it differently
 

@@ -15,8 +15,7 @@ import yaml
 from backcare.clinic import load_clinic
 from backcare.colours import contrast_ratio
 from scripts.servers import PROJECT_ROOT
-from tests.e2e.conftest import SCREENSHOTS, screenshot_if_failed
-from tests.e2e.test_widget_browser import CHROMIUM, CHROMIUM_ARGS, ask, bot_texts, wait_for_bot
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, ask, bot_texts, screenshot_if_failed, wait_for_bot
 
 sync_api = pytest.importorskip("playwright.sync_api")
 AXE = PROJECT_ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"

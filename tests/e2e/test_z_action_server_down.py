@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from tests.e2e.conftest import texts
+from tests.support.chat import texts
 
 
 def test_referral_reaches_the_user_when_the_action_server_is_down(bot, servers) -> None:
