@@ -1,5 +1,6 @@
 """A turn's decision (answer, ask which topic, or out of scope) from the tracker, and the
 clarifying question with one button per likely topic plus "something else"."""
+
 from __future__ import annotations
 
 import json
@@ -90,9 +91,7 @@ class ActionOfferTopics(Action):
     def name(self) -> Text:
         return "action_offer_topics"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         events: List[EventType] = [SlotSet(Slot.SUGGESTED_TOPICS, list(VAGUE_OPENER_TOPICS))]
         if tracker.get_slot(Slot.SCOPE_REASON) is not None:
             events.append(SlotSet(Slot.SCOPE_REASON, None))

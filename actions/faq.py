@@ -1,4 +1,5 @@
 """Answers from the knowledge base, and the full citations of the last answer."""
+
 from __future__ import annotations
 
 import json
@@ -33,13 +34,10 @@ def latest_entity(tracker: Tracker, entity: Text) -> Optional[Text]:
 def _pick_buttons(offer: Text) -> List[Dict[Text, Text]]:
     """One quick reply per massage type or condition, labelled from the knowledge base."""
     entries, intent = (
-        (KB.massage_types, "massage_type_detail")
-        if offer == Slot.MASSAGE_TYPE
-        else (KB.conditions, "condition_advice")
+        (KB.massage_types, "massage_type_detail") if offer == Slot.MASSAGE_TYPE else (KB.conditions, "condition_advice")
     )
     return [
-        {"title": entry.name[:1].upper() + entry.name[1:],
-         "payload": f"/{intent}{json.dumps({offer: key})}"}
+        {"title": entry.name[:1].upper() + entry.name[1:], "payload": f"/{intent}{json.dumps({offer: key})}"}
         for key, entry in entries.items()
     ]
 
@@ -50,9 +48,7 @@ class ActionAnswer(Action):
     def name(self) -> Text:
         return "action_answer"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         outcome = resolve(
             decide_turn(tracker),
             KB,
@@ -120,9 +116,7 @@ class ActionShowSources(Action):
     def name(self) -> Text:
         return "action_show_sources"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         keys = tracker.get_slot(Slot.CITED_SOURCES) or []
         known = [key for key in keys if key in KB.sources]
         if not known:

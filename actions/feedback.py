@@ -3,6 +3,7 @@
 A rating is stored in the conversation as two slots, `feedback_topic` (the topic rated)
 and `feedback` (helpful / not_helpful), so `make report` can count them per topic.
 """
+
 from __future__ import annotations
 
 import json
@@ -48,9 +49,7 @@ class ActionRecordFeedback(Action):
     def name(self) -> Text:
         return "action_record_feedback"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         rating = RATING_OF_INTENT.get(intent)
         topic = rated_topic(tracker)

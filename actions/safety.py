@@ -3,6 +3,7 @@
 The Rasa server has already sent the fixed referral or the safety check (domain responses)
 before these actions run, so the user is referred even when this action server is down.
 """
+
 from __future__ import annotations
 
 import copy
@@ -47,9 +48,7 @@ class ActionRedFlagReferral(Action):
     def name(self) -> Text:
         return "action_red_flag_referral"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         # A typed yes to the safety check carries no red-flag intent: the check's tier.
         tier = TIER_OF_INTENT.get(intent) or TIER_OF_CHECK.get(_last_bot_action(tracker) or "", Tier.EMERGENCY)
@@ -84,9 +83,7 @@ class ActionAnswerAfterCheck(Action):
     def name(self) -> Text:
         return "action_answer_after_check"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         asked = _message_before_check(tracker)
         ranking = [r for r in (asked or {}).get("intent_ranking") or [] if r.get("name") not in RED_FLAG_INTENTS]
         if not ranking or ranking[0].get("name") not in KB.topics:
@@ -108,5 +105,3 @@ def _message_before_check(tracker: Tracker) -> Optional[Dict[Text, Any]]:
     """The parse data of the user message the safety check was asked about."""
     users = [e for e in tracker.events if e.get("event") == "user"]
     return users[-2].get("parse_data") if len(users) >= 2 else None
-
-

@@ -9,6 +9,7 @@
 The thresholds live in knowledge/clarify.yml; scripts/clarify_trade.py shows how accuracy of
 the answered questions trades against the clarify rate on the held-out sets.
 """
+
 from __future__ import annotations
 
 import re
@@ -111,7 +112,8 @@ def decide(
 def _clarify(candidates: list[tuple[str, float]], thresholds: Thresholds, first_always: bool) -> Decision:
     """The likely topics: the top two, then more while they reach min_choice_confidence."""
     choices = [
-        name for n, (name, conf) in enumerate(candidates[: thresholds.max_choices])
+        name
+        for n, (name, conf) in enumerate(candidates[: thresholds.max_choices])
         if (n == 0 and first_always) or n == 1 or conf >= thresholds.min_choice_confidence
     ]
     if len(choices) == 1:
@@ -150,8 +152,10 @@ def resolve(
     if decision.kind == "out_of_scope":
         return Outcome("out_of_scope", scope_reason=decision.scope_reason or ScopeReason.OFF_TOPIC)
     named = dict(
-        massage_types=massage_types, condition=condition,
-        remembered_massage_type=remembered_massage_type, remembered_condition=remembered_condition,
+        massage_types=massage_types,
+        condition=condition,
+        remembered_massage_type=remembered_massage_type,
+        remembered_condition=remembered_condition,
     )
     topics = decision.choices if decision.kind == "clarify" else (decision.topic or "",)
     entries: dict[str, tuple[str, Choice]] = {}

@@ -17,6 +17,7 @@ How a message is read:
    a hypothetical, a general question or another person's history qualifies only the match
    it is said about, never another sign in the message.
 """
+
 from __future__ import annotations
 
 import functools
@@ -139,9 +140,7 @@ class Speller:
         if len(word) < self.min_length or "'" in word or word in self.known:
             return word
         max_edits = 1 if len(word) <= 6 else 2
-        best = process.extractOne(
-            word, self.lexicon, scorer=Levenshtein.distance, score_cutoff=max_edits
-        )
+        best = process.extractOne(word, self.lexicon, scorer=Levenshtein.distance, score_cutoff=max_edits)
         if best is None or best[0][0] != word[0]:
             return word
         return str(best[0])
@@ -223,9 +222,7 @@ class RedFlagScreen:
                     outcome = state
         return outcome
 
-    def _match_rule(
-        self, sign: Sign, rule: Rule, unit: str, contrast: bool = False, message: str = ""
-    ) -> str | None:
+    def _match_rule(self, sign: Sign, rule: Rule, unit: str, contrast: bool = False, message: str = "") -> str | None:
         # The sign's own words first: most messages name none, and then nothing else matters.
         states = []
         for pattern in rule.all_of:
@@ -252,9 +249,7 @@ class RedFlagScreen:
             return "negated"
         return "excluded"  # other qualifiers: past, hypothetical, general, another person
 
-    def _pattern_state(
-        self, sign: Sign, pattern: re.Pattern[str], unit: str, contrast: bool = False
-    ) -> str | None:
+    def _pattern_state(self, sign: Sign, pattern: re.Pattern[str], unit: str, contrast: bool = False) -> str | None:
         """The best judgement over the pattern's matches: hit > check > negated > excluded."""
         best: str | None = None
         rank = {"hit": 5, "check": 4, "other_person": 3, "negated": 2, "excluded": 1}

@@ -6,6 +6,7 @@ python-engineio's origin check off: any web page could open a chat socket. This 
 is Rasa's own, with the check switched back on for the origins listed in clinic.yml, and
 its message handler replaced by one that never leaves the user without a reply.
 """
+
 from __future__ import annotations
 
 import json
@@ -91,12 +92,19 @@ class ClinicSocketIOInput(SocketIOInput):
                 await output.send_text_message(sender, notice)
                 return
             message = UserMessage(
-                text, output, sender, input_channel=self.name(),
+                text,
+                output,
+                sender,
+                input_channel=self.name(),
                 metadata=_metadata(data.get(self.metadata_key)),
             )
             await guard.run_turn(
-                lambda: on_new_message(message), text, lambda: output.sent > 0,
-                lambda reply: output.send_text_message(sender, reply), agent())
+                lambda: on_new_message(message),
+                text,
+                lambda: output.sent > 0,
+                lambda reply: output.send_text_message(sender, reply),
+                agent(),
+            )
 
         # Replaces Rasa's handler for the same event.
         sio.on(self.user_message_evt, handle_message, namespace=self.namespace)

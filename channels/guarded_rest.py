@@ -14,6 +14,7 @@ The status says whether the turn was stored (header X-Turn-Stored says the same 
 store once it answers again; 503 "no": the turn could not be completed or stored (the
 replies then are the referral for a warning sign, or the "can't look that up" notice).
 """
+
 from __future__ import annotations
 
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
@@ -66,12 +67,19 @@ class GuardedRestInput(RestInput):
             collector = CollectingOutputChannel()
             metadata = payload.get("metadata")
             message = UserMessage(
-                text, collector, sender, input_channel=self.name(),
+                text,
+                collector,
+                sender,
+                input_channel=self.name(),
                 metadata=metadata if isinstance(metadata, dict) else None,
             )
             storage = await guard.run_turn(
-                lambda: on_new_message(message), text, lambda: bool(collector.messages),
-                lambda reply: collector.send_text_message(sender, reply), request.app.ctx.agent)
+                lambda: on_new_message(message),
+                text,
+                lambda: bool(collector.messages),
+                lambda reply: collector.send_text_message(sender, reply),
+                request.app.ctx.agent,
+            )
             status = {"yes": 200, "outbox": 202, "no": 503}[storage.stored]
             return response.json(collector.messages, status=status, headers={STORED_HEADER: storage.stored})
 

@@ -5,6 +5,7 @@ GET /webhooks/rest/ready (on the REST channel) answers 200 when all three are re
 {"tracker_store": "reachable", "lock_store": "in memory", "action_server": "unreachable"}.
 `make run` prints the same at start-up.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -68,5 +69,8 @@ async def readiness(agent: Any) -> Dict[Text, Text]:
 
 
 def is_ready(parts: Dict[Text, Text]) -> bool:
-    return parts["tracker_store"] in OK and parts["lock_store"] in OK and parts["action_server"] in (
-        REACHABLE, NOT_CONFIGURED)
+    return (
+        parts["tracker_store"] in OK
+        and parts["lock_store"] in OK
+        and parts["action_server"] in (REACHABLE, NOT_CONFIGURED)
+    )

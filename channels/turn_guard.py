@@ -10,6 +10,7 @@
   turn was stored (stores/turn_storage.py): the REST channel says so in its status.
 Message text is never written to the logs: these are health conversations.
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -11,6 +11,7 @@ turn in this classifier, almost none of it in the model itself:
   sequence features (which this classifier never reads) and calling scipy's general block
   stacker twice. Here the sentence features are joined directly into one CSR row.
 """
+
 from __future__ import annotations
 
 from typing import Any, List

@@ -15,6 +15,7 @@ down:
 The chosen intent always comes first in `intent_ranking`, so the SDK's
 `get_intent_of_latest_message()` returns the intent the bot acted on.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -51,10 +52,7 @@ from backcare.redflags import RedFlagScreen as Screen
 from backcare.redflags import shared_screen
 
 
-
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class RedFlagScreen(GraphComponent):
     """Routes any message that describes a warning sign to the referral or a safety check."""
 
@@ -109,10 +107,13 @@ class RedFlagScreen(GraphComponent):
                 says = [self._screen.check_signs[check_tier]]
         if check_tier:
             self._set_intent(message, {INTENT_NAME_KEY: RED_FLAG_INTENT[check_tier], PREDICTED_CONFIDENCE_KEY: 1.0})
-            message.set(ENTITIES, [
-                _entity(text, RED_FLAG_CHECK_ENTITY, _join(says)),
-                _entity(text, RED_FLAG_TIER_ENTITY, Tier.CHECK),
-            ])
+            message.set(
+                ENTITIES,
+                [
+                    _entity(text, RED_FLAG_CHECK_ENTITY, _join(says)),
+                    _entity(text, RED_FLAG_TIER_ENTITY, Tier.CHECK),
+                ],
+            )
         elif intent.get(INTENT_NAME_KEY) in RED_FLAG_INTENTS:
             ranking = message.get(INTENT_RANKING_KEY) or []
             fallback = next((r for r in ranking if r.get(INTENT_NAME_KEY) not in RED_FLAG_INTENTS), None)

@@ -6,6 +6,7 @@
 Needs textstat (a test dependency: requirements-test.txt). The same figures are checked by
 tests/test_readability.py: every answer at most grade 8, the median at most 7.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,8 +31,7 @@ def answer_grades(kb: KnowledgeBase) -> dict[str, float]:
     """Grade of each answer as a user reads it (clinic settings filled in), by 'file:key'."""
     placeholders = load_clinic().placeholders()
     grades: dict[str, float] = {}
-    for kind, entries in (("topics", kb.topics), ("massage_types", kb.massage_types),
-                          ("conditions", kb.conditions)):
+    for kind, entries in (("topics", kb.topics), ("massage_types", kb.massage_types), ("conditions", kb.conditions)):
         for key, entry in entries.items():
             grades[f"{kind}:{key}"] = textstat.flesch_kincaid_grade(entry.answer.format(**placeholders))
     return grades
@@ -40,8 +40,10 @@ def answer_grades(kb: KnowledgeBase) -> dict[str, float]:
 def summary(grades: dict[str, float]) -> str:
     values = list(grades.values())
     over = sum(g > MAX_GRADE for g in values)
-    return (f"{len(values)} answers: median grade {statistics.median(values):.1f}, "
-            f"max {max(values):.1f}, {over} above grade {MAX_GRADE:g}")
+    return (
+        f"{len(values)} answers: median grade {statistics.median(values):.1f}, "
+        f"max {max(values):.1f}, {over} above grade {MAX_GRADE:g}"
+    )
 
 
 def hardest(grades: dict[str, float], count: int | None = None) -> str:

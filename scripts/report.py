@@ -3,6 +3,7 @@
 Reads the SQL tracker store configured in endpoints.yml (SQLite `rasa.db` by default,
 PostgreSQL likewise), with ${ENV_VAR} values resolved as the Rasa server resolves them.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,6 +16,7 @@ from pathlib import Path
 # when imported, so it goes first and the filter after it.
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 import sanic  # noqa: E402,F401
+
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 from backcare.report.build import build_report  # noqa: E402

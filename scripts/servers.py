@@ -4,6 +4,7 @@ Used by `make run` (scripts/run.py), the end-to-end tests and `make eval`, so al
 run the assistant the same way: both servers on 127.0.0.1, logs in files, and the
 processes stopped by PID.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -102,17 +103,24 @@ class Servers:
         env = {**os.environ, **self.env, "SANIC_HOST": HOST}
         self._spawn(
             "actions",
-            [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
-             "--port", str(self.action_port)],
+            [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(self.action_port)],
             env,
         )
 
     def start_rasa(self) -> None:
         command = [
-            str(VENV_BIN / "backcare-rasa"), "run", "--model", str(self.model),
-            "--interface", HOST, "--port", str(self.rasa_port),
-            "--endpoints", str(self.endpoints),
-            "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+            str(VENV_BIN / "backcare-rasa"),
+            "run",
+            "--model",
+            str(self.model),
+            "--interface",
+            HOST,
+            "--port",
+            str(self.rasa_port),
+            "--endpoints",
+            str(self.endpoints),
+            "--credentials",
+            str(PROJECT_ROOT / "credentials.yml"),
         ]
         if self.token:
             command += ["--enable-api", "--auth-token", self.token]
@@ -125,8 +133,14 @@ class Servers:
     def start_web(self) -> None:
         self._spawn(
             "web",
-            [sys.executable, str(PROJECT_ROOT / "scripts" / "web_server.py"),
-             "--port", str(self.web_port), "--socket-url", self.url],
+            [
+                sys.executable,
+                str(PROJECT_ROOT / "scripts" / "web_server.py"),
+                "--port",
+                str(self.web_port),
+                "--socket-url",
+                self.url,
+            ],
             {**os.environ, **self.env},
         )
 
@@ -141,8 +155,13 @@ class Servers:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_dir / f"{name}.log", "ab")
         self.processes[name] = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
+            command,
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
 
     def wait_ready(self, timeout: float) -> None:
@@ -188,8 +207,11 @@ def evaluation_servers(token: str, purpose: str) -> Iterator[Servers]:
         work_dir = Path(work)
         action_port, rasa_port = free_port(), free_port()
         servers = Servers(
-            model=PROJECT_ROOT / "models" / "backcare.tar.gz", log_dir=work_dir,
-            rasa_port=rasa_port, action_port=action_port, token=token,
+            model=PROJECT_ROOT / "models" / "backcare.tar.gz",
+            log_dir=work_dir,
+            rasa_port=rasa_port,
+            action_port=action_port,
+            token=token,
             endpoints=write_endpoints(work_dir / "endpoints.yml", action_port, work_dir / "t.db"),
         )
         print(f"Starting servers for {purpose} ...", flush=True)

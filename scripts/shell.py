@@ -9,6 +9,7 @@ Rasa's shell with patches.py applied, and two changes of its own:
 
 Arguments are those of `rasa shell`.
 """
+
 from __future__ import annotations
 
 import os
@@ -73,7 +74,8 @@ def install_whole_replies() -> None:
         if message.get("text"):
             rasa.shared.utils.cli.print_color(message["text"], color=color)
         return questionary.select(
-            question_for(buttons), choices_for(buttons),
+            question_for(buttons),
+            choices_for(buttons),
             style=Style([("qmark", "#6d91d3"), ("", "#6d91d3"), ("answer", "#b373d6")]),
         )
 

@@ -5,6 +5,7 @@ page and the bot show the same name, phone and hours. Only the page's own files 
 rasa-webchat bundle installed by `npm ci` are served, with a Content-Security-Policy that
 keeps fonts, images and scripts on this server.
 """
+
 from __future__ import annotations
 
 import argparse

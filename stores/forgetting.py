@@ -10,6 +10,7 @@ message from the same sender starts a new conversation.
 `FastSQLTrackerStore` (stores/tracker_store.py, the default in endpoints.yml) has it;
 `ForgettingSQLTrackerStore` is Rasa's own SQL store with it (deploy/endpoints.yml).
 """
+
 from __future__ import annotations
 
 import logging

@@ -36,6 +36,7 @@ database and the outbox (stores/forgetting.py).
 Configure it as `type: stores.tracker_store.FastSQLTrackerStore` with the same keys as
 `type: SQL` (SQLite by default, PostgreSQL by `dialect`). Written against Rasa 3.6.21.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -73,7 +74,8 @@ class _DurableSQLTrackerStore(SQLTrackerStore):
             raise RuntimeError(
                 f"{type(self).__name__} reports its own failures only once patches.py is applied (otherwise Rasa "
                 "wraps it in FailSafeTrackerStore, which answers from an empty conversation when a read fails): "
-                "start Rasa with `backcare-rasa` (same arguments as `rasa`).")
+                "start Rasa with `backcare-rasa` (same arguments as `rasa`)."
+            )
         super().__init__(*args, **kwargs)
         url = self.engine.url
         self.engine.dispose()
@@ -81,8 +83,11 @@ class _DurableSQLTrackerStore(SQLTrackerStore):
         if sqlite_file:
             # The pool hands a connection to one caller at a time; Rasa calls from its event loop.
             self.engine = sa.create_engine(
-                url, poolclass=QueuePool, pool_pre_ping=True,
-                connect_args={"check_same_thread": False, "timeout": DB_TIMEOUT_SECONDS})
+                url,
+                poolclass=QueuePool,
+                pool_pre_ping=True,
+                connect_args={"check_same_thread": False, "timeout": DB_TIMEOUT_SECONDS},
+            )
             sa.event.listen(self.engine, "connect", _write_ahead_log)
         else:
             self.engine = sa.create_engine(url, **_engine_kwargs(url))
@@ -113,8 +118,11 @@ class _DurableSQLTrackerStore(SQLTrackerStore):
             try:
                 written = self.outbox.drain(self._write_turn)
             except Exception as exc:  # noqa: BLE001 - still down: try again later
-                logger.warning("Tracker store still unavailable (%s); %d turn(s) wait in the outbox",
-                               type(exc).__name__, self.outbox.count())
+                logger.warning(
+                    "Tracker store still unavailable (%s); %d turn(s) wait in the outbox",
+                    type(exc).__name__,
+                    self.outbox.count(),
+                )
                 continue
             if written:
                 logger.info("Wrote %d turn(s) from the outbox to the tracker store", written)
@@ -128,9 +136,14 @@ class _DurableSQLTrackerStore(SQLTrackerStore):
         first = rows[0]
         with self.session_scope() as session:
             already = session.execute(
-                sa.select(events.c.id).where(
-                    events.c.sender_id == sender_id, events.c.timestamp == first["timestamp"],
-                    events.c.type_name == first["type_name"]).limit(1)).first()
+                sa.select(events.c.id)
+                .where(
+                    events.c.sender_id == sender_id,
+                    events.c.timestamp == first["timestamp"],
+                    events.c.type_name == first["type_name"],
+                )
+                .limit(1)
+            ).first()
             if already is None:
                 session.execute(self._insert_events, rows)
             session.commit()
@@ -146,9 +159,7 @@ class _DurableSQLTrackerStore(SQLTrackerStore):
         self._stored_in_session[sender_id] = len(tracker.events)
         return tracker
 
-    async def _retrieve(
-        self, sender_id: Text, fetch_events_from_all_sessions: bool
-    ) -> Optional[DialogueStateTracker]:
+    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         query = self._read_all_sessions if fetch_events_from_all_sessions else self._read_latest_session
 
         def read() -> List[Text]:
@@ -214,14 +225,19 @@ class _DurableSQLTrackerStore(SQLTrackerStore):
             self.outbox.add(sender_id, rows)
         except sqlite3.Error as exc:
             mark(failed=True)
-            logger.error("Could not save a turn to the tracker store (%s) nor to the outbox (%s)",
-                         type(error).__name__, type(exc).__name__)
+            logger.error(
+                "Could not save a turn to the tracker store (%s) nor to the outbox (%s)",
+                type(error).__name__,
+                type(exc).__name__,
+            )
             raise StoreUnavailable("turn not stored") from exc
         mark(saved="outbox")
-        logger.warning("Could not save a turn to the tracker store (%s): kept in the outbox (%d waiting)",
-                       type(error).__name__, self.outbox.count())
+        logger.warning(
+            "Could not save a turn to the tracker store (%s): kept in the outbox (%d waiting)",
+            type(error).__name__,
+            self.outbox.count(),
+        )
         self._start_flusher()
-
 
 
 class FastSQLTrackerStore(ForgetsOnRequest, _DurableSQLTrackerStore):
@@ -255,7 +271,10 @@ def _engine_kwargs(url: Any) -> Dict[Text, Any]:
         connect_args.update(
             connect_timeout=DB_TIMEOUT_SECONDS,
             # a peer that stops answering mid-query: the kernel gives up within the limit
-            keepalives=1, keepalives_idle=1, keepalives_interval=1, keepalives_count=2,
+            keepalives=1,
+            keepalives_idle=1,
+            keepalives_interval=1,
+            keepalives_count=2,
             tcp_user_timeout=limit_ms,
         )
         kwargs["connect_args"] = connect_args
@@ -289,4 +308,3 @@ def _row(sender_id: Text, event: Event) -> Dict[Text, Any]:
         "action_name": data.get("name"),
         "data": json.dumps(data),
     }
-

@@ -1,5 +1,6 @@
 """What happened to the current turn's conversation in the tracker store, for the channel
 that answers it (channels/turn_guard.py): saved, kept in the local outbox, or not stored."""
+
 from __future__ import annotations
 
 from contextvars import ContextVar

@@ -1,4 +1,5 @@
 """Shared test set-up: the patches applied as the server applies them, and copies of data files to break."""
+
 from __future__ import annotations
 
 import shutil

@@ -1,5 +1,6 @@
 """Custom actions with rasa_sdk trackers and a CollectingDispatcher: the reply (one message, its
 buttons whole) and every event each action returns."""
+
 from __future__ import annotations
 
 
@@ -42,33 +43,44 @@ def test_named_massage_type_is_answered_from_its_own_entry() -> None:
     text, buttons = only_reply(messages)
     assert KB.massage_types["deep_tissue"].answer[:60] in text
     assert buttons == feedback_buttons("massage_type_detail")
-    assert events == [slot("topic", "massage_type_detail"),
-                      slot("cited_sources", ["Cherkin2011", "Majchrzycki2014", "NCCIH-Massage"]),
-                      slot("massage_type", "deep_tissue")]
+    assert events == [
+        slot("topic", "massage_type_detail"),
+        slot("cited_sources", ["Cherkin2011", "Majchrzycki2014", "NCCIH-Massage"]),
+        slot("massage_type", "deep_tissue"),
+    ]
 
 
 def test_two_named_types_get_the_comparison_answer() -> None:
-    t = tracker("massage_type_detail", "swedish or deep tissue, which is better?",
-                [entity("massage_type", "swedish"), entity("massage_type", "deep_tissue")])
+    t = tracker(
+        "massage_type_detail",
+        "swedish or deep tissue, which is better?",
+        [entity("massage_type", "swedish"), entity("massage_type", "deep_tissue")],
+    )
     messages, events = run(ActionAnswer(), t)
     text, buttons = only_reply(messages)
     assert KB.topics["massage_types"].answer[:60] in text
     assert buttons == feedback_buttons("massage_types")
-    assert events == [slot("topic", "massage_types"),
-                      slot("cited_sources", ["Yin2014", "Cherkin2011", "Chatchawan2005"])]
+    assert events == [
+        slot("topic", "massage_types"),
+        slot("cited_sources", ["Yin2014", "Cherkin2011", "Chatchawan2005"]),
+    ]
 
 
 def test_named_condition_wins_over_a_named_type() -> None:
-    t = tracker("massage_type_detail", "is deep tissue ok when pregnant",
-                [entity("massage_type", "deep_tissue"), entity("health_condition", "pregnancy")])
+    t = tracker(
+        "massage_type_detail",
+        "is deep tissue ok when pregnant",
+        [entity("massage_type", "deep_tissue"), entity("health_condition", "pregnancy")],
+    )
     messages, events = run(ActionAnswer(), t)
     text, buttons = only_reply(messages)
     assert KB.conditions["pregnancy"].answer[:60] in text
     assert buttons == feedback_buttons("condition_advice")
-    assert events == [slot("topic", "condition_advice"),
-                      slot("cited_sources", ["MuellerGrunwald2021", "Mayo-Massage", "UHB-Midwife", "NHS-DVT",
-                                             "NorthernTrust-LBP"]),
-                      slot("health_condition", "pregnancy")]
+    assert events == [
+        slot("topic", "condition_advice"),
+        slot("cited_sources", ["MuellerGrunwald2021", "Mayo-Massage", "UHB-Midwife", "NHS-DVT", "NorthernTrust-LBP"]),
+        slot("health_condition", "pregnancy"),
+    ]
 
 
 def test_condition_question_without_a_name_offers_the_conditions() -> None:
@@ -84,8 +96,11 @@ def test_follow_up_uses_the_remembered_type() -> None:
     text, buttons = only_reply(messages)
     assert KB.massage_types["shiatsu"].answer[:60] in text
     assert buttons == feedback_buttons("massage_type_detail")
-    assert events == [slot("topic", "massage_type_detail"), slot("cited_sources", ["Robinson2011"]),
-                      slot("massage_type", "shiatsu")]
+    assert events == [
+        slot("topic", "massage_type_detail"),
+        slot("cited_sources", ["Robinson2011"]),
+        slot("massage_type", "shiatsu"),
+    ]
 
 
 def test_web_channel_gets_clickable_sources() -> None:
@@ -93,8 +108,10 @@ def test_web_channel_gets_clickable_sources() -> None:
     text, _ = only_reply(messages)
     for key in KB.topics["evidence"].sources:
         assert f"]({KB.sources[key].link})" in text
-    assert events == [slot("topic", "evidence"),
-                      slot("cited_sources", ["Furlan2015", "Kumar2013", "Cherkin2011", "Walach2003"])]
+    assert events == [
+        slot("topic", "evidence"),
+        slot("cited_sources", ["Furlan2015", "Kumar2013", "Cherkin2011", "Walach2003"]),
+    ]
 
 
 def test_sources_follow_up_cites_the_previous_answer_in_full() -> None:
@@ -124,34 +141,47 @@ def test_emergency_referral_names_the_sign_number_and_sources() -> None:
     assert "NICE" not in text and "Chou et al." not in text
     assert buttons == []
     # Cited: the sign's own sources, then the general guidance (knowledge/red_flags.yml).
-    assert events == [slot("topic", "red_flags"), slot("red_flag_tier", "emergency"),
-                      slot("cited_sources", ["NHS-BackPain", "RoyalFree-CES", "Chou2007", "NICE-NG59"])]
+    assert events == [
+        slot("topic", "red_flags"),
+        slot("red_flag_tier", "emergency"),
+        slot("cited_sources", ["NHS-BackPain", "RoyalFree-CES", "Chou2007", "NICE-NG59"]),
+    ]
 
 
 def test_a_sign_with_its_own_advice_says_where_to_go() -> None:
-    t = tracker("red_flag_urgent", "33 weeks pregnant, back pain coming in waves",
-                [entity("red_flag_sign", "pregnancy_warning")])
+    t = tracker(
+        "red_flag_urgent",
+        "33 weeks pregnant, back pain coming in waves",
+        [entity("red_flag_sign", "pregnancy_warning")],
+    )
     messages, events = run(ActionRedFlagReferral(), t)
     text, buttons = only_reply(messages)
     assert "maternity unit" in text
     assert buttons == []
-    assert events == [slot("topic", "red_flags"), slot("red_flag_tier", "urgent"),
-                      slot("cited_sources", ["UHB-Midwife", "NorthernTrust-LBP", "NICE-NG59", "NHS-BackPain",
-                                             "Chou2007"])]
+    assert events == [
+        slot("topic", "red_flags"),
+        slot("red_flag_tier", "urgent"),
+        slot("cited_sources", ["UHB-Midwife", "NorthernTrust-LBP", "NICE-NG59", "NHS-BackPain", "Chou2007"]),
+    ]
 
 
 def test_a_typed_yes_to_the_safety_check_names_the_signs_it_asked_about() -> None:
     t = tracker("affirm", "yes")
     t.slots["red_flag_check"] = "numbness around your groin or bottom"
-    t.events[:0] = [{"event": "user", "text": "feels odd down there"},
-                    {"event": "action", "name": "utter_red_flag_check_emergency"},
-                    {"event": "action", "name": "action_listen"}]
+    t.events[:0] = [
+        {"event": "user", "text": "feels odd down there"},
+        {"event": "action", "name": "utter_red_flag_check_emergency"},
+        {"event": "action", "name": "action_listen"},
+    ]
     messages, events = run(ActionRedFlagReferral(), t)
     text, buttons = only_reply(messages)
     assert "You mentioned numbness around your groin or bottom" in text
     assert buttons == []
-    assert events == [slot("topic", "red_flags"), slot("red_flag_tier", "emergency"),
-                      slot("cited_sources", ["NICE-NG59", "NHS-BackPain", "Chou2007"])]
+    assert events == [
+        slot("topic", "red_flags"),
+        slot("red_flag_tier", "emergency"),
+        slot("cited_sources", ["NICE-NG59", "NHS-BackPain", "Chou2007"]),
+    ]
 
 
 def test_urgent_referral_gives_the_clinic_phone_and_24_hours() -> None:
@@ -161,8 +191,11 @@ def test_urgent_referral_gives_the_clinic_phone_and_24_hours() -> None:
     assert "within 24 hours" in text and CLINIC.phone in text and "a fever" in text
     assert "book" not in text.lower() or "don't" in text.lower()
     assert buttons == []
-    assert events == [slot("topic", "red_flags"), slot("red_flag_tier", "urgent"),
-                      slot("cited_sources", ["NHS-BackPain", "Chou2007", "Glos-RedFlags", "NICE-NG59"])]
+    assert events == [
+        slot("topic", "red_flags"),
+        slot("red_flag_tier", "urgent"),
+        slot("cited_sources", ["NHS-BackPain", "Chou2007", "Glos-RedFlags", "NICE-NG59"]),
+    ]
 
 
 def test_referral_without_a_recognised_sign_still_refers() -> None:
@@ -170,8 +203,11 @@ def test_referral_without_a_recognised_sign_still_refers() -> None:
     text, buttons = only_reply(messages)
     assert "the symptoms you describe" in text
     assert buttons == []
-    assert events == [slot("topic", "red_flags"), slot("red_flag_tier", "emergency"),
-                      slot("cited_sources", ["NICE-NG59", "NHS-BackPain", "Chou2007"])]
+    assert events == [
+        slot("topic", "red_flags"),
+        slot("red_flag_tier", "emergency"),
+        slot("cited_sources", ["NICE-NG59", "NHS-BackPain", "Chou2007"]),
+    ]
 
 
 def test_first_answer_of_a_conversation_carries_the_notice() -> None:
@@ -192,28 +228,40 @@ def test_later_answers_do_not_repeat_the_notice() -> None:
 
 
 def test_a_no_to_the_safety_check_answers_the_question_asked_before_it() -> None:
-    asked = {"intent": {"name": "red_flag_emergency", "confidence": 1.0},
-             "intent_ranking": [{"name": "red_flag_emergency", "confidence": 1.0},
-                                {"name": "red_flag_urgent", "confidence": 0.2},
-                                {"name": "frequency", "confidence": 0.1}],
-             "entities": [entity("red_flag_check", "numbness"), entity("red_flag_tier", "check")],
-             "text": "my bum feels odd, how often should I get a massage?"}
+    asked = {
+        "intent": {"name": "red_flag_emergency", "confidence": 1.0},
+        "intent_ranking": [
+            {"name": "red_flag_emergency", "confidence": 1.0},
+            {"name": "red_flag_urgent", "confidence": 0.2},
+            {"name": "frequency", "confidence": 0.1},
+        ],
+        "entities": [entity("red_flag_check", "numbness"), entity("red_flag_tier", "check")],
+        "text": "my bum feels odd, how often should I get a massage?",
+    }
     t = tracker("deny", "no")
-    t.events[:0] = [{"event": "user", "text": asked["text"], "parse_data": asked},
-                    {"event": "action", "name": "utter_red_flag_check_emergency"},
-                    {"event": "bot", "text": "Before I answer, one safety question"},
-                    {"event": "action", "name": "action_listen"}]
+    t.events[:0] = [
+        {"event": "user", "text": asked["text"], "parse_data": asked},
+        {"event": "action", "name": "utter_red_flag_check_emergency"},
+        {"event": "bot", "text": "Before I answer, one safety question"},
+        {"event": "action", "name": "action_listen"},
+    ]
     messages, events = run(ActionAnswerAfterCheck(), t)
     text, buttons = only_reply(messages)
     assert KB.topics["frequency"].answer[:50] in text
     assert buttons == feedback_buttons("frequency")
-    assert events == [slot("topic", "frequency"),
-                      slot("cited_sources", ["NICE-NG59", "Furlan2015", "Cherkin2011", "Preyde2000"])]
+    assert events == [
+        slot("topic", "frequency"),
+        slot("cited_sources", ["NICE-NG59", "Furlan2015", "Cherkin2011", "Preyde2000"]),
+    ]
 
 
 def test_a_no_to_a_check_on_a_message_with_no_question_asks_what_to_answer() -> None:
-    asked = {"intent": {"name": "red_flag_emergency"}, "entities": [], "text": "legs feel odd",
-             "intent_ranking": [{"name": "red_flag_emergency"}, {"name": "greet"}]}
+    asked = {
+        "intent": {"name": "red_flag_emergency"},
+        "entities": [],
+        "text": "legs feel odd",
+        "intent_ranking": [{"name": "red_flag_emergency"}, {"name": "greet"}],
+    }
     t = tracker("deny", "no")
     t.events[:0] = [{"event": "user", "text": "legs feel odd", "parse_data": asked}]
     messages, events = run(ActionAnswerAfterCheck(), t)

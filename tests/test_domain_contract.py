@@ -1,5 +1,6 @@
 """Names that must agree across files: actions, intents, rules, topic ids, entity values, and
 the contract names of backcare/contract.py against domain.yml, both ways."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -87,5 +88,8 @@ def test_the_red_flag_intents_responses_and_entities_are_in_the_domain() -> None
     assert {RED_FLAG_SIGN_ENTITY, RED_FLAG_TIER_ENTITY, RED_FLAG_CHECK_ENTITY} <= set(DOMAIN["entities"])
     tier_mappings = DOMAIN["slots"][Slot.RED_FLAG_TIER]["mappings"]
     assert tier_mappings == [{"type": "from_entity", "entity": RED_FLAG_TIER_ENTITY}] + [
-        {"type": "from_intent", "intent": intent, "value": tier} for tier, intent in RED_FLAG_INTENT.items()]
-    assert DOMAIN["slots"][Slot.RED_FLAG_CHECK]["mappings"] == [{"type": "from_entity", "entity": RED_FLAG_CHECK_ENTITY}]
+        {"type": "from_intent", "intent": intent, "value": tier} for tier, intent in RED_FLAG_INTENT.items()
+    ]
+    assert DOMAIN["slots"][Slot.RED_FLAG_CHECK]["mappings"] == [
+        {"type": "from_entity", "entity": RED_FLAG_CHECK_ENTITY}
+    ]

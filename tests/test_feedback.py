@@ -1,5 +1,6 @@
 """Feedback on answers: the buttons under an answer and what a rating stores and replies (the
 whole reply message and every event)."""
+
 from __future__ import annotations
 
 import json
@@ -29,7 +30,9 @@ def test_an_answer_with_a_list_to_pick_from_keeps_its_list() -> None:
     assert buttons == MASSAGE_TYPE_CHOICES
 
 
-@pytest.mark.parametrize(("intent", "rating"), [("feedback_helpful", "helpful"), ("feedback_not_helpful", "not_helpful")])
+@pytest.mark.parametrize(
+    ("intent", "rating"), [("feedback_helpful", "helpful"), ("feedback_not_helpful", "not_helpful")]
+)
 def test_a_typed_rating_rates_the_last_answer(intent: str, rating: str) -> None:
     messages, events = run(ActionRecordFeedback(), tracker(intent, "yes", slots={"topic": "frequency"}))
     assert events == [slot("feedback_topic", "frequency"), slot("feedback", rating)]
@@ -39,8 +42,12 @@ def test_a_typed_rating_rates_the_last_answer(intent: str, rating: str) -> None:
 
 
 def test_a_button_rates_the_topic_it_was_under_not_the_latest() -> None:
-    t = tracker("feedback_helpful", "/feedback_helpful", [entity("rated_topic", "effectiveness")],
-                slots={"topic": "cost_insurance"})
+    t = tracker(
+        "feedback_helpful",
+        "/feedback_helpful",
+        [entity("rated_topic", "effectiveness")],
+        slots={"topic": "cost_insurance"},
+    )
     _, events = run(ActionRecordFeedback(), t)
     assert events == [slot("feedback_topic", "effectiveness"), slot("feedback", "helpful")]
 

@@ -1,5 +1,6 @@
 """Both SQL stores delete a conversation, every session of it, in the turn that says so,
 and only that one; a later turn or another conversation is saved as before."""
+
 from __future__ import annotations
 
 import asyncio
@@ -15,8 +16,12 @@ from tests.support.stores import DOMAIN, conversation, rows
 
 
 def _say(tracker, text: str, intent: str, action: str) -> None:
-    for event in [UserUttered(text, {"name": intent, "confidence": 1.0}), ActionExecuted(action),
-                  BotUttered("..."), ActionExecuted("action_listen")]:
+    for event in [
+        UserUttered(text, {"name": intent, "confidence": 1.0}),
+        ActionExecuted(action),
+        BotUttered("..."),
+        ActionExecuted("action_listen"),
+    ]:
         tracker.update(event)
 
 

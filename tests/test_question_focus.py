@@ -1,4 +1,5 @@
 """The question-focus tokenizer repeats the last question of a long message."""
+
 from __future__ import annotations
 
 from rasa.shared.nlu.constants import TEXT

@@ -3,6 +3,7 @@
 The faults are real: the SQLite file (and its write-ahead log) made read-only with
 `chattr +i` (root ignores file modes), a crash between the database's commit and the
 outbox's, and Rasa's own store wrappers for comparison."""
+
 from __future__ import annotations
 
 import asyncio
@@ -36,7 +37,8 @@ async def _say(store: FastSQLTrackerStore, sender: str, text: str, topic: str) -
 def _stored(db: Path, sender: str) -> list[tuple]:
     with sqlite3.connect(db) as connection:
         return connection.execute(
-            "select type_name, action_name from events where sender_id = ? order by id", (sender,)).fetchall()
+            "select type_name, action_name from events where sender_id = ? order by id", (sender,)
+        ).fetchall()
 
 
 def _said(db: Path, sender: str) -> list[str]:
@@ -44,7 +46,8 @@ def _said(db: Path, sender: str) -> list[str]:
 
     with sqlite3.connect(db) as connection:
         rows = connection.execute(
-            "select data from events where sender_id = ? and type_name = 'user' order by id", (sender,)).fetchall()
+            "select data from events where sender_id = ? and type_name = 'user' order by id", (sender,)
+        ).fetchall()
     return [json.loads(data)["text"] for (data,) in rows]
 
 
@@ -63,7 +66,10 @@ def test_a_read_only_database_keeps_turns_in_the_outbox_and_writes_them_once_in_
         for reader in (store, FastSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(db))):
             tracker = asyncio.run(reader.retrieve("a"))
             assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == [
-                "does it help", "how often", "what does it cost"]
+                "does it help",
+                "how often",
+                "what does it cost",
+            ]
             assert tracker.get_slot("topic") == "cost_insurance"
         assert store.outbox.count() == 2
 
@@ -82,7 +88,8 @@ def test_a_new_conversation_started_while_read_only_is_kept_too(tmp_path: Path) 
     with read_only(db, Path(f"{db}-wal")):
         assert asyncio.run(_say(store, "new", "does it help", "effectiveness")).stored == "outbox"
         assert [e.text for e in asyncio.run(store.retrieve("new")).events if isinstance(e, UserUttered)] == [
-            "does it help"]
+            "does it help"
+        ]
     asyncio.run(_say(store, "new", "how often", "frequency"))
     assert _said(db, "new") == ["does it help", "how often"]
     assert store.outbox.count() == 0
@@ -149,8 +156,12 @@ def test_with_a_working_database_the_store_alone_gives_what_rasas_wrapper_gives(
                 tracker.update(event)
             await store.save(tracker)
         tracker = await store.retrieve("s")
-        for event in [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
-                      *turn("what does it cost", "cost_insurance")]:
+        for event in [
+            ActionExecuted("action_session_start"),
+            SessionStarted(),
+            ActionExecuted("action_listen"),
+            *turn("what does it cost", "cost_insurance"),
+        ]:
             tracker.update(event)
         await store.save(tracker)
 

@@ -1,5 +1,6 @@
 """FastSQLTrackerStore writes the rows Rasa's SQLTrackerStore writes and reads them back the
 same, turn after turn, including a new session and a save without a read first."""
+
 from __future__ import annotations
 
 import asyncio
@@ -26,7 +27,10 @@ def test_rows_and_trackers_match_rasas_store(tmp_path: Path) -> None:
     reread = SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "fast.db"))
     full = asyncio.run(reread.retrieve_full_tracker("someone"))
     assert [e.text for e in full.events if isinstance(e, UserUttered)] == [
-        "does it help", "how often", "what does it cost"]
+        "does it help",
+        "how often",
+        "what does it cost",
+    ]
 
 
 def test_a_save_without_a_read_first_still_stores_only_new_events(tmp_path: Path) -> None:
@@ -79,8 +83,12 @@ def test_a_new_conversations_first_turn_is_stored_once_without_counting(tmp_path
 
     async def first_turn(store) -> None:
         tracker = await store.get_or_create_tracker("new")
-        for event in [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
-                      *turn("does it help", "effectiveness")]:
+        for event in [
+            ActionExecuted("action_session_start"),
+            SessionStarted(),
+            ActionExecuted("action_listen"),
+            *turn("does it help", "effectiveness"),
+        ]:
             tracker.update(event)
         await store.save(tracker)
 

@@ -3,6 +3,7 @@
 Drawn with matplotlib's Agg canvas on a bare Figure (no pyplot): no display needed and
 no global state shared between charts.
 """
+
 from __future__ import annotations
 
 import base64
@@ -78,8 +79,15 @@ def feedback_per_topic(feedback: Sequence[Feedback]) -> str:
     names = [f.topic for f in rows]
     helpful = [f.helpful for f in rows]
     axes.barh(names, helpful, color=HELPFUL, label="Helpful")
-    axes.barh(names, [f.not_helpful for f in rows], left=helpful, color=NOT_HELPFUL,
-              hatch="//", edgecolor="white", label="Not helpful")
+    axes.barh(
+        names,
+        [f.not_helpful for f in rows],
+        left=helpful,
+        color=NOT_HELPFUL,
+        hatch="//",
+        edgecolor="white",
+        label="Not helpful",
+    )
     axes.set_xlabel("Ratings")
     axes.legend(loc="lower left", bbox_to_anchor=(0, 1), ncol=2, frameon=False)
     _style(axes, "x")

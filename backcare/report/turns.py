@@ -4,6 +4,7 @@ A turn is a user message plus the events after it, up to the sender's next user 
 (or the start of a new session: a turn never spans two sessions). A conversation is one
 session of one sender; sender ids stop here, conversations are numbered 1..N instead.
 """
+
 from __future__ import annotations
 
 import itertools

@@ -1,5 +1,6 @@
 """Real servers for the end-to-end tests: the trained model, the action server and the
 Rasa server on free loopback ports, with a fresh SQLite tracker store."""
+
 from __future__ import annotations
 
 
@@ -28,9 +29,14 @@ def servers(tmp_path_factory: pytest.TempPathFactory):
     clinic["clinic"]["allowed_origins"] = [f"http://127.0.0.1:{web_port}"]
     (work / "clinic.yml").write_text(yaml.safe_dump(clinic))
     running = Servers(
-        model=MODEL, log_dir=work, rasa_port=rasa_port, action_port=action_port,
+        model=MODEL,
+        log_dir=work,
+        rasa_port=rasa_port,
+        action_port=action_port,
         endpoints=write_endpoints(work / "endpoints.yml", action_port, work / "trackers.db"),
-        token=TOKEN, web_port=web_port, env={"BACKCARE_CLINIC_FILE": str(work / "clinic.yml")},
+        token=TOKEN,
+        web_port=web_port,
+        env={"BACKCARE_CLINIC_FILE": str(work / "clinic.yml")},
     )
     running.start()
     yield running

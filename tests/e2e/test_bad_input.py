@@ -1,4 +1,5 @@
 """Bad input over REST: a clear reply or a 4xx, never a 5xx, and the server keeps serving."""
+
 from __future__ import annotations
 
 import uuid

@@ -1,5 +1,6 @@
 """A patient deletes their own conversation from the chat: asked to confirm, then gone
 from the SQL tracker store at once; the next message starts a new conversation."""
+
 from __future__ import annotations
 
 import sqlite3

@@ -1,5 +1,6 @@
 """Feedback through the real servers: the buttons under an answer, a click, a typed rating,
 and what the stored conversation holds afterwards."""
+
 from __future__ import annotations
 
 import uuid

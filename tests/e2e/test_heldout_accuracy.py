@@ -1,5 +1,6 @@
 """Held-out messages (tests/data/heldout and tests/data/heldout_blind, never trained on)
 through the running bot."""
+
 from __future__ import annotations
 
 from scripts.eval_bot import measure

@@ -2,6 +2,7 @@
 
 Needs no servers: the report is one file. Saves a screenshot to results/ when a step fails.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Every topic over the REST channel of a real Rasa server, with the real action server."""
+
 from __future__ import annotations
 
 import re
@@ -17,8 +18,7 @@ SUFFIX = " is answered from the knowledge base"
 def topic_questions() -> list[tuple[str, str]]:
     stories = yaml.safe_load(CONVERSATIONS.read_text())["stories"]
     return [
-        (s["story"].removesuffix(SUFFIX), s["steps"][0]["user"].strip())
-        for s in stories if s["story"].endswith(SUFFIX)
+        (s["story"].removesuffix(SUFFIX), s["steps"][0]["user"].strip()) for s in stories if s["story"].endswith(SUFFIX)
     ]
 
 
@@ -69,12 +69,11 @@ def test_named_entities_fill_their_slots(bot) -> None:
 
 def test_conversation_is_stored_in_the_sql_tracker_store(bot, servers) -> None:
     import sqlite3
+
     sender = uuid.uuid4().hex
     bot.say("how often should I get a massage?", sender)
     db = Path(servers.endpoints).with_name("trackers.db")
     with sqlite3.connect(db) as connection:
-        rows = connection.execute(
-            "select type_name from events where sender_id = ?", (sender,)
-        ).fetchall()
+        rows = connection.execute("select type_name from events where sender_id = ?", (sender,)).fetchall()
     kinds = {row[0] for row in rows}
     assert {"user", "bot", "slot"} <= kinds

@@ -2,6 +2,7 @@
 tier or more severe) or met by a safety check that says where to go now; look-alikes
 rarely referred; checks rarely asked without a sign. Figures printed for the record
 (`make eval` prints them per sign with the misses)."""
+
 from __future__ import annotations
 
 import uuid
@@ -27,8 +28,7 @@ def test_every_warning_sign_is_referred_or_checked(bot) -> None:
             missed.append(f"{case.sign}: {case.text}")
         elif got != "check" and SEVERITY[got] < SEVERITY[case.tier]:
             under_triaged.append(f"{case.sign} -> {got}: {case.text}")
-    print(f"\nwarning-sign recall {len(cases) - len(missed)}/{len(cases)}, "
-          f"under-triaged {len(under_triaged)}")
+    print(f"\nwarning-sign recall {len(cases) - len(missed)}/{len(cases)}, under-triaged {len(under_triaged)}")
     assert not missed and not under_triaged, (missed, under_triaged)
 
 
@@ -38,8 +38,7 @@ def test_look_alikes_are_rarely_referred_and_checks_rarely_asked(bot) -> None:
     got = {text: outcome_of(bot, text) for text in look_alikes + questions}
     referred = [t for t in look_alikes if got[t] in ("emergency", "urgent")]
     checked = [t for t, o in got.items() if o == "check"]
-    print(f"\nlook-alikes referred {len(referred)}/{len(look_alikes)}; "
-          f"checks without a sign {len(checked)}/{len(got)}")
+    print(f"\nlook-alikes referred {len(referred)}/{len(look_alikes)}; checks without a sign {len(checked)}/{len(got)}")
     assert len(referred) / len(look_alikes) <= 0.03, referred
     assert not [t for t in questions if got[t] in ("emergency", "urgent")]
     assert len(checked) / len(got) <= 0.10, checked
@@ -71,14 +70,14 @@ def test_yes_to_the_check_gets_the_referral(bot) -> None:
 
 def test_no_to_the_check_answers_the_question_that_was_asked(bot) -> None:
     sender = uuid.uuid4().hex
-    bot.say("my bladder has been acting a bit weird since my back went, how often should I have a massage?",
-            sender)
+    bot.say("my bladder has been acting a bit weird since my back went, how often should I have a massage?", sender)
     reply = texts(bot.say("no", sender))
     assert "do not book a massage" not in reply.lower()
     slots = bot.slots(sender)
     # The answer, or (when the classifier was unsure of the topic) the choice, offering it.
     assert slots["topic"] == "frequency" or (
-        slots["topic"] == "clarify" and "frequency" in slots["suggested_topics"]), slots
+        slots["topic"] == "clarify" and "frequency" in slots["suggested_topics"]
+    ), slots
 
 
 def test_red_flag_wins_mid_conversation(bot) -> None:

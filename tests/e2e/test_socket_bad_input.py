@@ -1,5 +1,6 @@
 """Bad input over socket.io (the chat widget's channel): a clear reply, and the server
 keeps serving the same conversation."""
+
 from __future__ import annotations
 
 import pytest

@@ -2,6 +2,7 @@
 
 Saves a screenshot to results/ when a step fails.
 """
+
 from __future__ import annotations
 
 import time
@@ -11,6 +12,8 @@ import pytest
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, ask, bot_texts, screenshot_if_failed, wait_for_bot
 
 sync_api = pytest.importorskip("playwright.sync_api")
+
+
 @pytest.fixture
 def page(servers, request):
     if not CHROMIUM.exists():

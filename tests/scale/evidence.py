@@ -1,5 +1,6 @@
 """What the scale test checks, read from where it happened: the events Rasa stored in
 PostgreSQL, and nginx's log of which Rasa server served which request."""
+
 from __future__ import annotations
 
 import json
@@ -50,8 +51,10 @@ def turn_problems(events: list[Event], sent: list[str], may_repeat: set[str] = f
     problems = []
     for before, after in zip(events, events[1:]):
         if after.timestamp < before.timestamp:
-            problems.append(f"overlap: a {after.type} event at {after.timestamp:.3f} stored "
-                            f"after a {before.type} event at {before.timestamp:.3f}")
+            problems.append(
+                f"overlap: a {after.type} event at {after.timestamp:.3f} stored "
+                f"after a {before.type} event at {before.timestamp:.3f}"
+            )
             break
     starts = [i for i, e in enumerate(events) if e.type == "user"]
     for number, (start, end) in enumerate(zip(starts, starts[1:] + [len(events)]), 1):
@@ -99,8 +102,16 @@ def served(access_log: Path) -> list[Served]:
         match = _LINE.match(line)
         if match and match.group(6) not in ("", "-"):
             upstreams = tuple(a.strip() for a in match.group(4).split(","))
-            entries.append(Served(float(match.group(1)), float(match.group(2)), upstreams, match.group(6),
-                                  int(match.group(3)), match.group(7)))
+            entries.append(
+                Served(
+                    float(match.group(1)),
+                    float(match.group(2)),
+                    upstreams,
+                    match.group(6),
+                    int(match.group(3)),
+                    match.group(7),
+                )
+            )
     return entries
 
 
@@ -112,8 +123,10 @@ def served_by_both_at_once(entries: list[Served]) -> set[str]:
     both = set()
     for sender, requests in by_sender.items():
         for i, a in enumerate(requests):
-            if any(a.upstreams[-1] != b.upstreams[-1] and a.started < b.ended and b.started < a.ended
-                   for b in requests[i + 1:]):
+            if any(
+                a.upstreams[-1] != b.upstreams[-1] and a.started < b.ended and b.started < a.ended
+                for b in requests[i + 1 :]
+            ):
                 both.add(sender)
                 break
     return both

@@ -5,6 +5,7 @@ user was told failed is stored; and counts what users saw.
 
 `make scale-test TRACKER_STORE=sql TESTS=fault` runs them against Rasa's own SQL store
 (inside its FailSafeTrackerStore), as before: the figures then show what it lost."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -59,7 +60,8 @@ def _figures(cluster: Cluster, turns: list[Turn]) -> tuple[dict[str, int], dict[
         "overlapping or incomplete": kinds["overlap"] + kinds["incomplete"],
         # the first-answer notice more than once in a conversation
         "answered from an emptied conversation": sum(
-            max(n - 1, 0) for n in Counter(t.sender for t in turns if t.notice).values()),
+            max(n - 1, 0) for n in Counter(t.sender for t in turns if t.notice).values()
+        ),
         "shown as not answered": sum(not t.ok for t in turns),
         "answered, kept in the outbox": sum(t.stored == "outbox" for t in turns),
         **{f"seen: {k}": n for k, n in sorted(failures.items())},
@@ -126,9 +128,16 @@ def test_faults_postgresql_down_for_20_seconds(cluster: Cluster, report: list[st
         cluster.stop_postgres()
         time.sleep(2)
         # Safety does not wait for the database: a warning sign still gets its referral.
-        warned.append(requests.post(f"{cluster.url}/webhooks/rest/webhook", timeout=30, json={
-            "sender": f"warning-{uuid.uuid4().hex[:8]}",
-            "message": "my legs have both gone numb and my back is agony"}))
+        warned.append(
+            requests.post(
+                f"{cluster.url}/webhooks/rest/webhook",
+                timeout=30,
+                json={
+                    "sender": f"warning-{uuid.uuid4().hex[:8]}",
+                    "message": "my legs have both gone numb and my back is agony",
+                },
+            )
+        )
         ready.append(requests.get(f"http://{cluster.rasa_address(0)}/webhooks/rest/ready", timeout=30))
         time.sleep(18)
         cluster.start_postgres_again()
@@ -140,8 +149,7 @@ def test_faults_postgresql_down_for_20_seconds(cluster: Cluster, report: list[st
     assert "call your local emergency number" in referral.lower(), referral
     assert warned[0].status_code == 503 and warned[0].headers.get("X-Turn-Stored") == "no"
     assert ready[0].status_code == 503
-    assert ready[0].json() == {"tracker_store": "unreachable", "lock_store": "reachable",
-                               "action_server": "reachable"}
+    assert ready[0].json() == {"tracker_store": "unreachable", "lock_store": "reachable", "action_server": "reachable"}
     # After the outage the conversations go on where they were.
     after = [t for t in turns if t.started > back]
     assert after and all(t.ok for t in after), [t.failures for t in after if not t.ok]

@@ -18,8 +18,13 @@ DOMAIN = Domain.load(str(Path(__file__).resolve().parent.parent.parent / "domain
 
 def turn(text: str, topic: str) -> list[Event]:
     """A knowledge-base answer's events, as the Rasa server adds them for one message."""
-    return [UserUttered(text, {"name": topic, "confidence": 0.9}), ActionExecuted("action_answer"),
-            BotUttered(f"about {topic}"), SlotSet("topic", topic), ActionExecuted("action_listen")]
+    return [
+        UserUttered(text, {"name": topic, "confidence": 0.9}),
+        ActionExecuted("action_answer"),
+        BotUttered(f"about {topic}"),
+        SlotSet("topic", topic),
+        ActionExecuted("action_listen"),
+    ]
 
 
 async def conversation(store: Any, sender: str) -> None:
@@ -31,8 +36,12 @@ async def conversation(store: Any, sender: str) -> None:
             tracker.update(event)
         await store.save(tracker)
     tracker = await store.retrieve(sender)  # a new session in the same tracker
-    for event in [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
-                  *turn("what does it cost", "cost_insurance")]:
+    for event in [
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        ActionExecuted("action_listen"),
+        *turn("what does it cost", "cost_insurance"),
+    ]:
         tracker.update(event)
     await store.save(tracker)
 
@@ -41,7 +50,8 @@ def rows(db: Path) -> list[tuple[Any, ...]]:
     """Every stored event as (sender_id, type_name, intent_name, action_name), in id order."""
     with sqlite3.connect(db) as connection:
         return connection.execute(
-            "select sender_id, type_name, intent_name, action_name from events order by id").fetchall()
+            "select sender_id, type_name, intent_name, action_name from events order by id"
+        ).fetchall()
 
 
 @contextlib.contextmanager
