@@ -151,12 +151,12 @@ def resolve(
     distinct option is answered without asking."""
     if decision.kind == "out_of_scope":
         return Outcome("out_of_scope", scope_reason=decision.scope_reason or ScopeReason.OFF_TOPIC)
-    named = dict(
-        massage_types=massage_types,
-        condition=condition,
-        remembered_massage_type=remembered_massage_type,
-        remembered_condition=remembered_condition,
-    )
+    named = {
+        "massage_types": massage_types,
+        "condition": condition,
+        "remembered_massage_type": remembered_massage_type,
+        "remembered_condition": remembered_condition,
+    }
     topics = decision.choices if decision.kind == "clarify" else (decision.topic or "",)
     entries: dict[str, tuple[str, Choice]] = {}
     for topic in topics:

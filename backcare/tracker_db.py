@@ -11,7 +11,6 @@ from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs, valid
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import read_endpoint_config
 
-
 # Rasa's SQL store and ours (same tables and rows: fewer queries per turn; deleting on request).
 SQL_STORE_TYPES = ("sql", "stores.tracker_store.fastsqltrackerstore", "stores.forgetting.forgettingsqltrackerstore")
 

@@ -53,9 +53,8 @@ async def _action_server(agent: Any) -> Text:
     health = url.rsplit("/webhook", 1)[0] + "/health"
     try:
         timeout = aiohttp.ClientTimeout(total=CHECK_SECONDS)
-        async with aiohttp.ClientSession(timeout=timeout) as session:
-            async with session.get(health) as response:
-                return REACHABLE if response.status == 200 else UNREACHABLE
+        async with aiohttp.ClientSession(timeout=timeout) as session, session.get(health) as response:
+            return REACHABLE if response.status == 200 else UNREACHABLE
     except (aiohttp.ClientError, asyncio.TimeoutError):
         return UNREACHABLE
 

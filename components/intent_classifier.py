@@ -43,7 +43,7 @@ class LeanLogisticRegressionClassifier(LogisticRegressionClassifier):
         if hasattr(self.clf, "coef_"):
             self.clf.coef_ = np.asfortranarray(self.clf.coef_)
 
-    def _create_X(self, messages: List[Message]) -> scipy.sparse.csr_matrix:
+    def _create_X(self, messages: List[Message]) -> scipy.sparse.csr_matrix:  # noqa: N802 - Rasa's method name
         rows = [_sentence_row(message) for message in messages]
         if any(row is None for row in rows):  # dense features: Rasa's general stacking
             return super()._create_X(messages)

@@ -77,7 +77,7 @@ class RedFlagScreen(GraphComponent):
     ) -> "RedFlagScreen":
         # Loaded once per process: a broken vocabulary stops the server with a clear message.
         screen = shared_screen()
-        screen.speller.known  # the English dictionary, read at start-up, not at a first message
+        _ = screen.speller.known  # the English dictionary, read at start-up, not at a first message
         return cls(screen, float(config["check_confidence"]))
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -101,10 +101,12 @@ class RedFlagScreen(GraphComponent):
         # judge: "no numbness, not weak" or "my mum had cancer" are read, not guessed.
         judged = screening.negated or screening.qualified
         names_sign_words = bool(self._screen.check_words.search(screening.text))
-        if check_tier is None and not judged and names_sign_words and intent.get(INTENT_NAME_KEY) in RED_FLAG_INTENTS:
-            if float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= self._check_confidence:
-                check_tier = next(t for t, name in RED_FLAG_INTENT.items() if name == intent[INTENT_NAME_KEY])
-                says = [self._screen.check_signs[check_tier]]
+        guessed = intent.get(INTENT_NAME_KEY) in RED_FLAG_INTENTS and (
+            float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= self._check_confidence
+        )
+        if check_tier is None and not judged and names_sign_words and guessed:
+            check_tier = next(t for t, name in RED_FLAG_INTENT.items() if name == intent[INTENT_NAME_KEY])
+            says = [self._screen.check_signs[check_tier]]
         if check_tier:
             self._set_intent(message, {INTENT_NAME_KEY: RED_FLAG_INTENT[check_tier], PREDICTED_CONFIDENCE_KEY: 1.0})
             message.set(

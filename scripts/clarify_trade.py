@@ -33,7 +33,7 @@ FIXED_TOPIC = {
     "other_body_part": "out_of_scope",
     "vague_opener": "clarify",
     "sources": "sources",
-    **{intent: "red_flags" for intent in RED_FLAG_INTENTS},
+    **dict.fromkeys(RED_FLAG_INTENTS, "red_flags"),
 }
 FALLBACK = "nlu_fallback"
 
@@ -66,7 +66,7 @@ def outcome(parse: dict, kb, thresholds: Thresholds) -> tuple[str | None, tuple[
 
 def results(examples: list[Example], parses: list[dict], kb, thresholds: Thresholds) -> list[Result]:
     out = []
-    for example, parse in zip(examples, parses):
+    for example, parse in zip(examples, parses, strict=True):
         got, suggested = outcome(parse, kb, thresholds)
         out.append(Result(example.text, example.topic, got, suggested=suggested))
     return out
@@ -107,7 +107,7 @@ def main() -> int:
     for max_words, share in itertools.product((8, 10, 12, 15), (0.2, 0.3, 0.5)):
         th = replace(chosen, follow_up_max_words=max_words, follow_up_min_share=share)
         kept = total = 0
-        for example, parse in zip(examples, parses):
+        for example, parse in zip(examples, parses, strict=True):
             if parse["intent"]["name"] not in kb.topics and parse["intent"]["name"] != FALLBACK:
                 continue
             ranking = [

@@ -372,16 +372,16 @@ class Cluster:
         shutil.rmtree(self.work, ignore_errors=True)
 
     def _spawn(self, name: str, command: list[str], cwd: Path) -> None:
-        log = open(self.logs / f"{name}.log", "ab")
-        self.daemons[name] = subprocess.Popen(
-            [*_as(name), *command],
-            cwd=cwd,
-            env=DAEMON_ENV,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        with open(self.logs / f"{name}.log", "ab") as log:  # the child keeps its own copy
+            self.daemons[name] = subprocess.Popen(
+                [*_as(name), *command],
+                cwd=cwd,
+                env=DAEMON_ENV,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
 
     def _wait(self, name: str, probe: Callable[[], object], timeout: float = 60) -> None:
         """Call ``probe`` until it stops raising; fail with the log if the daemon exits."""
@@ -394,7 +394,7 @@ class Cluster:
             try:
                 probe()
                 return
-            except Exception:  # noqa: BLE001 - not up yet
+            except Exception:  # not up yet
                 if time.monotonic() > deadline:
                     raise
             time.sleep(0.3)

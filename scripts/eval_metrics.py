@@ -86,10 +86,8 @@ def summarise(results: list[Result], knowledge_topics: frozenset[str] | None = N
             pred = [r for r in predicted if r.got_reason == reason]
             act = [r for r in actual if r.scope_reason == reason]
             hit = [r for r in act if r.got == OUT_OF_SCOPE and r.got_reason == reason]
-            s.add(
-                f"  {reason:16} precision {ratio(sum(r.topic == OUT_OF_SCOPE and r.scope_reason == reason for r in pred), len(pred))}"
-                f"  recall {ratio(len(hit), len(act))}"
-            )
+            right = sum(r.topic == OUT_OF_SCOPE and r.scope_reason == reason for r in pred)
+            s.add(f"  {reason:16} precision {ratio(right, len(pred))}  recall {ratio(len(hit), len(act))}")
         medicine_answers = [
             r for r in actual if r.scope_reason == ScopeReason.MEDICINES and r.got not in NOT_KNOWLEDGE and r.got
         ]

@@ -13,7 +13,6 @@ import sys
 import time
 import uuid
 from collections import Counter, defaultdict
-from pathlib import Path
 
 import requests
 

@@ -13,15 +13,14 @@ import argparse
 import statistics
 import sys
 import warnings
-from pathlib import Path
 
 # textstat 0.7.3 imports pkg_resources, which warns that it is deprecated; nothing to act on.
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
-    import textstat  # noqa: E402
+    import textstat
 
-from backcare.clinic import load_clinic  # noqa: E402
-from backcare.knowledge import KnowledgeBase, load_knowledge_base  # noqa: E402
+from backcare.clinic import load_clinic
+from backcare.knowledge import KnowledgeBase, load_knowledge_base
 
 MAX_GRADE = 8.0
 MAX_MEDIAN_GRADE = 7.0

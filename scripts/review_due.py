@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
-from pathlib import Path
 
 from backcare.knowledge import Entry, load_knowledge_base
 

@@ -73,9 +73,9 @@ def wait_http(url: str, pid: int, timeout: float = 180) -> None:
     try:
         poll_until_ready(url, alive, timeout)
     except ProcessLookupError:
-        raise SystemExit(f"process {pid} exited before {url} answered")
+        raise SystemExit(f"process {pid} exited before {url} answered") from None
     except TimeoutError as exc:
-        raise SystemExit(str(exc))
+        raise SystemExit(str(exc)) from exc
 
 
 @dataclass
@@ -153,16 +153,16 @@ class Servers:
 
     def _spawn(self, name: str, command: list[str], env: dict[str, str]) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_dir / f"{name}.log", "ab")
-        self.processes[name] = subprocess.Popen(
-            command,
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        with open(self.log_dir / f"{name}.log", "ab") as log:  # the child keeps its own copy
+            self.processes[name] = subprocess.Popen(
+                command,
+                cwd=PROJECT_ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
 
     def wait_ready(self, timeout: float) -> None:
         """Block until every started server answers; fail with its log if one dies."""

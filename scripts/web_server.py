@@ -51,7 +51,7 @@ class Handler(BaseHTTPRequestHandler):
         self.socket_url = socket_url
         super().__init__(*args, **kwargs)
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+    def do_GET(self) -> None:  # http.server naming
         path = self.path.split("?", 1)[0]
         if path in ("/", "/index.html"):
             self._send(self.page, "text/html; charset=utf-8")

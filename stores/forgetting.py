@@ -33,7 +33,7 @@ class ForgetsOnRequest:
         if deletes_conversation(tracker.events):
             try:
                 self.delete_conversation(tracker.sender_id)
-            except Exception as exc:  # noqa: BLE001 - the channel reports the turn as not done
+            except Exception as exc:  # the channel reports the turn as not done
                 mark(failed=True)
                 raise StoreUnavailable("could not delete the conversation") from exc
             mark(saved="store")  # the turn's effect, the deletion, is in the store

@@ -99,7 +99,7 @@ class AtomicRedisLockStore(RedisLockStore):
         try:
             self.red.set(self._started_key, repr(time.time()), nx=True)  # Redis came up: if nobody said yet
             ticket = self._change(conversation_id, lambda lock, owners: _join(lock, owners, token, lock_lifetime))
-        except Exception as exc:  # noqa: BLE001 - Rasa's contract: any failure is a LockError
+        except Exception as exc:  # Rasa's contract: any failure is a LockError
             raise LockError(f"Error while acquiring lock. Error:\n{exc}") from exc
         self._lifetimes[(conversation_id, ticket)] = lock_lifetime
         self._tokens[(conversation_id, ticket)] = token

@@ -40,6 +40,7 @@ Configure it as `type: stores.tracker_store.FastSQLTrackerStore` with the same k
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import logging
@@ -169,10 +170,8 @@ class _DurableSQLTrackerStore(SQLTrackerStore):
         waiting: List[Row] = []
         try:
             if self.outbox.holds(sender_id):
-                try:
+                with contextlib.suppress(Exception):  # the read below decides
                     self.outbox.drain(self._write_turn, sender_id)
-                except Exception:  # noqa: BLE001 - the read below decides
-                    pass
             if self.outbox.holds(sender_id):
                 rows, waiting = self.outbox.read_with(read, sender_id)
             else:

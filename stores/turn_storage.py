@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 
-class StoreUnavailable(Exception):
+class StoreUnavailable(Exception):  # noqa: N818 - the state the channel reports; used by other branches too
     """The tracker store could not read or save a conversation. Raised instead of answering
     from an empty conversation (Rasa's FailSafeTrackerStore) or losing the turn."""
 

@@ -3,7 +3,6 @@ buttons whole) and every event each action returns."""
 
 from __future__ import annotations
 
-
 import pytest
 
 from actions.faq import ActionAnswer, ActionShowSources
@@ -19,7 +18,6 @@ from tests.support.actions import (
     slot,
     tracker,
 )
-
 
 PICK_LISTS = {"condition_advice": CONDITION_CHOICES, "massage_type_detail": MASSAGE_TYPE_CHOICES}
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import yaml
 from rasa_sdk import Action
 
-import actions.faq  # noqa: F401  (registers the actions)
-import actions.feedback  # noqa: F401
-import actions.safety  # noqa: F401
+# Imported for what importing does: each module registers its actions with rasa_sdk.
+import actions.faq
+import actions.feedback
+import actions.safety  # noqa: F401 - bound only to register the actions (see above)
 from backcare.contract import (
     RED_FLAG_CHECK_ENTITY,
     RED_FLAG_INTENT,

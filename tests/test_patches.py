@@ -58,8 +58,8 @@ def test_skops_finds_the_same_type_names_as_its_own_search(monkeypatch) -> None:
 
     assert hasattr(_utils.whichmodule, "slow"), "skops was imported before patches.apply()"
     monkeypatch.setattr(_utils, "whichmodule", _utils.whichmodule.slow)
-    assert _trusted_types.NUMPY_UFUNC_TYPE_NAMES == _utils.get_public_type_names(module=np, oftype=np.ufunc)
-    assert _trusted_types.SCIPY_UFUNC_TYPE_NAMES == _utils.get_public_type_names(module=scipy.special, oftype=np.ufunc)
+    assert _utils.get_public_type_names(module=np, oftype=np.ufunc) == _trusted_types.NUMPY_UFUNC_TYPE_NAMES
+    assert _utils.get_public_type_names(module=scipy.special, oftype=np.ufunc) == _trusted_types.SCIPY_UFUNC_TYPE_NAMES
 
 
 def test_the_direct_graph_runner_gives_dasks_results() -> None:

@@ -134,9 +134,8 @@ def test_a_turn_that_cannot_be_kept_anywhere_is_reported_not_stored(tmp_path: Pa
     outbox = tmp_path / "outbox.db"
     store = FastSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(db), outbox=str(outbox))
     asyncio.run(_say(store, "a", "does it help", "effectiveness"))
-    with read_only(db, Path(f"{db}-wal"), outbox, Path(f"{outbox}-wal")):
-        with pytest.raises(StoreUnavailable):
-            asyncio.run(_say(store, "a", "how often", "frequency"))
+    with read_only(db, Path(f"{db}-wal"), outbox, Path(f"{outbox}-wal")), pytest.raises(StoreUnavailable):
+        asyncio.run(_say(store, "a", "how often", "frequency"))
     assert _said(db, "a") == ["does it help"]
 
 

@@ -35,7 +35,7 @@ def _escape(value: Any) -> str:
 
 def _load_fragments(path: Path) -> dict[str, string.Template]:
     parts = re.split(r"<!-- fragment: (\w+) -->\n", path.read_text(encoding="utf-8"))
-    return {name: string.Template(body.strip()) for name, body in zip(parts[1::2], parts[2::2])}
+    return {name: string.Template(body.strip()) for name, body in zip(parts[1::2], parts[2::2], strict=True)}
 
 
 FRAGMENTS = _load_fragments(TEMPLATES / "fragments.html")
@@ -61,8 +61,9 @@ def table(
 ) -> Markup:
     """Columns after the first are numbers, right-aligned, unless ``kinds`` says otherwise."""
     kinds = kinds or ["text"] + ["num"] * (len(columns) - 1)
-    head = join([fill("head_cell", text=c, kind=k) for c, k in zip(columns, kinds)])
-    body = join([fill("row", cells=join([fill("cell", text=v, kind=k) for v, k in zip(row, kinds)])) for row in rows])
+    head = join([fill("head_cell", text=c, kind=k) for c, k in zip(columns, kinds, strict=True)])
+    cells = [join([fill("cell", text=v, kind=k) for v, k in zip(row, kinds, strict=True)]) for row in rows]
+    body = join([fill("row", cells=row_cells) for row_cells in cells])
     return fill("table", caption=caption, head=head, rows=body)
 
 

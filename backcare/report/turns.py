@@ -24,7 +24,7 @@ SOMETHING_ELSE_INTENT = "something_else"
 # The topic of a turn without a `topic` slot event. The Rasa server sets these from the
 # intent and does not re-emit a value that did not change, so the intent has to stand in.
 TOPIC_OF_INTENT = {
-    **{intent: Topic.RED_FLAGS for intent in RED_FLAG_INTENT.values()},
+    **dict.fromkeys(RED_FLAG_INTENT.values(), Topic.RED_FLAGS),
     "out_of_scope": Topic.OUT_OF_SCOPE,
     "nlu_fallback": Topic.OUT_OF_SCOPE,
     "medicines": Topic.OUT_OF_SCOPE,
@@ -122,7 +122,8 @@ class _TurnBuilder:
 def _settle_clarify_choices(conversation: Conversation) -> None:
     """For each clarifying question: the offered topic taken next (clicked or typed),
     "something else", another question, or no reply."""
-    for turn, following in zip(conversation.turns, conversation.turns[1:] + [None]):
+    # Not strict: a conversation without turns pairs nothing with the closing None.
+    for turn, following in zip(conversation.turns, conversation.turns[1:] + [None], strict=False):
         if not turn.clarified:
             continue
         if following is None:

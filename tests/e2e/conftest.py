@@ -3,7 +3,6 @@ Rasa server on free loopback ports, with a fresh SQLite tracker store."""
 
 from __future__ import annotations
 
-
 import pytest
 import yaml
 

@@ -222,7 +222,7 @@ def test_header_lines_never_overlap_and_wear_the_clinics_colours(browser, width:
     subtitle = line_boxes(page, ".rw-header .rw-title + span, .rw-header span")
     lines = sorted(title + subtitle, key=lambda box: box["top"])
     assert len(title) >= 1 and len(subtitle) >= 1
-    for upper, lower in zip(lines, lines[1:]):
+    for upper, lower in zip(lines, lines[1:], strict=False):
         assert lower["top"] >= upper["bottom"] - 1, (width, upper, lower)  # no two lines overlap
     for box in lines:
         assert header["y"] <= box["top"] and box["bottom"] <= header["y"] + header["height"] + 1

@@ -49,7 +49,7 @@ def turn_problems(events: list[Event], sent: list[str], may_repeat: set[str] = f
     Every message sent is stored once; ``may_repeat`` may be stored twice (retried after a
     crash that came between saving the turn and replying)."""
     problems = []
-    for before, after in zip(events, events[1:]):
+    for before, after in zip(events, events[1:], strict=False):
         if after.timestamp < before.timestamp:
             problems.append(
                 f"overlap: a {after.type} event at {after.timestamp:.3f} stored "
@@ -57,7 +57,8 @@ def turn_problems(events: list[Event], sent: list[str], may_repeat: set[str] = f
             )
             break
     starts = [i for i, e in enumerate(events) if e.type == "user"]
-    for number, (start, end) in enumerate(zip(starts, starts[1:] + [len(events)]), 1):
+    # Not strict: with no user message there is nothing to pair with the closing len(events).
+    for number, (start, end) in enumerate(zip(starts, starts[1:] + [len(events)], strict=False), 1):
         turn = events[start:end]
         if not any(e.type == "bot" for e in turn):
             problems.append(f"incomplete: turn {number} ({turn[0].text!r}) has no bot reply")
@@ -65,7 +66,7 @@ def turn_problems(events: list[Event], sent: list[str], may_repeat: set[str] = f
             problems.append(f"incomplete: turn {number} ({turn[0].text!r}) does not end listening")
     stored = Counter(e.text for e in events if e.type == "user")
     expected = Counter(sent)
-    for text, count in (expected - stored).items():
+    for text in expected - stored:
         problems.append(f"lost: {text!r} sent {expected[text]}x, stored {stored[text]}x")
     for text, count in (stored - expected).items():
         if text not in may_repeat or count > 1:

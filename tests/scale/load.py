@@ -6,6 +6,7 @@ limits what one address may send."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import statistics
 import threading
@@ -178,17 +179,17 @@ def bursts(url: str | list[str], senders: int, burst: int, rounds: int, question
 
     def one_sender(sender: str) -> None:
         address = loopback_address()
+
+        def send(r: int, barrier: threading.Barrier, sessions: list[requests.Session], k: int) -> Turn:
+            index = r * burst + k
+            barrier.wait()
+            return say(sessions[k], urls[k % len(urls)], sender, index, questions[index], retries=0)
+
         with ThreadPoolExecutor(max_workers=burst) as pool:
             for r in range(rounds):
                 barrier = threading.Barrier(burst)
                 sessions = [session_from(address) for _ in range(burst)]
-
-                def send(k: int) -> Turn:
-                    index = r * burst + k
-                    barrier.wait()
-                    return say(sessions[k], urls[k % len(urls)], sender, index, questions[index], retries=0)
-
-                done = list(pool.map(send, range(burst)))
+                done = list(pool.map(functools.partial(send, r, barrier, sessions), range(burst)))
                 with lock:
                     turns.extend(done)
 

@@ -18,9 +18,7 @@ import requests
 
 from scripts.cluster import Cluster
 from tests.scale.evidence import stored_events, turn_problems
-from tests.scale.load import Load, Turn, bursts
-
-from tests.scale.load import QUESTIONS
+from tests.scale.load import QUESTIONS, Load, Turn, bursts
 
 CONVERSATIONS = 20  # at once, each QUESTIONS in order with a pause between: 240 turns
 

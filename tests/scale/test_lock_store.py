@@ -112,7 +112,7 @@ async def _turns_across_a_redis_restart(cluster: Cluster, store_class: type) -> 
     order: list[str] = []
 
     async def turn(store: LockStore, name: str, seconds: float) -> None:
-        for attempt in range(20):  # Redis down for a moment: the channel's user would retry
+        for _ in range(20):  # Redis down for a moment: the channel's user would retry
             try:
                 async with store.lock(conversation, lock_lifetime=6, wait_time_in_seconds=0.1):
                     running.append(name)
