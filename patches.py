@@ -227,7 +227,7 @@ class _SkopsTrustedTypesHook(importlib.abc.MetaPathFinder):
 
     def find_spec(self, fullname: str, path: Optional[Sequence[str]], target: Any = None) -> None:
         if fullname == "skops.io._trusted_types":
-            utils = sys.modules.get("skops.io._utils")
+            utils: Any = sys.modules.get("skops.io._utils")
             if utils is not None and not hasattr(utils.whichmodule, "slow"):
                 utils.whichmodule = _fast_whichmodule(utils.whichmodule)
         return None  # the normal finders do the import
@@ -327,12 +327,13 @@ def apply(version: Callable[[str], str] = importlib.metadata.version) -> None:
     from rasa.shared.core import events
 
     _CREATE_TRACKER_STORE.append(Agent._create_tracker_store)
-    Agent._create_tracker_store = staticmethod(_create_tracker_store)  # type: ignore[method-assign,assignment]  # the patch
+    # Rasa ships no type information (pyproject.toml): these assignments are not type-checked.
+    Agent._create_tracker_store = staticmethod(_create_tracker_store)
     _DASK_RUN.append(DaskGraphRunner.run)
-    DaskGraphRunner.run = run_graph  # type: ignore[method-assign]  # the patch
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]  # the patch
+    DaskGraphRunner.run = run_graph
+    RemoteAction._validate_action_result = _validate_action_result
     _RESOLVE_BY_TYPE.append(events.Event.resolve_by_type)
-    events.Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[method-assign,assignment]  # the patch
+    events.Event.resolve_by_type = staticmethod(_resolve_by_type)
     _applied.append(True)
 
 

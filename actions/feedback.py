@@ -51,7 +51,7 @@ class ActionRecordFeedback(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        rating = RATING_OF_INTENT.get(intent)
+        rating = RATING_OF_INTENT.get(intent or "")
         topic = rated_topic(tracker)
         if rating is None or topic is None:
             # Nothing answered yet (or only a referral / out-of-scope reply): nothing to rate.

@@ -51,7 +51,7 @@ class ActionRedFlagReferral(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         # A typed yes to the safety check carries no red-flag intent: the check's tier.
-        tier = TIER_OF_INTENT.get(intent) or TIER_OF_CHECK.get(_last_bot_action(tracker) or "", Tier.EMERGENCY)
+        tier = TIER_OF_INTENT.get(intent or "") or TIER_OF_CHECK.get(_last_bot_action(tracker) or "", Tier.EMERGENCY)
         # The signs the Rasa server's screen recognised (entities), in message order.
         sign_ids = dict.fromkeys(tracker.get_latest_entity_values(RED_FLAG_SIGN_ENTITY))
         signs = tuple(SCREEN.sign(s) for s in sign_ids if SCREEN.knows(s))

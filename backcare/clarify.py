@@ -88,7 +88,8 @@ def decide(
     confidence = dict(ranking)
     top, top_conf = ranking[0]
     if (
-        previous_topic in topics
+        previous_topic is not None
+        and previous_topic in topics
         and words <= thresholds.follow_up_max_words
         and confidence.get(previous_topic, 0.0) >= thresholds.follow_up_min_share * top_conf
         and top != "medicines"
@@ -151,16 +152,17 @@ def resolve(
     distinct option is answered without asking."""
     if decision.kind == "out_of_scope":
         return Outcome("out_of_scope", scope_reason=decision.scope_reason or ScopeReason.OFF_TOPIC)
-    named = {
-        "massage_types": massage_types,
-        "condition": condition,
-        "remembered_massage_type": remembered_massage_type,
-        "remembered_condition": remembered_condition,
-    }
     topics = decision.choices if decision.kind == "clarify" else (decision.topic or "",)
     entries: dict[str, tuple[str, Choice]] = {}
     for topic in topics:
-        choice = choose_entry(kb, topic, **named)
+        choice = choose_entry(
+            kb,
+            topic,
+            massage_types=massage_types,
+            condition=condition,
+            remembered_massage_type=remembered_massage_type,
+            remembered_condition=remembered_condition,
+        )
         if choice is not None:
             entries.setdefault(choice.entry.key, (topic, choice))
     if not entries:

@@ -41,7 +41,7 @@ def _lock_store(agent: Any) -> Text:
     try:
         red.ping()
         return REACHABLE
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - any failure means not reachable
         return UNREACHABLE
 
 

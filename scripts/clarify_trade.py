@@ -21,7 +21,7 @@ from pathlib import Path
 
 from backcare.clarify import Thresholds, decide, load_thresholds, resolve, word_count
 from backcare.contract import RED_FLAG_INTENTS
-from backcare.knowledge import load_knowledge_base
+from backcare.knowledge import KnowledgeBase, load_knowledge_base
 from scripts.eval_metrics import Result, ratio
 from scripts.heldout import Example, load_blind, load_heldout
 
@@ -50,7 +50,7 @@ async def parse_all(texts: list[str], model: Path = MODEL) -> list[dict]:
     return [await agent.parse_message(text) for text in texts]
 
 
-def outcome(parse: dict, kb, thresholds: Thresholds) -> tuple[str | None, tuple[str, ...]]:
+def outcome(parse: dict, kb: KnowledgeBase, thresholds: Thresholds) -> tuple[str | None, tuple[str, ...]]:
     """(topic slot, suggested topics) of a first turn."""
     intent = parse["intent"]["name"]
     if intent not in kb.topics and intent != FALLBACK:
@@ -64,7 +64,7 @@ def outcome(parse: dict, kb, thresholds: Thresholds) -> tuple[str | None, tuple[
     return result.topic, tuple(topic for topic, _ in result.options)
 
 
-def results(examples: list[Example], parses: list[dict], kb, thresholds: Thresholds) -> list[Result]:
+def results(examples: list[Example], parses: list[dict], kb: KnowledgeBase, thresholds: Thresholds) -> list[Result]:
     out = []
     for example, parse in zip(examples, parses, strict=True):
         got, suggested = outcome(parse, kb, thresholds)

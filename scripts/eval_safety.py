@@ -70,7 +70,10 @@ def report(servers: Servers, token: str) -> None:
         looked[look_alike.set_name][got] += 1
         if got != "none":
             flagged.append(f"[{look_alike.set_name}] {look_alike.kind} -> {got}: {look_alike.text[:160]}")
-    asked = Counter(ask(servers, token, text) for text in questions if progress() is None)
+    asked: Counter[str] = Counter()
+    for text in questions:
+        asked[ask(servers, token, text)] += 1
+        progress()
 
     print(f"\nWarning signs through the running bot ({len(signs)} messages):")
     for key in sorted(recall):

@@ -15,12 +15,12 @@ from pathlib import Path
 # every run; they say nothing about the report. Sanic (imported by Rasa) turns them back on
 # when imported, so it goes first and the filter after it.
 warnings.filterwarnings("ignore", category=DeprecationWarning)
-import sanic  # noqa: E402,F401
+import sanic  # noqa: E402,F401 - after the first filter (see above); imported for that effect
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
-from backcare.report.build import build_report  # noqa: E402
-from backcare.tracker_db import StoreError, open_store  # noqa: E402
+from backcare.report.build import build_report  # noqa: E402 - after the filters (see above)
+from backcare.tracker_db import StoreError, open_store  # noqa: E402 - after the filters (see above)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

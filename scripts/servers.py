@@ -8,6 +8,7 @@ processes stopped by PID.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import socket
@@ -17,7 +18,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import requests
 import yaml
@@ -43,7 +44,7 @@ def write_endpoints(path: Path, action_port: int, tracker_db: Path | None) -> Pa
     return path
 
 
-def poll_until_ready(url: str, alive, timeout: float) -> None:
+def poll_until_ready(url: str, alive: Callable[[], bool], timeout: float) -> None:
     """Wait until ``url`` answers. Raises ProcessLookupError if ``alive()`` turns false,
     TimeoutError if ``timeout`` seconds pass first."""
     deadline = time.monotonic() + timeout
@@ -76,6 +77,10 @@ def wait_http(url: str, pid: int, timeout: float = 180) -> None:
         raise SystemExit(f"process {pid} exited before {url} answered") from None
     except TimeoutError as exc:
         raise SystemExit(str(exc)) from exc
+
+
+def _running(process: subprocess.Popen[bytes]) -> bool:
+    return process.poll() is None
 
 
 @dataclass
@@ -173,7 +178,7 @@ class Servers:
         for name, process in self.processes.items():
             remaining = max(timeout - (time.monotonic() - started), 0)
             try:
-                poll_until_ready(checks[name], lambda p=process: p.poll() is None, remaining)
+                poll_until_ready(checks[name], functools.partial(_running, process), remaining)
             except ProcessLookupError:
                 log = (self.log_dir / f"{name}.log").read_text(errors="replace")[-3000:]
                 raise RuntimeError(f"{name} server exited with {process.returncode}:\n{log}") from None

@@ -17,6 +17,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from string import Template
+from typing import Any
 
 from backcare.clinic import Clinic, load_clinic
 
@@ -46,7 +47,7 @@ def render_page(clinic: Clinic, socket_url: str) -> bytes:
 
 
 class Handler(BaseHTTPRequestHandler):
-    def __init__(self, *args, page: bytes, socket_url: str, **kwargs) -> None:
+    def __init__(self, *args: Any, page: bytes, socket_url: str, **kwargs: Any) -> None:
         self.page = page
         self.socket_url = socket_url
         super().__init__(*args, **kwargs)
@@ -78,7 +79,7 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args) -> None:  # keep request lines out of the logs
+    def log_message(self, format: str, *args: Any) -> None:  # keep request lines out of the logs
         pass
 
 

@@ -38,7 +38,7 @@ class ForgetsOnRequest:
                 raise StoreUnavailable("could not delete the conversation") from exc
             mark(saved="store")  # the turn's effect, the deletion, is in the store
             return
-        await super().save(tracker)  # type: ignore[misc]
+        await super().save(tracker)  # type: ignore[misc]  # a mixin: the store class after it has save()
 
     def delete_conversation(self, sender_id: str) -> int:
         """Delete every stored event of ``sender_id`` (all sessions); return how many."""

@@ -69,6 +69,7 @@ OUTBOX_RETRY_SECONDS = 2.0
 class _DurableSQLTrackerStore(SQLTrackerStore):
     # Read by patches.py: this store reports its own failures.
     handles_its_own_failures = True
+    engine: Any  # set by SQLTrackerStore.__init__, replaced by this one's
 
     def __init__(self, *args: Any, outbox: Optional[Text] = None, **kwargs: Any) -> None:
         if not patches.applied():

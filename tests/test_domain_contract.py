@@ -33,7 +33,7 @@ DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
 
 def _custom_action_names() -> set[str]:
     def subclasses(cls: type) -> set[type]:
-        found = set(cls.__subclasses__())
+        found: set[type] = set(cls.__subclasses__())
         return found.union(*(subclasses(c) for c in found)) if found else set()
 
     return {cls().name() for cls in subclasses(Action) if cls.__module__.startswith("actions.")}

@@ -13,7 +13,7 @@ from components.red_flag_screen import RedFlagScreen
 
 @pytest.fixture(scope="module")
 def component() -> RedFlagScreen:
-    return RedFlagScreen.create(RedFlagScreen.get_default_config(), None, None, None)  # type: ignore[arg-type]
+    return RedFlagScreen.create(RedFlagScreen.get_default_config(), None, None, None)
 
 
 def parsed(text: str, ranking: list[tuple[str, float]]) -> Message:

@@ -134,7 +134,7 @@ def test_the_screen_is_loaded_once_per_process() -> None:
     from channels.turn_guard import TurnGuard
     from components.red_flag_screen import RedFlagScreen as Component
 
-    component = Component.create(Component.get_default_config(), None, None, None)  # type: ignore[arg-type]
+    component = Component.create(Component.get_default_config(), None, None, None)
     assert component._screen is shared_screen() is TurnGuard.load().screen
 
 

@@ -8,6 +8,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -298,7 +299,7 @@ def test_empty_store_says_there_are_no_conversations_yet(tmp_path: Path, capsys)
 
 
 def test_clarifying_questions_are_counted_with_the_choice_taken(tmp_path: Path) -> None:
-    asked = {"topic": "clarify", "suggested_topics": ["frequency", "what_to_expect"]}
+    asked: dict[str, Any] = {"topic": "clarify", "suggested_topics": ["frequency", "what_to_expect"]}
     clarify = ["action_clarify"]
     conversations = {
         "clicked": [
@@ -341,7 +342,7 @@ def test_clarifying_questions_are_counted_with_the_choice_taken(tmp_path: Path) 
         "another question": ["1", "20%"],
         "no reply": ["1", "20%"],
     }
-    by_text = {}
+    by_text: dict[str, list[dict[str, str]]] = {}
     for row in rows:
         by_text.setdefault(row["text"], []).append(row)
     assert [r["clarify_choice"] for r in by_text["how long"]] == ["frequency", "frequency", "no reply"]

@@ -65,6 +65,7 @@ def test_a_read_only_database_keeps_turns_in_the_outbox_and_writes_them_once_in_
         # The conversation read meanwhile (this server, and another one sharing the outbox) has all turns.
         for reader in (store, FastSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(db))):
             tracker = asyncio.run(reader.retrieve("a"))
+            assert tracker is not None
             assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == [
                 "does it help",
                 "how often",
@@ -87,9 +88,9 @@ def test_a_new_conversation_started_while_read_only_is_kept_too(tmp_path: Path) 
     asyncio.run(_say(store, "someone else", "hello", "greet"))  # the file and its log exist
     with read_only(db, Path(f"{db}-wal")):
         assert asyncio.run(_say(store, "new", "does it help", "effectiveness")).stored == "outbox"
-        assert [e.text for e in asyncio.run(store.retrieve("new")).events if isinstance(e, UserUttered)] == [
-            "does it help"
-        ]
+        tracker = asyncio.run(store.retrieve("new"))
+        assert tracker is not None
+        assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == ["does it help"]
     asyncio.run(_say(store, "new", "how often", "frequency"))
     assert _said(db, "new") == ["does it help", "how often"]
     assert store.outbox.count() == 0

@@ -74,6 +74,7 @@ def test_reads_return_the_events_rasas_store_returns(tmp_path: Path) -> None:
         for read in ("retrieve", "retrieve_full_tracker"):
             assert events(fast, read, sender) == events(rasa, read, sender), (sender, read)
     latest, full = (events(fast, read, "two-sessions") for read in ("retrieve", "retrieve_full_tracker"))
+    assert latest is not None and full is not None
     assert 0 < len(latest) < len(full)
     assert events(fast, "retrieve", "nobody") is None
 

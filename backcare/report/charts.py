@@ -10,6 +10,7 @@ import base64
 import io
 from typing import Sequence
 
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -32,7 +33,7 @@ def _figure(height: float) -> Figure:
     return figure
 
 
-def _style(axes, count_axis: str) -> None:
+def _style(axes: Axes, count_axis: str) -> None:
     axes.spines[["top", "right"]].set_visible(False)
     axis = axes.yaxis if count_axis == "y" else axes.xaxis
     axis.set_major_locator(MaxNLocator(integer=True))

@@ -21,7 +21,7 @@ def stored(servers, sender: str) -> list[tuple[str, str | None]]:
     return rows
 
 
-def user_texts(servers, sender: str) -> list[str]:
+def user_texts(servers, sender: str) -> list[str | None]:
     return [text for kind, text in stored(servers, sender) if kind == "user"]
 
 

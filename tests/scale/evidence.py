@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def stored_events(db_url: str, senders: list[str]) -> dict[str, list[Event]]:
     return events
 
 
-def turn_problems(events: list[Event], sent: list[str], may_repeat: set[str] = frozenset()) -> list[str]:
+def turn_problems(events: list[Event], sent: list[str], may_repeat: AbstractSet[str] = frozenset()) -> list[str]:
     """Everything wrong with one stored conversation, given the messages sent to it; each
     problem starts with its kind: overlap, incomplete, lost or extra.
 
@@ -65,7 +66,7 @@ def turn_problems(events: list[Event], sent: list[str], may_repeat: set[str] = f
         if (turn[-1].type, turn[-1].name) != ("action", "action_listen"):
             problems.append(f"incomplete: turn {number} ({turn[0].text!r}) does not end listening")
     stored = Counter(e.text for e in events if e.type == "user")
-    expected = Counter(sent)
+    expected: Counter[str | None] = Counter(sent)
     for text in expected - stored:
         problems.append(f"lost: {text!r} sent {expected[text]}x, stored {stored[text]}x")
     for text, count in (stored - expected).items():

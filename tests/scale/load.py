@@ -106,7 +106,7 @@ def say(session: requests.Session, url: str, sender: str, index: int, text: str,
         if failure is None or attempt == retries + 1:
             if failure:
                 failures.append(failure)
-            notice = failure is None and FIRST_ANSWER_NOTICE in response.text
+            notice = failure is None and response is not None and FIRST_ANSWER_NOTICE in response.text
             stored = response.headers.get("X-Turn-Stored", "") if response is not None else ""
             return Turn(
                 sender, index, text, started, time.monotonic(), attempt, failure is None, failures, notice, stored

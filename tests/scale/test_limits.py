@@ -200,9 +200,9 @@ def test_the_chat_widget_shows_the_refusal(cluster: Cluster, origin: str, report
         pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
     # The demo page, served where the clinic's page is allowed to open sockets from.
     page_html = render_page(cluster.clinic(), cluster.url)
-    web = ThreadingHTTPServer(
-        ("127.0.0.1", urlsplit(origin).port), partial(Handler, page=page_html, socket_url=cluster.url)
-    )
+    port = urlsplit(origin).port
+    assert port is not None
+    web = ThreadingHTTPServer(("127.0.0.1", port), partial(Handler, page=page_html, socket_url=cluster.url))
     threading.Thread(target=web.serve_forever, daemon=True).start()
     # Chromium connects from 127.0.0.1: take all of that address's chat sockets first.
     held = HeldSockets(cluster.url, origin, SOCKETS_PER_ADDRESS)

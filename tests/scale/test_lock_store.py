@@ -84,7 +84,9 @@ def test_a_turn_queued_behind_a_crashed_server_goes_ahead(cluster: Cluster, repo
     )
     stock = [RedisLockStore(host="127.0.0.1", **_settings(cluster)) for _ in range(2)]
     try:
-        stock_waited = asyncio.run(asyncio.wait_for(_queue_behind_a_dead_ticket(*stock, lifetime), 3 * lifetime))
+        stock_waited = asyncio.run(
+            asyncio.wait_for(_queue_behind_a_dead_ticket(stock[0], stock[1], lifetime), 3 * lifetime)
+        )
         outcome = f"got it after {stock_waited:.1f} s"
     except asyncio.TimeoutError:
         outcome = f"still waiting after {3 * lifetime:.0f} s"

@@ -182,6 +182,7 @@ def test_load_survives_a_killed_rasa_server(cluster: Cluster, report: list[str])
         f"  surviving server's log: {survivor_log.count('A turn failed')} turns failed, "
         f"{survivor_log.count('took longer than')} hit the channel's 10 s limit"
     )
+    assert cluster.actions is not None
     report.append(f"  slowest turn not retried: {slowest_unretried:.1f} s (a lock must outlive it)")
     report.append(f"  checked in PostgreSQL: {len(sent)} conversations, {len(turns)} messages, {len(problems)} wrong")
     report.append(

@@ -30,7 +30,7 @@ SCRIPT_TEXT = "what's <script>alert(1)</script> the weather tomorrow"
 
 # Each turn: (text, intent, slots set in the turn, actions after it). A sender's list of
 # sessions: (start, turns, with a session_started event?).
-Turn = tuple[str, str, dict[str, str], list[str]]
+Turn = tuple[str, str, dict[str, Any], list[str]]
 ANSWER = ["action_answer"]
 OUT = ["utter_out_of_scope"]
 EMERGENCY = ["utter_red_flag_emergency", "action_red_flag_referral"]
