@@ -9,7 +9,12 @@ import uuid
 
 from scripts.heldout import load_heldout
 from scripts.safety_sets import load_look_alikes, load_sign_cases, outcome
-from tests.support.chat import texts
+from tests.support.chat import slots_with, texts
+
+# What the safety check says it asked about, for the bladder sign (knowledge/red_flags.yml).
+BLADDER_SIGNS = (
+    "new problems controlling your bladder or bowels, trouble starting to pee, or not feeling when your bladder is full"
+)
 
 SEVERITY = {"none": 0, "check": 1, "urgent": 2, "emergency": 3}
 
@@ -51,8 +56,7 @@ def test_a_suspected_sign_gets_a_check_that_already_says_where_to_go(bot) -> Non
     assert "one safety question" in reply and "bladder" in reply
     assert "call your local emergency number now" in reply
     assert [b["title"] for b in replies[-1]["buttons"]] == ["Yes, I have this", "No"]
-    slots = bot.slots(sender)
-    assert slots["topic"] == "red_flags" and slots["red_flag_tier"] == "check"
+    assert bot.slots(sender) == slots_with(topic="red_flags", red_flag_tier="check", red_flag_check=BLADDER_SIGNS)
     # The SDK reads the intent the bot acted on from the ranking's first entry.
     latest = bot.tracker(sender)["latest_message"]
     assert latest["intent_ranking"][0]["name"] == latest["intent"]["name"] == "red_flag_emergency"
@@ -64,8 +68,13 @@ def test_yes_to_the_check_gets_the_referral(bot) -> None:
     reply = texts(bot.say("yes", sender)).lower()
     assert "call your local emergency number" in reply and "do not book a massage" in reply
     assert "you mentioned new problems controlling your bladder" in reply
-    slots = bot.slots(sender)
-    assert slots["topic"] == "red_flags" and slots["red_flag_tier"] == "emergency"
+    # The typed yes carries no sign of its own: the general red-flag guidance is cited.
+    assert bot.slots(sender) == slots_with(
+        topic="red_flags",
+        red_flag_tier="emergency",
+        red_flag_check=BLADDER_SIGNS,
+        cited_sources=["NICE-NG59", "NHS-BackPain", "Chou2007"],
+    )
 
 
 def test_no_to_the_check_answers_the_question_that_was_asked(bot) -> None:
@@ -86,5 +95,9 @@ def test_red_flag_wins_mid_conversation(bot) -> None:
     reply = texts(bot.say("ok book me a deep tissue one. also I've wet myself twice today", sender))
     assert "do not book a massage" in reply.lower()
     assert "bladder" in reply  # the sign named in plain words
-    slots = bot.slots(sender)
-    assert slots["topic"] == "red_flags" and slots["red_flag_tier"] == "emergency"
+    # The sign's own sources first, then the general guidance (knowledge/red_flags.yml).
+    assert bot.slots(sender) == slots_with(
+        topic="red_flags",
+        red_flag_tier="emergency",
+        cited_sources=["NHS-BackPain", "RoyalFree-CES", "Chou2007", "NICE-NG59"],
+    )

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from tests.support.chat import texts
+from tests.support.chat import slots_with, texts
 
 
 def buttons(replies: list[dict]) -> list[dict]:
@@ -28,8 +28,7 @@ def test_a_medicine_question_gets_the_pharmacist_notice_not_an_answer(bot, quest
     reply = texts(bot.say(question, sender))
     assert "can't advise on medicines" in reply and "pharmacist" in reply
     assert "Sources: " not in reply
-    slots = bot.slots(sender)
-    assert (slots["topic"], slots["scope_reason"]) == ("out_of_scope", "medicines")
+    assert bot.slots(sender) == slots_with(topic="out_of_scope", scope_reason="medicines")
 
 
 def test_massage_versus_medication_is_still_answered(bot) -> None:
@@ -51,8 +50,7 @@ def test_another_body_part_gets_the_scope_notice_and_the_clinic(bot, question: s
     replies = bot.say(question, sender)
     assert "only cover massage for lower back pain" in texts(replies)
     assert "/human_handoff" in [b["payload"] for b in buttons(replies)]
-    slots = bot.slots(sender)
-    assert (slots["topic"], slots["scope_reason"]) == ("out_of_scope", "other_body_part")
+    assert bot.slots(sender) == slots_with(topic="out_of_scope", scope_reason="other_body_part")
 
 
 @pytest.mark.parametrize(
@@ -67,8 +65,7 @@ def test_another_body_part_gets_the_scope_notice_and_the_clinic(bot, question: s
 def test_off_topic_sharing_a_word_is_off_topic(bot, question: str) -> None:
     sender = uuid.uuid4().hex
     bot.say(question, sender)
-    slots = bot.slots(sender)
-    assert (slots["topic"], slots["scope_reason"]) == ("out_of_scope", "off_topic")
+    assert bot.slots(sender) == slots_with(topic="out_of_scope", scope_reason="off_topic")
 
 
 def test_a_vague_opener_gets_the_warning_signs_then_topic_buttons(bot) -> None:

@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 import requests
+import yaml
 
 from scripts.servers import PROJECT_ROOT, Servers
 
@@ -74,3 +75,11 @@ class SocketUser:
 
 def texts(replies: list[dict[str, Any]]) -> str:
     return "\n".join(r.get("text", "") for r in replies)
+
+
+def slots_with(**values: Any) -> dict[str, Any]:
+    """Every slot of a conversation as the tracker API shows it: those given, the rest unset."""
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
+    unset = dict.fromkeys([*domain["slots"], "session_started_metadata"])
+    assert set(values) <= set(unset), set(values) - set(unset)
+    return {**unset, **values}
