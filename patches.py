@@ -6,9 +6,10 @@ Two kinds:
   `apply()` makes them once, explicitly, where they are needed: the Rasa commands the project
   runs go through `backcare-rasa` (`main` below: `make train`, `make run`, `make test`, the
   Docker image), `make shell` calls `apply()` itself, and pytest calls it before collecting
-  any test (tests/conftest.py). The socket.io fix is made by the channel on its own server.
+  any test (tests/conftest.py). The socket.io fix is made by the channel on its own server,
+  the shell's button printer by `make shell` alone.
 - Overrides: subclasses that replace private methods (the intent classifier, the SQL tracker
-  store, the Redis lock store, the socket.io channel, the shell's button printer). Rasa loads
+  store, the Redis lock store, the socket.io channel). Rasa loads
   them by name from config.yml, endpoints.yml and credentials.yml; they are listed here so
   that the same version check covers what they rely on.
 
@@ -117,7 +118,7 @@ PATCHES: Tuple[Patch, ...] = (
     ),
     Patch(
         "shell prints whole replies",
-        "scripts/shell.py: rasa.core.channels.console.print_buttons",
+        "rasa.core.channels.console.print_buttons (make shell)",
         ("rasa",),
         "tests/e2e/test_shell.py",
     ),
@@ -302,6 +303,18 @@ def forget_binary_parts_on_disconnect(sio: Any) -> None:
         await handle_disconnect(eio_sid)
 
     sio.eio.on("disconnect", disconnect)
+
+
+# --- `make shell` only: Rasa's console prints a reply with buttons whole -----------------
+
+
+def shell_prints_buttons_with(printer_for: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
+    """Replaces rasa.core.channels.console.print_buttons with ``printer_for(Rasa's own)``:
+    scripts/shell.py prints the reply's whole text, then its choices, where Rasa's shell made
+    the whole reply the prompt of its pick list, which the terminal cut to one line."""
+    from rasa.core.channels import console
+
+    console.print_buttons = printer_for(console.print_buttons)
 
 
 # --- Applying ------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 import patches
 
@@ -55,15 +55,13 @@ def choices_for(buttons: List[Dict[str, Any]]) -> List[Any]:
     return choices + [cli_utils.FREE_TEXT_INPUT_PROMPT]
 
 
-def install_whole_replies() -> None:
-    """Replace the shell's button printer: the whole text first, then the choices."""
+def whole_replies(original: Callable[..., Any]) -> Callable[..., Any]:
+    """The shell's button printer for the latest reply: the whole text first, then the
+    choices (``original``, Rasa's own, prints the earlier ones)."""
     import questionary
     import rasa.shared.utils.cli
     from prompt_toolkit.styles import Style
-    from rasa.core.channels import console
     from rasa.shared.utils.io import bcolors
-
-    original = console.print_buttons
 
     def print_buttons(
         message: Dict[str, Any], is_latest_message: bool = False, color: str = bcolors.OKBLUE
@@ -79,7 +77,7 @@ def install_whole_replies() -> None:
             style=Style([("qmark", "#6d91d3"), ("", "#6d91d3"), ("answer", "#b373d6")]),
         )
 
-    console.print_buttons = print_buttons
+    return print_buttons
 
 
 def main(argv: List[str]) -> int:
@@ -91,7 +89,7 @@ def main(argv: List[str]) -> int:
     except patches.PatchVersionError as error:
         print(f"Cannot start: {error}", file=real_stdout)
         return 1
-    install_whole_replies()
+    patches.shell_prints_buttons_with(whole_replies)
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", "shell", *argv]
