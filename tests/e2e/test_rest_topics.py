@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support.chat import texts
+from tests.support.chat import slots_with, texts
 
 CONVERSATIONS = Path(__file__).resolve().parent.parent / "conversations.yml"
 SUFFIX = " is answered from the knowledge base"
@@ -61,10 +61,17 @@ def test_off_topic_gets_an_honest_reply_with_topic_buttons(bot) -> None:
 def test_named_entities_fill_their_slots(bot) -> None:
     sender = uuid.uuid4().hex
     bot.say("is it ok to have a massage if I'm on warfarin?", sender)
-    slots = bot.slots(sender)
-    assert slots["health_condition"] == "blood_thinners" and slots["topic"] == "condition_advice"
+    assert bot.slots(sender) == slots_with(
+        topic="condition_advice", health_condition="blood_thinners", cited_sources=["NCCIH-Massage", "Mayo-Massage"]
+    )
     bot.say("what about a deep-tissue massage, what is it like?", sender)
-    assert bot.slots(sender)["massage_type"] == "deep_tissue"
+    # The condition named earlier stays remembered for a later follow-up.
+    assert bot.slots(sender) == slots_with(
+        topic="massage_type_detail",
+        massage_type="deep_tissue",
+        health_condition="blood_thinners",
+        cited_sources=["Cherkin2011", "Majchrzycki2014", "NCCIH-Massage"],
+    )
 
 
 def test_conversation_is_stored_in_the_sql_tracker_store(bot, servers) -> None:

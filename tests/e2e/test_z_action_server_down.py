@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from tests.support.chat import texts
+from tests.support.chat import slots_with, texts
 
 
 def test_referral_reaches_the_user_when_the_action_server_is_down(bot, servers) -> None:
@@ -13,8 +13,8 @@ def test_referral_reaches_the_user_when_the_action_server_is_down(bot, servers) 
     reply = texts(bot.say("my back hurts and I can't feel anything when I wipe", sender))
     assert "call your local emergency number" in reply.lower()
     assert "do not book a massage" in reply.lower()
-    slots = bot.slots(sender)
-    assert slots["topic"] == "red_flags" and slots["red_flag_tier"] == "emergency"
+    # No action ran, so no sources are recorded; the fixed referral response cites them.
+    assert bot.slots(sender) == slots_with(topic="red_flags", red_flag_tier="emergency")
 
 
 def test_the_safety_check_and_its_yes_reach_the_user_when_the_action_server_is_down(bot, servers) -> None:
