@@ -9,9 +9,9 @@ Two kinds:
   any test (tests/conftest.py). The socket.io fix is made by the channel on its own server,
   the shell's button printer by `make shell` alone.
 - Overrides: subclasses that replace private methods (the intent classifier, the SQL tracker
-  store, the Redis lock store, the socket.io channel). Rasa loads
-  them by name from config.yml, endpoints.yml and credentials.yml; they are listed here so
-  that the same version check covers what they rely on.
+  store, the Redis lock store, the socket.io channel). Rasa loads them by name from
+  config.yml, endpoints.yml and credentials.yml; they are listed here so that the same
+  version check covers what they rely on.
 
 Each one keeps the behaviour of the code it replaces (its test compares the two), except
 the tracker store's, which on purpose lets a store that handles its own failures be used
