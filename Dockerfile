@@ -19,7 +19,9 @@ COPY requirements.txt constraints.txt ./
 RUN pip install -r requirements.txt -c constraints.txt
 
 COPY . .
-RUN rasa train --fixed-model-name backcare --out models \
+# The project itself (pyproject.toml), editable: its code and data files stay in /app.
+RUN pip install --no-deps -e . \
+    && backcare-rasa train --fixed-model-name backcare --out models \
     && useradd --system --create-home backcare \
     && chown -R backcare /app \
     && mkdir /outbox && chown backcare /outbox
@@ -27,7 +29,7 @@ RUN rasa train --fixed-model-name backcare --out models \
 USER backcare
 
 EXPOSE 5005 5055
-# The Rasa server; the action server is `rasa run actions --actions actions --port 5055`.
+# The Rasa server (Rasa's command line with patches.py applied); the action server is `rasa run actions --actions actions --port 5055`.
 # Settings and secrets come from the environment (deploy/endpoints.yml).
-CMD ["rasa", "run", "--model", "models/backcare.tar.gz", "--port", "5005", \
+CMD ["backcare-rasa", "run", "--model", "models/backcare.tar.gz", "--port", "5005", \
      "--endpoints", "deploy/endpoints.yml", "--credentials", "credentials.yml"]

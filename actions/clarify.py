@@ -1,5 +1,6 @@
 """A turn's decision (answer, ask which topic, or out of scope) from the tracker, and the
 clarifying question with one button per likely topic plus "something else"."""
+
 from __future__ import annotations
 
 import json
@@ -10,9 +11,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.resources import KB, MESSAGES
-from actions.slots import HEALTH_CONDITION, MASSAGE_TYPE, SCOPE_REASON, SUGGESTED_TOPICS, TOPIC
 from backcare.clarify import Decision, decide, load_thresholds, load_vague_opener_topics, word_count
-from backcare.contract import RED_FLAG_INTENTS
+from backcare.contract import RED_FLAG_INTENTS, ScopeReason, Slot
 from backcare.yamlfile import DataFileError
 
 try:
@@ -22,9 +22,9 @@ except DataFileError as exc:
     raise SystemExit(f"Cannot start the action server: {exc}") from exc
 
 SCOPE_RESPONSE = {
-    "medicines": "utter_medicines",
-    "other_body_part": "utter_other_body_part",
-    "off_topic": "utter_out_of_scope",
+    ScopeReason.MEDICINES: "utter_medicines",
+    ScopeReason.OTHER_BODY_PART: "utter_other_body_part",
+    ScopeReason.OFF_TOPIC: "utter_out_of_scope",
 }
 SOMETHING_ELSE_PAYLOAD = "/something_else"
 
@@ -38,7 +38,7 @@ def previous_topic(tracker: Tracker) -> Optional[Text]:
             return None
         if kind == "user":
             seen_latest_user = True
-        elif seen_latest_user and kind == "slot" and event.get("name") == TOPIC:
+        elif seen_latest_user and kind == "slot" and event.get("name") == Slot.TOPIC:
             return event.get("value")
     return None
 
@@ -69,7 +69,7 @@ def decide_turn(tracker: Tracker) -> Decision:
 def named_entities(tracker: Tracker) -> Dict[Text, Text]:
     """The massage type and condition named in this message, for the buttons' payloads."""
     found = {}
-    for entity in (MASSAGE_TYPE, HEALTH_CONDITION):
+    for entity in (Slot.MASSAGE_TYPE, Slot.HEALTH_CONDITION):
         value = next(tracker.get_latest_entity_values(entity), None)
         if value:
             found[entity] = value
@@ -91,10 +91,8 @@ class ActionOfferTopics(Action):
     def name(self) -> Text:
         return "action_offer_topics"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
-        events: List[EventType] = [SlotSet(SUGGESTED_TOPICS, list(VAGUE_OPENER_TOPICS))]
-        if tracker.get_slot(SCOPE_REASON) is not None:
-            events.append(SlotSet(SCOPE_REASON, None))
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        events: List[EventType] = [SlotSet(Slot.SUGGESTED_TOPICS, list(VAGUE_OPENER_TOPICS))]
+        if tracker.get_slot(Slot.SCOPE_REASON) is not None:
+            events.append(SlotSet(Slot.SCOPE_REASON, None))
         return events

@@ -1,4 +1,5 @@
 """Answers from the knowledge base, and the full citations of the last answer."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.clarify import SCOPE_RESPONSE, clarify_buttons, decide_turn, named_entities
 from actions.feedback import feedback_buttons
 from actions.resources import CLINIC, KB, MESSAGES
-from actions.slots import CITED_SOURCES, HEALTH_CONDITION, MASSAGE_TYPE, SCOPE_REASON, SUGGESTED_TOPICS, TOPIC
 from backcare.clarify import resolve
+from backcare.contract import ScopeReason, Slot, Topic
 from backcare.render import render_answer, render_full_citations, shows_links
 
 
@@ -33,13 +34,10 @@ def latest_entity(tracker: Tracker, entity: Text) -> Optional[Text]:
 def _pick_buttons(offer: Text) -> List[Dict[Text, Text]]:
     """One quick reply per massage type or condition, labelled from the knowledge base."""
     entries, intent = (
-        (KB.massage_types, "massage_type_detail")
-        if offer == MASSAGE_TYPE
-        else (KB.conditions, "condition_advice")
+        (KB.massage_types, "massage_type_detail") if offer == Slot.MASSAGE_TYPE else (KB.conditions, "condition_advice")
     )
     return [
-        {"title": entry.name[:1].upper() + entry.name[1:],
-         "payload": f"/{intent}{json.dumps({offer: key})}"}
+        {"title": entry.name[:1].upper() + entry.name[1:], "payload": f"/{intent}{json.dumps({offer: key})}"}
         for key, entry in entries.items()
     ]
 
@@ -50,23 +48,21 @@ class ActionAnswer(Action):
     def name(self) -> Text:
         return "action_answer"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         outcome = resolve(
             decide_turn(tracker),
             KB,
-            massage_types=list(tracker.get_latest_entity_values(MASSAGE_TYPE)),
-            condition=latest_entity(tracker, HEALTH_CONDITION),
-            remembered_massage_type=tracker.get_slot(MASSAGE_TYPE),
-            remembered_condition=tracker.get_slot(HEALTH_CONDITION),
+            massage_types=list(tracker.get_latest_entity_values(Slot.MASSAGE_TYPE)),
+            condition=latest_entity(tracker, Slot.HEALTH_CONDITION),
+            remembered_massage_type=tracker.get_slot(Slot.MASSAGE_TYPE),
+            remembered_condition=tracker.get_slot(Slot.HEALTH_CONDITION),
         )
         if outcome.kind == "out_of_scope":
-            dispatcher.utter_message(response=SCOPE_RESPONSE[outcome.scope_reason or "off_topic"])
-            return [SlotSet(TOPIC, "out_of_scope"), SlotSet(SCOPE_REASON, outcome.scope_reason)]
+            dispatcher.utter_message(response=SCOPE_RESPONSE[outcome.scope_reason or ScopeReason.OFF_TOPIC])
+            return [SlotSet(Slot.TOPIC, Topic.OUT_OF_SCOPE), SlotSet(Slot.SCOPE_REASON, outcome.scope_reason)]
         events: List[EventType] = []
-        if tracker.get_slot(SCOPE_REASON) is not None:
-            events.append(SlotSet(SCOPE_REASON, None))
+        if tracker.get_slot(Slot.SCOPE_REASON) is not None:
+            events.append(SlotSet(Slot.SCOPE_REASON, None))
         if outcome.kind == "clarify":
             return events + self._clarify(dispatcher, tracker, list(outcome.options))
         choice = outcome.choice
@@ -82,14 +78,14 @@ class ActionAnswer(Action):
         buttons = _pick_buttons(choice.offer) if choice.offer else feedback_buttons(choice.entry.topic)
         dispatcher.utter_message(text=text, buttons=buttons)
         events += [
-            SlotSet(TOPIC, choice.entry.topic),
-            SlotSet(CITED_SOURCES, list(choice.entry.sources)),
+            SlotSet(Slot.TOPIC, choice.entry.topic),
+            SlotSet(Slot.CITED_SOURCES, list(choice.entry.sources)),
         ]
         # Remember which type/condition was answered, so "and is it safe?" can follow.
         if choice.entry.key in KB.massage_types:
-            events.append(SlotSet(MASSAGE_TYPE, choice.entry.key))
+            events.append(SlotSet(Slot.MASSAGE_TYPE, choice.entry.key))
         if choice.entry.key in KB.conditions:
-            events.append(SlotSet(HEALTH_CONDITION, choice.entry.key))
+            events.append(SlotSet(Slot.HEALTH_CONDITION, choice.entry.key))
         return events
 
     @staticmethod
@@ -103,7 +99,7 @@ class ActionAnswer(Action):
         topics = [topic for topic, _ in options]
         buttons = clarify_buttons(topics, dict(options), named_entities(tracker))
         dispatcher.utter_message(text=text, buttons=buttons)
-        return [SlotSet(TOPIC, "clarify"), SlotSet(SUGGESTED_TOPICS, topics)]
+        return [SlotSet(Slot.TOPIC, Topic.CLARIFY), SlotSet(Slot.SUGGESTED_TOPICS, topics)]
 
 
 class ActionClarify(ActionAnswer):
@@ -120,10 +116,8 @@ class ActionShowSources(Action):
     def name(self) -> Text:
         return "action_show_sources"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
-        keys = tracker.get_slot(CITED_SOURCES) or []
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        keys = tracker.get_slot(Slot.CITED_SOURCES) or []
         known = [key for key in keys if key in KB.sources]
         if not known:
             dispatcher.utter_message(text=MESSAGES["no_previous_answer"])

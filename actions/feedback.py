@@ -3,6 +3,7 @@
 A rating is stored in the conversation as two slots, `feedback_topic` (the topic rated)
 and `feedback` (helpful / not_helpful), so `make report` can count them per topic.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,16 +14,16 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.resources import CLINIC, KB, MESSAGES
-from actions.slots import FEEDBACK, FEEDBACK_TOPIC, TOPIC
+from backcare.contract import Feedback, Slot
 
 RATED_TOPIC_ENTITY = "rated_topic"
 # A bare "yes"/"no" after an answer rates it too (after a safety check, rules route it
 # to the referral or the answer instead).
 RATING_OF_INTENT = {
-    "feedback_helpful": "helpful",
-    "affirm": "helpful",
-    "feedback_not_helpful": "not_helpful",
-    "deny": "not_helpful",
+    "feedback_helpful": Feedback.HELPFUL,
+    "affirm": Feedback.HELPFUL,
+    "feedback_not_helpful": Feedback.NOT_HELPFUL,
+    "deny": Feedback.NOT_HELPFUL,
 }
 
 
@@ -38,7 +39,7 @@ def feedback_buttons(topic: Text) -> List[Dict[Text, Text]]:
 
 def rated_topic(tracker: Tracker) -> Optional[Text]:
     """The topic from the button, else the last answer's topic; only knowledge-base topics."""
-    candidates = (next(tracker.get_latest_entity_values(RATED_TOPIC_ENTITY), None), tracker.get_slot(TOPIC))
+    candidates = (next(tracker.get_latest_entity_values(RATED_TOPIC_ENTITY), None), tracker.get_slot(Slot.TOPIC))
     return next((topic for topic in candidates if topic in KB.topics), None)
 
 
@@ -48,11 +49,9 @@ class ActionRecordFeedback(Action):
     def name(self) -> Text:
         return "action_record_feedback"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        rating = RATING_OF_INTENT.get(intent)
+        rating = RATING_OF_INTENT.get(intent or "")
         topic = rated_topic(tracker)
         if rating is None or topic is None:
             # Nothing answered yet (or only a referral / out-of-scope reply): nothing to rate.
@@ -65,4 +64,4 @@ class ActionRecordFeedback(Action):
                 text=MESSAGES["feedback_sorry"].format(**CLINIC.placeholders()),
                 buttons=[{"title": MESSAGES["feedback_contact_button"], "payload": "/human_handoff"}],
             )
-        return [SlotSet(FEEDBACK_TOPIC, topic), SlotSet(FEEDBACK, rating)]
+        return [SlotSet(Slot.FEEDBACK_TOPIC, topic), SlotSet(Slot.FEEDBACK, rating)]

@@ -1,6 +1,7 @@
 """Knowledge base, clinic settings, red-flag vocabulary and message texts, loaded once when the action
 server starts, so a broken file stops it with a clear message instead of failing at a
 user's question."""
+
 from __future__ import annotations
 
 from backcare.clinic import load_clinic

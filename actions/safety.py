@@ -3,6 +3,7 @@
 The Rasa server has already sent the fixed referral or the safety check (domain responses)
 before these actions run, so the user is referred even when this action server is down.
 """
+
 from __future__ import annotations
 
 import copy
@@ -14,15 +15,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.faq import ActionAnswer
 from actions.resources import CLINIC, KB, MESSAGES, SCREEN
-from actions.slots import CITED_SOURCES, RED_FLAG_CHECK, RED_FLAG_TIER, TOPIC
-from backcare.contract import RED_FLAG_INTENT, RED_FLAG_INTENTS, RED_FLAG_SIGN_ENTITY
+from backcare.contract import RED_FLAG_INTENT, RED_FLAG_INTENTS, RED_FLAG_SIGN_ENTITY, Slot, Tier, Topic
 from backcare.render import shows_links, sources_line
 
 TIER_OF_INTENT = {intent: tier for tier, intent in RED_FLAG_INTENT.items()}
 # What a yes to the safety check confirmed, per check response.
 TIER_OF_CHECK = {f"utter_red_flag_check_{tier}": tier for tier in RED_FLAG_INTENT}
 # Entities of the question asked before the check that an answer may use.
-ANSWER_ENTITIES = ("massage_type", "health_condition")
+ANSWER_ENTITIES = (Slot.MASSAGE_TYPE, Slot.HEALTH_CONDITION)  # each entity fills the slot of its name
 
 
 def _join(phrases: List[Text]) -> Text:
@@ -48,12 +48,10 @@ class ActionRedFlagReferral(Action):
     def name(self) -> Text:
         return "action_red_flag_referral"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         # A typed yes to the safety check carries no red-flag intent: the check's tier.
-        tier = TIER_OF_INTENT.get(intent) or TIER_OF_CHECK.get(_last_bot_action(tracker) or "", "emergency")
+        tier = TIER_OF_INTENT.get(intent or "") or TIER_OF_CHECK.get(_last_bot_action(tracker) or "", Tier.EMERGENCY)
         # The signs the Rasa server's screen recognised (entities), in message order.
         sign_ids = dict.fromkeys(tracker.get_latest_entity_values(RED_FLAG_SIGN_ENTITY))
         signs = tuple(SCREEN.sign(s) for s in sign_ids if SCREEN.knows(s))
@@ -61,7 +59,7 @@ class ActionRedFlagReferral(Action):
             said = _join([s.says for s in signs])
         else:
             # A yes to the safety check: the signs it asked about.
-            said = tracker.get_slot(RED_FLAG_CHECK) or "the symptoms you describe"
+            said = tracker.get_slot(Slot.RED_FLAG_CHECK) or "the symptoms you describe"
         text = MESSAGES[f"red_flag_{tier}_details"].format(sign=said, **CLINIC.placeholders())
         advice = " ".join(dict.fromkeys(s.advice for s in signs if s.advice))
         if advice:
@@ -73,9 +71,9 @@ class ActionRedFlagReferral(Action):
             text += "\n" + MESSAGES["red_flag_sign_sources"].format(sources=sources_line(own, KB, links))
         dispatcher.utter_message(text=text)
         return [
-            SlotSet(TOPIC, "red_flags"),
-            SlotSet(RED_FLAG_TIER, tier),
-            SlotSet(CITED_SOURCES, list(SCREEN.sources_for(signs))),
+            SlotSet(Slot.TOPIC, Topic.RED_FLAGS),
+            SlotSet(Slot.RED_FLAG_TIER, tier),
+            SlotSet(Slot.CITED_SOURCES, list(SCREEN.sources_for(signs))),
         ]
 
 
@@ -85,9 +83,7 @@ class ActionAnswerAfterCheck(Action):
     def name(self) -> Text:
         return "action_answer_after_check"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         asked = _message_before_check(tracker)
         ranking = [r for r in (asked or {}).get("intent_ranking") or [] if r.get("name") not in RED_FLAG_INTENTS]
         if not ranking or ranking[0].get("name") not in KB.topics:
@@ -109,5 +105,3 @@ def _message_before_check(tracker: Tracker) -> Optional[Dict[Text, Any]]:
     """The parse data of the user message the safety check was asked about."""
     users = [e for e in tracker.events if e.get("event") == "user"]
     return users[-2].get("parse_data") if len(users) >= 2 else None
-
-

@@ -9,6 +9,7 @@
 The thresholds live in knowledge/clarify.yml; scripts/clarify_trade.py shows how accuracy of
 the answered questions trades against the clarify rate on the held-out sets.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Collection, Sequence
 
+from backcare.contract import SCOPE_REASON_OF_INTENT, ScopeReason, Topic
 from backcare.knowledge import KnowledgeBase
 from backcare.routing import Choice, choose_entry
 from backcare.yamlfile import DataFileError, read_mapping
@@ -23,12 +25,6 @@ from backcare.yamlfile import DataFileError, read_mapping
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CLARIFY_PATH = PROJECT_ROOT / "knowledge" / "clarify.yml"
 
-# Intents that are out of scope, and the scope_reason each one sets.
-SCOPE_REASON_OF_INTENT = {
-    "medicines": "medicines",
-    "other_body_part": "other_body_part",
-    "out_of_scope": "off_topic",
-}
 FALLBACK_INTENT = "nlu_fallback"
 _WORD = re.compile(r"[A-Za-z0-9']+")
 
@@ -88,11 +84,12 @@ def decide(
     knowledge-base topic ids (intents answered from the knowledge base)."""
     ranking = [(name, conf) for name, conf in ranking if name != FALLBACK_INTENT]
     if not ranking:
-        return Decision("out_of_scope", scope_reason="off_topic")
+        return Decision("out_of_scope", scope_reason=ScopeReason.OFF_TOPIC)
     confidence = dict(ranking)
     top, top_conf = ranking[0]
     if (
-        previous_topic in topics
+        previous_topic is not None
+        and previous_topic in topics
         and words <= thresholds.follow_up_max_words
         and confidence.get(previous_topic, 0.0) >= thresholds.follow_up_min_share * top_conf
         and top != "medicines"
@@ -100,7 +97,7 @@ def decide(
         return Decision("answer", topic=previous_topic)
     candidates = [(name, conf) for name, conf in ranking if name in topics]
     if top == "medicines":  # never a knowledge-base answer for a medicine question
-        return Decision("out_of_scope", scope_reason="medicines")
+        return Decision("out_of_scope", scope_reason=ScopeReason.MEDICINES)
     if top in topics:
         second_conf = ranking[1][1] if len(ranking) > 1 else 0.0
         if top_conf >= thresholds.min_confidence and top_conf - second_conf >= thresholds.min_margin:
@@ -110,13 +107,14 @@ def decide(
     # ask only if some topic is plausible.
     if candidates and candidates[0][1] >= thresholds.min_choice_confidence:
         return _clarify(candidates, thresholds, first_always=False)
-    return Decision("out_of_scope", scope_reason=SCOPE_REASON_OF_INTENT.get(top, "off_topic"))
+    return Decision("out_of_scope", scope_reason=SCOPE_REASON_OF_INTENT.get(top, ScopeReason.OFF_TOPIC))
 
 
 def _clarify(candidates: list[tuple[str, float]], thresholds: Thresholds, first_always: bool) -> Decision:
     """The likely topics: the top two, then more while they reach min_choice_confidence."""
     choices = [
-        name for n, (name, conf) in enumerate(candidates[: thresholds.max_choices])
+        name
+        for n, (name, conf) in enumerate(candidates[: thresholds.max_choices])
         if (n == 0 and first_always) or n == 1 or conf >= thresholds.min_choice_confidence
     ]
     if len(choices) == 1:
@@ -138,7 +136,7 @@ class Outcome:
         """The `topic` slot this outcome sets."""
         if self.kind == "answer" and self.choice is not None:
             return self.choice.entry.topic
-        return "clarify" if self.kind == "clarify" else "out_of_scope"
+        return Topic.CLARIFY if self.kind == "clarify" else Topic.OUT_OF_SCOPE
 
 
 def resolve(
@@ -153,19 +151,22 @@ def resolve(
     answer (a named condition refines several topics to one entry) count as one; a single
     distinct option is answered without asking."""
     if decision.kind == "out_of_scope":
-        return Outcome("out_of_scope", scope_reason=decision.scope_reason or "off_topic")
-    named = dict(
-        massage_types=massage_types, condition=condition,
-        remembered_massage_type=remembered_massage_type, remembered_condition=remembered_condition,
-    )
+        return Outcome("out_of_scope", scope_reason=decision.scope_reason or ScopeReason.OFF_TOPIC)
     topics = decision.choices if decision.kind == "clarify" else (decision.topic or "",)
     entries: dict[str, tuple[str, Choice]] = {}
     for topic in topics:
-        choice = choose_entry(kb, topic, **named)
+        choice = choose_entry(
+            kb,
+            topic,
+            massage_types=massage_types,
+            condition=condition,
+            remembered_massage_type=remembered_massage_type,
+            remembered_condition=remembered_condition,
+        )
         if choice is not None:
             entries.setdefault(choice.entry.key, (topic, choice))
     if not entries:
-        return Outcome("out_of_scope", scope_reason="off_topic")
+        return Outcome("out_of_scope", scope_reason=ScopeReason.OFF_TOPIC)
     if len(entries) == 1:
         return Outcome("answer", choice=next(iter(entries.values()))[1])
     return Outcome("clarify", options=tuple((topic, choice.entry.title) for topic, choice in entries.values()))

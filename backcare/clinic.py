@@ -1,4 +1,5 @@
 """The clinic's settings (clinic.yml): who runs this assistant and how to reach them."""
+
 from __future__ import annotations
 
 import os

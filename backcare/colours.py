@@ -1,4 +1,5 @@
 """Colour contrast as WCAG 2.x defines it, for the clinic's widget colours."""
+
 from __future__ import annotations
 
 import re
@@ -10,7 +11,7 @@ MIN_TEXT_CONTRAST = 4.5
 
 def relative_luminance(colour: str) -> float:
     """Relative luminance of '#rrggbb' (WCAG 2.x, sRGB)."""
-    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 

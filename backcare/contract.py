@@ -1,23 +1,80 @@
-"""The ids every part of the bot agrees on, read from the Rasa domain.
+"""The names every part of the bot agrees on: the one place each is spelt out.
 
-domain.yml is the single source of truth: the categorical slots `topic`, `massage_type`
-and `health_condition` list the topic ids and entity values of the product contract.
-The knowledge base, the actions and the tests are checked against them.
+domain.yml declares them to Rasa: the categorical slots `topic`, `massage_type` and
+`health_condition` list the topic ids and entity values of the product contract, and the
+names below (slots, behaviour topics, scope reasons, red-flag tiers, feedback values) must be
+declared there too. The actions, the red-flag screen, the clinic report and the tests read
+them from here; tests/test_domain_contract.py checks that domain.yml agrees, both ways.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from backcare.yamlfile import DataFileError, read_mapping
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DOMAIN_PATH = PROJECT_ROOT / "domain.yml"
 
+
+class Slot:
+    """The slots of domain.yml, each set by the custom actions."""
+
+    TOPIC: Final = "topic"
+    MASSAGE_TYPE: Final = "massage_type"
+    HEALTH_CONDITION: Final = "health_condition"
+    CITED_SOURCES: Final = "cited_sources"
+    RED_FLAG_TIER: Final = "red_flag_tier"
+    RED_FLAG_CHECK: Final = "red_flag_check"
+    FEEDBACK: Final = "feedback"
+    FEEDBACK_TOPIC: Final = "feedback_topic"
+    SCOPE_REASON: Final = "scope_reason"
+    SUGGESTED_TOPICS: Final = "suggested_topics"
+
+
+class Topic:
+    """Values of the `topic` slot that are behaviours of the bot, not knowledge-base answers."""
+
+    SOURCES: Final = "sources"
+    RED_FLAGS: Final = "red_flags"
+    OUT_OF_SCOPE: Final = "out_of_scope"
+    CLARIFY: Final = "clarify"
+
+
+class ScopeReason:
+    """Values of the `scope_reason` slot: why a question was not answered."""
+
+    MEDICINES: Final = "medicines"
+    OTHER_BODY_PART: Final = "other_body_part"
+    OFF_TOPIC: Final = "off_topic"
+
+
+class Tier:
+    """Values of the `red_flag_tier` slot: a referral's urgency, or a check question."""
+
+    EMERGENCY: Final = "emergency"
+    URGENT: Final = "urgent"
+    CHECK: Final = "check"
+
+
+class Feedback:
+    """Values of the `feedback` slot."""
+
+    HELPFUL: Final = "helpful"
+    NOT_HELPFUL: Final = "not_helpful"
+
+
+def names(of: type) -> tuple[str, ...]:
+    """The names a class above lists, in the order it lists them."""
+    return tuple(value for key, value in vars(of).items() if key.isupper())
+
+
 # Topics that are behaviours of the bot rather than knowledge-base answers.
-BEHAVIOUR_TOPICS = frozenset({"sources", "red_flags", "out_of_scope", "clarify"})
-# Intents of a red-flag referral, by tier (the red-flag screen sets them).
-RED_FLAG_INTENT = {"emergency": "red_flag_emergency", "urgent": "red_flag_urgent"}
+BEHAVIOUR_TOPICS = frozenset(names(Topic))
+# Intents of a red-flag referral, by tier (the red-flag screen sets them), most urgent first.
+RED_FLAG_INTENT = {Tier.EMERGENCY: "red_flag_emergency", Tier.URGENT: "red_flag_urgent"}
 RED_FLAG_INTENTS = frozenset(RED_FLAG_INTENT.values())
 # Entity the red-flag screen adds, one per sign recognised (value: the sign id).
 RED_FLAG_SIGN_ENTITY = "red_flag_sign"
@@ -25,7 +82,13 @@ RED_FLAG_SIGN_ENTITY = "red_flag_sign"
 # check) and, for a check, the suspected signs in plain words.
 RED_FLAG_TIER_ENTITY = "red_flag_tier"
 RED_FLAG_CHECK_ENTITY = "red_flag_check"
-RED_FLAG_TIERS = ("emergency", "urgent", "check")
+RED_FLAG_TIERS = names(Tier)
+# Intents that are out of scope, and the scope reason each one sets.
+SCOPE_REASON_OF_INTENT = {
+    "medicines": ScopeReason.MEDICINES,
+    "other_body_part": ScopeReason.OTHER_BODY_PART,
+    "out_of_scope": ScopeReason.OFF_TOPIC,
+}
 # Topics answered from a per-value entry, keyed by the entity that names the value.
 MASSAGE_TYPE_TOPIC = "massage_type_detail"
 CONDITION_TOPIC = "condition_advice"
@@ -53,7 +116,7 @@ def _slot_values(domain_path: Path, slots: dict, name: str) -> tuple[str, ...]:
 def load_contract(domain_path: Path = DOMAIN_PATH) -> Contract:
     slots = read_mapping(domain_path, "slots")
     return Contract(
-        topics=_slot_values(domain_path, slots, "topic"),
-        massage_types=_slot_values(domain_path, slots, "massage_type"),
-        health_conditions=_slot_values(domain_path, slots, "health_condition"),
+        topics=_slot_values(domain_path, slots, Slot.TOPIC),
+        massage_types=_slot_values(domain_path, slots, Slot.MASSAGE_TYPE),
+        health_conditions=_slot_values(domain_path, slots, Slot.HEALTH_CONDITION),
     )

@@ -3,6 +3,7 @@
 Everything is loaded and validated at once, so a broken file stops the action server at
 start-up with a message that names the file and the entry, never at a user's question.
 """
+
 from __future__ import annotations
 
 import re
@@ -48,26 +49,20 @@ EVIDENCE_LEVELS = (
     "Expert guidance",
     "Practical information",
 )
-_EVIDENCE_LINE = re.compile(
-    "^(?:" + "|".join(re.escape(level) for level in EVIDENCE_LEVELS) + r")(?::| for )"
-)
+_EVIDENCE_LINE = re.compile("^(?:" + "|".join(re.escape(level) for level in EVIDENCE_LEVELS) + r")(?::| for )")
 # Answers about symptoms or safety must say when to get help now, in one sentence that names
 # both the urgency and where to go (see has_get_help_now).
 SAFETY_NET_TOPICS = frozenset(
     {"precautions", "side_effects", "when_to_see_doctor", "book_appointment", CONDITION_TOPIC}
 )
-_URGENT = re.compile(
-    r"\b(emergency|urgent(ly)?|same day|today|straight away|right away|at once|now)\b", re.I
-)
+_URGENT = re.compile(r"\b(emergency|urgent(ly)?|same day|today|straight away|right away|at once|now)\b", re.I)
 _HELP = re.compile(
     r"(\{emergency_number\}|\b(doctor|GP|medical (help|care|advice)|emergency (number|services|care)"
     r"|maternity unit|surgical team|cancer team)\b)",
     re.I,
 )
 REVIEW_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-SOURCE_KINDS = frozenset(
-    {"guideline", "systematic_review", "review", "trial", "cohort", "official_page", "other"}
-)
+SOURCE_KINDS = frozenset({"guideline", "systematic_review", "review", "trial", "cohort", "official_page", "other"})
 
 
 @dataclass(frozen=True)
@@ -184,9 +179,7 @@ def _load_sources(path: Path) -> dict[str, Source]:
         if not isinstance(fields, dict):
             raise DataFileError(f"{path}: entry '{key}' must be a mapping")
         authors = fields.get("authors")
-        if not isinstance(authors, list) or not authors or not all(
-            isinstance(a, str) and a.strip() for a in authors
-        ):
+        if not isinstance(authors, list) or not authors or not all(isinstance(a, str) and a.strip() for a in authors):
             raise DataFileError(f"{path}: entry '{key}': 'authors' must be a non-empty list")
         venue = fields.get("journal") or fields.get("publisher")
         if not isinstance(venue, str) or not venue.strip():
@@ -243,17 +236,14 @@ def _load_entries(
         answer = " ".join(require_text(path, key, fields, "answer").split())
         words = len(answer.split())
         if words > MAX_ANSWER_WORDS:
-            raise DataFileError(
-                f"{path}: entry '{key}': answer has {words} words (at most {MAX_ANSWER_WORDS})"
-            )
+            raise DataFileError(f"{path}: entry '{key}': answer has {words} words (at most {MAX_ANSWER_WORDS})")
         bad = _placeholders(answer) - ALLOWED_PLACEHOLDERS
         if bad:
             raise DataFileError(f"{path}: entry '{key}': unknown placeholders {sorted(bad)}")
         evidence = require_text(path, key, fields, "evidence")
         if "\n" in evidence or len(evidence.split()) > MAX_EVIDENCE_WORDS:
             raise DataFileError(
-                f"{path}: entry '{key}': 'evidence' must be one line of at most "
-                f"{MAX_EVIDENCE_WORDS} words"
+                f"{path}: entry '{key}': 'evidence' must be one line of at most {MAX_EVIDENCE_WORDS} words"
             )
         if not _EVIDENCE_LINE.match(evidence):
             raise DataFileError(
@@ -267,9 +257,7 @@ def _load_entries(
         if unknown_sources:
             raise DataFileError(f"{path}: entry '{key}': unknown source keys {unknown_sources}")
         topic = topic_of(key)
-        if topic in CLINICIAN_TOPICS and not (
-            CLINICIAN_WORDS.search(answer) and THERAPIST_ADVICE.search(answer)
-        ):
+        if topic in CLINICIAN_TOPICS and not (CLINICIAN_WORDS.search(answer) and THERAPIST_ADVICE.search(answer)):
             raise DataFileError(
                 f"{path}: entry '{key}': a {topic} answer must tell the user to check with a "
                 "clinician and what to tell the therapist"
@@ -298,24 +286,34 @@ def _load_entries(
     return entries
 
 
-def load_knowledge_base(
-    knowledge_dir: Path = KNOWLEDGE_DIR, contract: Contract | None = None
-) -> KnowledgeBase:
+def load_knowledge_base(knowledge_dir: Path = KNOWLEDGE_DIR, contract: Contract | None = None) -> KnowledgeBase:
     """Load and validate every knowledge file; raise DataFileError on the first problem."""
     contract = contract or load_contract()
     sources = _load_sources(knowledge_dir / "sources.yml")
     return KnowledgeBase(
         topics=_load_entries(
-            knowledge_dir / "topics.yml", "topics", contract.knowledge_topics, sources,
-            topic_of=lambda key: key, needs_name=False,
+            knowledge_dir / "topics.yml",
+            "topics",
+            contract.knowledge_topics,
+            sources,
+            topic_of=lambda key: key,
+            needs_name=False,
         ),
         massage_types=_load_entries(
-            knowledge_dir / "massage_types.yml", "massage_types", contract.massage_types, sources,
-            topic_of=lambda key: MASSAGE_TYPE_TOPIC, needs_name=True,
+            knowledge_dir / "massage_types.yml",
+            "massage_types",
+            contract.massage_types,
+            sources,
+            topic_of=lambda key: MASSAGE_TYPE_TOPIC,
+            needs_name=True,
         ),
         conditions=_load_entries(
-            knowledge_dir / "conditions.yml", "conditions", contract.health_conditions, sources,
-            topic_of=lambda key: CONDITION_TOPIC, needs_name=True,
+            knowledge_dir / "conditions.yml",
+            "conditions",
+            contract.health_conditions,
+            sources,
+            topic_of=lambda key: CONDITION_TOPIC,
+            needs_name=True,
         ),
         sources=sources,
     )

@@ -12,6 +12,7 @@ lower case and ASCII, so the test applies only to lower-case ASCII text (see `ma
 tests/test_redflag_screen.py checks the screen with and without the test agree on every
 case set and on the training data.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -30,7 +31,7 @@ _GRAM = 4  # length of the piece of each literal a message is tested for
 
 def required_literals(pattern: re.Pattern[str]) -> Optional[Literals]:
     """Lower-case strings one of which every match of ``pattern`` contains, or None."""
-    found = _factors_seq(sre_parse.parse(pattern.pattern, pattern.flags))
+    found = _factors_seq(sre_parse.parse(pattern.pattern, pattern.flags).data)
     if found is None or min(map(len, found)) < _MIN_USEFUL:
         return None
     return found
@@ -72,7 +73,13 @@ class Probe:
 
 
 # Rough English letter frequencies (per cent): the rarest piece of a literal rules out most.
-_LETTER_FREQUENCY = dict(zip("etaoinshrdlcumwfgypbvkjxqz", (13, 9, 8, 8, 7, 7, 6, 6, 6, 4, 4, 3, 3, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1)))
+_LETTER_FREQUENCY = dict(
+    zip(
+        "etaoinshrdlcumwfgypbvkjxqz",
+        (13, 9, 8, 8, 7, 7, 6, 6, 6, 4, 4, 3, 3, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1),
+        strict=True,
+    )
+)
 
 
 def _rarest_gram(literal: str) -> str:
@@ -84,14 +91,12 @@ def _rarest_gram(literal: str) -> str:
 
 def _exact_seq(items: Iterable[tuple[Any, Any]]) -> Optional[Literals]:
     """Every string the sequence can match, when there are few; else None."""
-    result: Literals = _ZERO_WIDTH
+    result: Optional[Literals] = _ZERO_WIDTH
     for op, av in items:
         part = _exact_item(op, av)
-        if part is None:
+        if part is None or result is None:
             return None
         result = _product(result, part)
-        if result is None:
-            return None
     return result
 
 

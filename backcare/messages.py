@@ -1,4 +1,5 @@
 """Texts the custom actions fill in (knowledge/messages.yml)."""
+
 from __future__ import annotations
 
 import string

@@ -2,6 +2,7 @@
 deletes it), the socket.io channel (which tells the widget to forget its copy) and the
 tests. The dialogue itself (ask, confirm, say it is done) is in domain.yml and
 data/rules.yml."""
+
 from __future__ import annotations
 
 from typing import Any, Iterable, Mapping

@@ -17,6 +17,7 @@ How a message is read:
    a hypothetical, a general question or another person's history qualifies only the match
    it is said about, never another sign in the message.
 """
+
 from __future__ import annotations
 
 import functools
@@ -28,12 +29,12 @@ from typing import Callable, Iterable, Optional
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from backcare.contract import PROJECT_ROOT
+from backcare.contract import PROJECT_ROOT, Tier
 from backcare.literals import Probe
 from backcare.yamlfile import DataFileError, read_mapping, require_text
 
 RED_FLAGS_PATH = PROJECT_ROOT / "knowledge" / "red_flags.yml"
-TIERS = ("emergency", "urgent")  # most severe first
+TIERS = (Tier.EMERGENCY, Tier.URGENT)  # most severe first
 CATEGORIES = ("negated", "historical", "hypothetical", "general", "other_person")
 DIRECTIONS = ("forward", "backward", "both")
 _FRAGMENT_REF = re.compile(r"\{([a-z_]+)\}")
@@ -243,9 +244,7 @@ class RedFlagScreen:
                     outcome = state
         return outcome
 
-    def _match_rule(
-        self, sign: Sign, rule: Rule, unit: str, contrast: bool = False, message: str = ""
-    ) -> str | None:
+    def _match_rule(self, sign: Sign, rule: Rule, unit: str, contrast: bool = False, message: str = "") -> str | None:
         # The sign's own words first: most messages name none, and then nothing else matters.
         states = []
         for pattern in rule.all_of:
@@ -272,9 +271,7 @@ class RedFlagScreen:
             return "negated"
         return "excluded"  # other qualifiers: past, hypothetical, general, another person
 
-    def _pattern_state(
-        self, sign: Sign, pattern: re.Pattern[str], unit: str, contrast: bool = False
-    ) -> str | None:
+    def _pattern_state(self, sign: Sign, pattern: re.Pattern[str], unit: str, contrast: bool = False) -> str | None:
         """The best judgement over the pattern's matches: hit > check > negated > excluded."""
         best: str | None = None
         rank = {"hit": 5, "check": 4, "other_person": 3, "negated": 2, "excluded": 1}

@@ -1,4 +1,5 @@
 """Turning knowledge-base entries and sources into chat text for a channel."""
+
 from __future__ import annotations
 
 from typing import Iterable
@@ -29,11 +30,7 @@ def render_answer(entry: Entry, kb: KnowledgeBase, clinic: Clinic, links: bool) 
     answer = entry.answer.format(**clinic.placeholders())
     # Markdown needs two trailing spaces for a line break; plain channels just a newline.
     newline = "  \n" if links else "\n"
-    return (
-        f"{answer}{newline}"
-        f"Evidence: {entry.evidence}{newline}"
-        f"Sources: {sources_line(entry.sources, kb, links)}"
-    )
+    return f"{answer}{newline}Evidence: {entry.evidence}{newline}Sources: {sources_line(entry.sources, kb, links)}"
 
 
 # Sites named in link texts; any other site is named by its address.

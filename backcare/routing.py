@@ -1,5 +1,6 @@
 """Which knowledge-base entry answers a turn: the intent's topic, refined by a named
 massage type or health condition."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,14 +9,29 @@ from backcare.contract import CONDITION_TOPIC, MASSAGE_TYPE_TOPIC
 from backcare.knowledge import Entry, KnowledgeBase
 
 # Questions that, when they name a condition, are really about massage with that condition.
-REFINED_BY_CONDITION = frozenset({
-    CONDITION_TOPIC, MASSAGE_TYPE_TOPIC, "precautions", "effectiveness", "benefits",
-    "massage_types", "side_effects", "when_to_see_doctor",
-})
+REFINED_BY_CONDITION = frozenset(
+    {
+        CONDITION_TOPIC,
+        MASSAGE_TYPE_TOPIC,
+        "precautions",
+        "effectiveness",
+        "benefits",
+        "massage_types",
+        "side_effects",
+        "when_to_see_doctor",
+    }
+)
 # Questions that, when they name a massage type, are really about that type.
-REFINED_BY_MASSAGE_TYPE = frozenset({
-    MASSAGE_TYPE_TOPIC, "massage_types", "effectiveness", "benefits", "evidence", "how_it_works",
-})
+REFINED_BY_MASSAGE_TYPE = frozenset(
+    {
+        MASSAGE_TYPE_TOPIC,
+        "massage_types",
+        "effectiveness",
+        "benefits",
+        "evidence",
+        "how_it_works",
+    }
+)
 
 
 @dataclass(frozen=True)

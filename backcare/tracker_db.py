@@ -1,6 +1,7 @@
 """Opening the SQL tracker store configured in endpoints.yml, for `make report` and
 `make forget`: Rasa's own reading, so ${ENV_VAR} values, the URL and the engine options are
 the same as the server's (SQLite by default, PostgreSQL by changing the settings)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,7 +10,6 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs, validate_port
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import read_endpoint_config
-
 
 # Rasa's SQL store and ours (same tables and rows: fewer queries per turn; deleting on request).
 SQL_STORE_TYPES = ("sql", "stores.tracker_store.fastsqltrackerstore", "stores.forgetting.forgettingsqltrackerstore")
@@ -39,8 +39,13 @@ def open_store(endpoints: Path) -> sa.engine.Engine:
             if not path.is_file():
                 raise StoreError(f"no tracker database at {path.resolve()}: has the assistant been run yet?")
         url = SQLTrackerStore.get_db_url(
-            dialect=dialect, host=config.url, port=validate_port(options.get("port")), db=db,
-            username=options.get("username"), password=options.get("password"), query=options.get("query"),
+            dialect=dialect,
+            host=config.url,
+            port=validate_port(options.get("port")),
+            db=db,
+            username=options.get("username"),
+            password=options.get("password"),
+            query=options.get("query"),
         )
         return sa.create_engine(url, **create_engine_kwargs(url))
     except (RasaException, sa.exc.SQLAlchemyError, ValueError) as exc:

@@ -20,6 +20,7 @@ reconnects (web/chat.js), with the same `message_id` and `resend: true`. If the 
 was stored (the server died between storing and sending), the stored replies are sent
 again (turn_end says "replayed": true) and nothing is stored twice.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -33,6 +34,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Blueprint
 
+import patches
 from backcare.privacy import WIDGET_FORGET_FLAG, is_deletion_message
 from channels.turn_guard import TURN_TIMEOUT_SECONDS, TurnGuard, clean_text
 
@@ -117,19 +119,6 @@ async def _stored_replies(agent: Any, sender: Text, message_id: Text) -> Optiona
     return replies
 
 
-def _forget_binary_parts_on_disconnect(sio: Any) -> None:
-    """python-socketio 5.9 keeps a half-received binary message after its client left
-    (CVE-2026-48804): reconnecting in a loop grows the server's memory. The fixed 5.16 is
-    held back by the <5.10 pin (see requirements.txt), so the disconnect handler drops it."""
-    handle_disconnect = sio._handle_eio_disconnect
-
-    async def disconnect(eio_sid: Text) -> None:
-        sio._binary_packet.pop(eio_sid, None)
-        await handle_disconnect(eio_sid)
-
-    sio.eio.on("disconnect", disconnect)
-
-
 class ClinicSocketIOInput(SocketIOInput):
     """socket.io for the chat widget; only the clinic's allowed origins may connect."""
 
@@ -144,7 +133,7 @@ class ClinicSocketIOInput(SocketIOInput):
         assert sio is not None
         guard = TurnGuard.load()
         sio.eio.cors_allowed_origins = list(guard.clinic.allowed_origins)
-        _forget_binary_parts_on_disconnect(sio)
+        patches.forget_binary_parts_on_disconnect(sio)  # python-socketio 5.9's CVE-2026-48804
         server: Dict[Text, Any] = {}  # the Sanic app, whose agent screens a failed turn's message
 
         @blueprint.listener("before_server_start")
@@ -180,16 +169,26 @@ class ClinicSocketIOInput(SocketIOInput):
                     for reply in replies:
                         await output.send_response(sender, reply)
                     await output.send_held()
-                    await sio.emit(TURN_END_EVENT, {"message_id": message_id, "stored": "yes", "replayed": True},
-                                   room=sender)
+                    await sio.emit(
+                        TURN_END_EVENT, {"message_id": message_id, "stored": "yes", "replayed": True}, room=sender
+                    )
                     return
             message = UserMessage(
-                text, output, sender, input_channel=self.name(),
-                metadata=_metadata(data.get(self.metadata_key)), message_id=message_id,
+                text,
+                output,
+                sender,
+                input_channel=self.name(),
+                metadata=_metadata(data.get(self.metadata_key)),
+                message_id=message_id,
             )
             storage = await guard.run_turn(
-                lambda: on_new_message(message), text, lambda: output.sent > 0,
-                lambda reply: output.send_text_message(sender, reply), agent(), withdraw=output.withdraw)
+                lambda: on_new_message(message),
+                text,
+                lambda: output.sent > 0,
+                lambda reply: output.send_text_message(sender, reply),
+                agent(),
+                withdraw=output.withdraw,
+            )
             await output.send_held()
             await sio.emit(TURN_END_EVENT, {"message_id": message_id, "stored": storage.stored}, room=sender)
 

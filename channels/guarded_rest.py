@@ -15,6 +15,7 @@ store once it answers again; 503 "no": the turn could not be completed or stored
 replies then are the referral for a warning sign, that a deletion failed, or the "can't look
 that up" notice: an answer that was not stored is never returned).
 """
+
 from __future__ import annotations
 
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
@@ -67,13 +68,20 @@ class GuardedRestInput(RestInput):
             collector = CollectingOutputChannel()
             metadata = payload.get("metadata")
             message = UserMessage(
-                text, collector, sender, input_channel=self.name(),
+                text,
+                collector,
+                sender,
+                input_channel=self.name(),
                 metadata=metadata if isinstance(metadata, dict) else None,
             )
             storage = await guard.run_turn(
-                lambda: on_new_message(message), text, lambda: bool(collector.messages),
-                lambda reply: collector.send_text_message(sender, reply), request.app.ctx.agent,
-                withdraw=collector.messages.clear)
+                lambda: on_new_message(message),
+                text,
+                lambda: bool(collector.messages),
+                lambda reply: collector.send_text_message(sender, reply),
+                request.app.ctx.agent,
+                withdraw=collector.messages.clear,
+            )
             status = {"yes": 200, "outbox": 202, "no": 503}[storage.stored]
             return response.json(collector.messages, status=status, headers={STORED_HEADER: storage.stored})
 

@@ -5,6 +5,7 @@ GET /webhooks/rest/ready (on the REST channel) answers 200 when all three are re
 {"tracker_store": "reachable", "lock_store": "in memory", "action_server": "unreachable"}.
 `make run` prints the same at start-up.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -40,7 +41,7 @@ def _lock_store(agent: Any) -> Text:
     try:
         red.ping()
         return REACHABLE
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - any failure means not reachable
         return UNREACHABLE
 
 
@@ -52,9 +53,8 @@ async def _action_server(agent: Any) -> Text:
     health = url.rsplit("/webhook", 1)[0] + "/health"
     try:
         timeout = aiohttp.ClientTimeout(total=CHECK_SECONDS)
-        async with aiohttp.ClientSession(timeout=timeout) as session:
-            async with session.get(health) as response:
-                return REACHABLE if response.status == 200 else UNREACHABLE
+        async with aiohttp.ClientSession(timeout=timeout) as session, session.get(health) as response:
+            return REACHABLE if response.status == 200 else UNREACHABLE
     except (aiohttp.ClientError, asyncio.TimeoutError):
         return UNREACHABLE
 
@@ -68,5 +68,8 @@ async def readiness(agent: Any) -> Dict[Text, Text]:
 
 
 def is_ready(parts: Dict[Text, Text]) -> bool:
-    return parts["tracker_store"] in OK and parts["lock_store"] in OK and parts["action_server"] in (
-        REACHABLE, NOT_CONFIGURED)
+    return (
+        parts["tracker_store"] in OK
+        and parts["lock_store"] in OK
+        and parts["action_server"] in (REACHABLE, NOT_CONFIGURED)
+    )

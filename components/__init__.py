@@ -1,5 +1,2 @@
-"""Custom NLU components. Importing the package (Rasa does, to load the model) also
-applies the per-turn fixes in runtime_tuning."""
-from components import runtime_tuning
-
-runtime_tuning.apply()
+"""Custom NLU components, loaded by Rasa by module path from config.yml. Importing them
+changes nothing else: the patches of Rasa's internals are applied by patches.apply()."""

@@ -11,6 +11,7 @@ turn in this classifier, almost none of it in the model itself:
   sequence features (which this classifier never reads) and calling scipy's general block
   stacker twice. Here the sentence features are joined directly into one CSR row.
 """
+
 from __future__ import annotations
 
 from typing import Any, List
@@ -42,7 +43,7 @@ class LeanLogisticRegressionClassifier(LogisticRegressionClassifier):
         if hasattr(self.clf, "coef_"):
             self.clf.coef_ = np.asfortranarray(self.clf.coef_)
 
-    def _create_X(self, messages: List[Message]) -> scipy.sparse.csr_matrix:
+    def _create_X(self, messages: List[Message]) -> scipy.sparse.csr_matrix:  # noqa: N802 - Rasa's method name
         rows = [_sentence_row(message) for message in messages]
         if any(row is None for row in rows):  # dense features: Rasa's general stacking
             return super()._create_X(messages)

@@ -13,6 +13,7 @@ It also adds a marker token (``__medicine__``, ``__other_body_part__``) when the
 names a word from knowledge/scope_words.yml, so a medicine or body part the training data
 never named still looks like the ones it did.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -44,9 +45,9 @@ def focus_spans(text: Text) -> list[tuple[int, int]]:
     spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group().strip()]
     if len(spans) < 2:
         return []
-    questions = [s for s in spans if "?" in text[s[0]:s[1]]]
+    questions = [s for s in spans if "?" in text[s[0] : s[1]]]
     if not questions:
-        questions = [s for s in spans if _ASKS.match(text[s[0]:s[1]])]
+        questions = [s for s in spans if _ASKS.match(text[s[0] : s[1]])]
     return questions or [spans[-1]]
 
 
@@ -63,7 +64,9 @@ def load_scope_words(path: Path = SCOPE_WORDS_PATH) -> Dict[Text, "re.Pattern[st
     for kind, words in data.items():
         alternatives = sorted((r"\s+".join(map(re.escape, str(w).split())) for w in words or []), key=len, reverse=True)
         if alternatives:
-            patterns[f"__{kind}__"] = re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE)
+            patterns[f"__{kind}__"] = re.compile(
+                r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE
+            )
     return patterns
 
 

@@ -15,6 +15,7 @@ down:
 The chosen intent always comes first in `intent_ranking`, so the SDK's
 `get_intent_of_latest_message()` returns the intent the bot acted on.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -45,15 +46,13 @@ from backcare.contract import (
     RED_FLAG_INTENTS,
     RED_FLAG_SIGN_ENTITY,
     RED_FLAG_TIER_ENTITY,
+    Tier,
 )
 from backcare.redflags import RedFlagScreen as Screen
 from backcare.redflags import shared_screen
 
 
-
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class RedFlagScreen(GraphComponent):
     """Routes any message that describes a warning sign to the referral or a safety check."""
 
@@ -101,16 +100,21 @@ class RedFlagScreen(GraphComponent):
         # judge: "no numbness, not weak" or "my mum had cancer" are read, not guessed.
         judged = screening.negated or screening.qualified
         names_sign_words = bool(self._screen.check_words.search(screening.text))
-        if check_tier is None and not judged and names_sign_words and intent.get(INTENT_NAME_KEY) in RED_FLAG_INTENTS:
-            if float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= self._check_confidence:
-                check_tier = next(t for t, name in RED_FLAG_INTENT.items() if name == intent[INTENT_NAME_KEY])
-                says = [self._screen.check_signs[check_tier]]
+        guessed = intent.get(INTENT_NAME_KEY) in RED_FLAG_INTENTS and (
+            float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= self._check_confidence
+        )
+        if check_tier is None and not judged and names_sign_words and guessed:
+            check_tier = next(t for t, name in RED_FLAG_INTENT.items() if name == intent[INTENT_NAME_KEY])
+            says = [self._screen.check_signs[check_tier]]
         if check_tier:
             self._set_intent(message, {INTENT_NAME_KEY: RED_FLAG_INTENT[check_tier], PREDICTED_CONFIDENCE_KEY: 1.0})
-            message.set(ENTITIES, [
-                _entity(text, RED_FLAG_CHECK_ENTITY, _join(says)),
-                _entity(text, RED_FLAG_TIER_ENTITY, "check"),
-            ])
+            message.set(
+                ENTITIES,
+                [
+                    _entity(text, RED_FLAG_CHECK_ENTITY, _join(says)),
+                    _entity(text, RED_FLAG_TIER_ENTITY, Tier.CHECK),
+                ],
+            )
         elif intent.get(INTENT_NAME_KEY) in RED_FLAG_INTENTS:
             ranking = message.get(INTENT_RANKING_KEY) or []
             fallback = next((r for r in ranking if r.get(INTENT_NAME_KEY) not in RED_FLAG_INTENTS), None)

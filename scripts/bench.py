@@ -3,6 +3,7 @@
 Prints one table. Everything runs on 127.0.0.1 with bounded request counts. Not part of
 `make test` (it takes a few minutes and its figures depend on the machine).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,9 +21,7 @@ from pathlib import Path
 
 import requests
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from scripts.servers import PROJECT_ROOT, VENV_BIN, Servers, free_port, write_endpoints  # noqa: E402
+from scripts.servers import PROJECT_ROOT, VENV_BIN, Servers, free_port, write_endpoints
 
 # A realistic conversation: answers (custom action), a source follow-up, chit-chat.
 CONVERSATION = [
@@ -42,8 +41,9 @@ LOADS = ((1, 20), (10, 100), (50, 100))
 def peak_rss_mb(pid: int) -> float:
     """Peak resident memory (VmHWM) of a process and its children, in MB."""
     total = 0
-    pids = [pid] + [int(p) for p in subprocess.run(
-        ["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()]
+    pids = [pid] + [
+        int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    ]
     for p in pids:
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
@@ -64,8 +64,11 @@ def train_seconds() -> float:
     with tempfile.TemporaryDirectory() as out:
         started = time.monotonic()
         subprocess.run(
-            [str(VENV_BIN / "rasa"), "train", "--force", "--out", out],
-            cwd=PROJECT_ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [str(VENV_BIN / "backcare-rasa"), "train", "--force", "--out", out],
+            cwd=PROJECT_ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         return time.monotonic() - started
 
@@ -83,8 +86,9 @@ def load(url: str, concurrency: int, conversations: int) -> dict[str, float]:
         for text in CONVERSATION:
             started = time.monotonic()
             try:
-                reply = session.post(f"{url}/webhooks/rest/webhook",
-                                     json={"sender": sender, "message": text}, timeout=60)
+                reply = session.post(
+                    f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
+                )
                 ok = reply.status_code == 200
                 blank = ok and not any(m.get("text") for m in reply.json())
             except requests.RequestException:
@@ -99,8 +103,15 @@ def load(url: str, concurrency: int, conversations: int) -> dict[str, float]:
         list(pool.map(converse, range(conversations)))
     elapsed = time.monotonic() - started
     q = statistics.quantiles(latencies, n=100)
-    return {"p50": q[49] * 1000, "p95": q[94] * 1000, "p99": q[98] * 1000,
-            "rps": len(latencies) / elapsed, "errors": errors, "empty": empty, "n": len(latencies)}
+    return {
+        "p50": q[49] * 1000,
+        "p95": q[94] * 1000,
+        "p99": q[98] * 1000,
+        "rps": len(latencies) / elapsed,
+        "errors": errors,
+        "empty": empty,
+        "n": len(latencies),
+    }
 
 
 def measured_load(servers: Servers, concurrency: int, conversations: int) -> dict[str, float]:
@@ -138,9 +149,11 @@ async def in_process_floor(endpoints_file: Path, messages: int = 600) -> float:
     configure_structlog(logging.WARNING)
 
     endpoints = AvailableEndpoints.read_endpoints(str(endpoints_file))
-    agent = Agent.load(str(PROJECT_ROOT / "models" / "backcare.tar.gz"),
-                       action_endpoint=endpoints.action,
-                       tracker_store=TrackerStore.create(endpoints.tracker_store))
+    agent = Agent.load(
+        str(PROJECT_ROOT / "models" / "backcare.tar.gz"),
+        action_endpoint=endpoints.action,
+        tracker_store=TrackerStore.create(endpoints.tracker_store),
+    )
     run = uuid.uuid4().hex
     for text in CONVERSATION:  # untimed: first calls fill caches (compiled SQL, connections)
         await agent.handle_text(text, sender_id=f"{run}-warm-up")
@@ -166,16 +179,21 @@ def main() -> int:
         work_dir = Path(work)
         action_port, rasa_port = free_port(), free_port()
         servers = Servers(
-            model=PROJECT_ROOT / "models" / "backcare.tar.gz", log_dir=work_dir,
-            rasa_port=rasa_port, action_port=action_port,
+            model=PROJECT_ROOT / "models" / "backcare.tar.gz",
+            log_dir=work_dir,
+            rasa_port=rasa_port,
+            action_port=action_port,
             endpoints=write_endpoints(work_dir / "endpoints.yml", action_port, work_dir / "t.db"),
         )
         try:
             print("Cold start ...", flush=True)
             started = time.monotonic()
             servers.start()
-            requests.post(f"{servers.url}/webhooks/rest/webhook",
-                          json={"sender": "cold", "message": "does massage help?"}, timeout=60)
+            requests.post(
+                f"{servers.url}/webhooks/rest/webhook",
+                json={"sender": "cold", "message": "does massage help?"},
+                timeout=60,
+            )
             rows.append(("cold start (launch to first answer)", f"{time.monotonic() - started:.1f} s"))
             for concurrency, conversations in LOADS:
                 print(f"Load: {concurrency} concurrent, {args.repeat} runs ...", flush=True)
@@ -185,11 +203,13 @@ def main() -> int:
                 if concurrency == 1:
                     single_rps = r["rps"]
                 if concurrency == 10:
-                    rows.append((
-                        "CPU per message at 10 concurrent, Rasa / actions",
-                        f"{r['rasa_cpu_ms']:.1f} / {r['actions_cpu_ms']:.1f} ms "
-                        f"(one core: at most {1000 / r['rasa_cpu_ms']:.0f} msg/s per Rasa server)",
-                    ))
+                    rows.append(
+                        (
+                            "CPU per message at 10 concurrent, Rasa / actions",
+                            f"{r['rasa_cpu_ms']:.1f} / {r['actions_cpu_ms']:.1f} ms "
+                            f"(one core: at most {1000 / r['rasa_cpu_ms']:.0f} msg/s per Rasa server)",
+                        )
+                    )
             rows.append(("peak RSS, Rasa server", f"{peak_rss_mb(servers.processes['rasa'].pid):.0f} MB"))
             rows.append(("peak RSS, action server", f"{peak_rss_mb(servers.processes['actions'].pid):.0f} MB"))
             print("In-process floor ...", flush=True)

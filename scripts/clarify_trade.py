@@ -9,6 +9,7 @@ is for checking the choice, never for making it.
     .venv/bin/python scripts/clarify_trade.py            # tests/data/heldout
     .venv/bin/python scripts/clarify_trade.py --blind    # tests/data/heldout_blind
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,20 +19,21 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from backcare.clarify import Thresholds, decide, load_thresholds, resolve, word_count  # noqa: E402
-from backcare.contract import RED_FLAG_INTENTS  # noqa: E402
-from backcare.knowledge import load_knowledge_base  # noqa: E402
-from scripts.eval_metrics import Result, ratio  # noqa: E402
-from scripts.heldout import Example, load_blind, load_heldout  # noqa: E402
+from backcare.clarify import Thresholds, decide, load_thresholds, resolve, word_count
+from backcare.contract import RED_FLAG_INTENTS
+from backcare.knowledge import KnowledgeBase, load_knowledge_base
+from scripts.eval_metrics import Result, ratio
+from scripts.heldout import Example, load_blind, load_heldout
 
 MODEL = Path(__file__).resolve().parent.parent / "models" / "backcare.tar.gz"
 # The topic slot a fixed reply sets (domain.yml); None: left alone.
 FIXED_TOPIC = {
-    "out_of_scope": "out_of_scope", "medicines": "out_of_scope", "other_body_part": "out_of_scope",
-    "vague_opener": "clarify", "sources": "sources",
-    **{intent: "red_flags" for intent in RED_FLAG_INTENTS},
+    "out_of_scope": "out_of_scope",
+    "medicines": "out_of_scope",
+    "other_body_part": "out_of_scope",
+    "vague_opener": "clarify",
+    "sources": "sources",
+    **dict.fromkeys(RED_FLAG_INTENTS, "red_flags"),
 }
 FALLBACK = "nlu_fallback"
 
@@ -48,7 +50,7 @@ async def parse_all(texts: list[str], model: Path = MODEL) -> list[dict]:
     return [await agent.parse_message(text) for text in texts]
 
 
-def outcome(parse: dict, kb, thresholds: Thresholds) -> tuple[str | None, tuple[str, ...]]:
+def outcome(parse: dict, kb: KnowledgeBase, thresholds: Thresholds) -> tuple[str | None, tuple[str, ...]]:
     """(topic slot, suggested topics) of a first turn."""
     intent = parse["intent"]["name"]
     if intent not in kb.topics and intent != FALLBACK:
@@ -62,9 +64,9 @@ def outcome(parse: dict, kb, thresholds: Thresholds) -> tuple[str | None, tuple[
     return result.topic, tuple(topic for topic, _ in result.options)
 
 
-def results(examples: list[Example], parses: list[dict], kb, thresholds: Thresholds) -> list[Result]:
+def results(examples: list[Example], parses: list[dict], kb: KnowledgeBase, thresholds: Thresholds) -> list[Result]:
     out = []
-    for example, parse in zip(examples, parses):
+    for example, parse in zip(examples, parses, strict=True):
         got, suggested = outcome(parse, kb, thresholds)
         out.append(Result(example.text, example.topic, got, suggested=suggested))
     return out
@@ -79,28 +81,38 @@ def main() -> int:
     kb = load_knowledge_base()
     parses = asyncio.run(parse_all([e.text for e in examples], args.model))
     chosen = load_thresholds()
-    print(f"{len(examples)} messages. Chosen (knowledge/clarify.yml): min_confidence {chosen.min_confidence}, "
-          f"min_margin {chosen.min_margin}")
-    print(f"{'min_conf':>8} {'margin':>6}  {'accuracy':>8} {'answered acc':>12} {'clarify rate':>12} {'right among':>11}")
+    print(
+        f"{len(examples)} messages. Chosen (knowledge/clarify.yml): min_confidence {chosen.min_confidence}, "
+        f"min_margin {chosen.min_margin}"
+    )
+    print(
+        f"{'min_conf':>8} {'margin':>6}  {'accuracy':>8} {'answered acc':>12} {'clarify rate':>12} {'right among':>11}"
+    )
     for min_conf, margin in itertools.product((0.0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5), (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)):
         th = replace(chosen, min_confidence=min_conf, min_margin=margin)
         rs = results(examples, parses, kb, th)
         answered = [r for r in rs if r.got != "clarify"]
         clarified = [r for r in rs if r.clarified]
         mark = " <- chosen" if (min_conf, margin) == (chosen.min_confidence, chosen.min_margin) else ""
-        print(f"{min_conf:8.2f} {margin:6.2f}  {sum(r.right for r in rs) / len(rs):8.3f} "
-              f"{sum(r.right for r in answered) / max(len(answered), 1):12.3f} {len(clarified) / len(rs):12.3f} "
-              f"{sum(r.offered_right for r in clarified) / max(len(clarified), 1):11.2f}{mark}")
+        print(
+            f"{min_conf:8.2f} {margin:6.2f}  {sum(r.right for r in rs) / len(rs):8.3f} "
+            f"{sum(r.right for r in answered) / max(len(answered), 1):12.3f} {len(clarified) / len(rs):12.3f} "
+            f"{sum(r.offered_right for r in clarified) / max(len(clarified), 1):11.2f}{mark}"
+        )
     # Follow-ups: how often a previous topic would wrongly take over a new, unrelated question.
-    print("\nFollow-up rule, cost: a held-out message read after an answer on another topic "
-          "(every other knowledge topic in turn) is wrongly kept on that topic:")
+    print(
+        "\nFollow-up rule, cost: a held-out message read after an answer on another topic "
+        "(every other knowledge topic in turn) is wrongly kept on that topic:"
+    )
     for max_words, share in itertools.product((8, 10, 12, 15), (0.2, 0.3, 0.5)):
         th = replace(chosen, follow_up_max_words=max_words, follow_up_min_share=share)
         kept = total = 0
-        for example, parse in zip(examples, parses):
+        for example, parse in zip(examples, parses, strict=True):
             if parse["intent"]["name"] not in kb.topics and parse["intent"]["name"] != FALLBACK:
                 continue
-            ranking = [(r["name"], r["confidence"]) for r in parse["intent_ranking"] if r["name"] not in RED_FLAG_INTENTS]
+            ranking = [
+                (r["name"], r["confidence"]) for r in parse["intent_ranking"] if r["name"] not in RED_FLAG_INTENTS
+            ]
             for previous in kb.topics:
                 if previous == example.topic:
                     continue

@@ -9,6 +9,7 @@ as plain processes, never the system services; as root they run as their Debian 
 users (PostgreSQL refuses root). Passwords are generated per run. Everything is stopped
 by PID and the temporary directory removed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,10 +34,8 @@ import redis
 import requests
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from backcare.clinic import CLINIC_FILE_ENV, Clinic, load_clinic  # noqa: E402
-from scripts.servers import HOST, PROJECT_ROOT, Servers, free_port  # noqa: E402
+from backcare.clinic import CLINIC_FILE_ENV, Clinic, load_clinic
+from scripts.servers import HOST, PROJECT_ROOT, Servers, free_port
 
 DEPLOY = PROJECT_ROOT / "deploy"
 NGINX_TEMPLATE = DEPLOY / "nginx" / "backcare.conf.template"
@@ -143,8 +142,7 @@ class Cluster:
 
     @property
     def db_url(self) -> str:
-        return (f"postgresql://{DB_USER}:{self.postgres_password}@{HOST}:"
-                f"{self.postgres_port}/{DB_NAME}")
+        return f"postgresql://{DB_USER}:{self.postgres_password}@{HOST}:{self.postgres_port}/{DB_NAME}"
 
     @property
     def logs(self) -> Path:
@@ -178,18 +176,36 @@ class Cluster:
         _give(password_file, "postgres")
         with open(self.logs / "initdb.log", "wb") as log:
             subprocess.run(
-                [*_as("postgres"), str(binaries / "initdb"), "-D", str(home / "data"), "-U", DB_USER,
-                 f"--pwfile={password_file}", "--auth=scram-sha-256", "--encoding=UTF8",
-                 "--no-instructions"],
-                cwd=home, env=DAEMON_ENV, stdout=log, stderr=subprocess.STDOUT, check=True,
+                [
+                    *_as("postgres"),
+                    str(binaries / "initdb"),
+                    "-D",
+                    str(home / "data"),
+                    "-U",
+                    DB_USER,
+                    f"--pwfile={password_file}",
+                    "--auth=scram-sha-256",
+                    "--encoding=UTF8",
+                    "--no-instructions",
+                ],
+                cwd=home,
+                env=DAEMON_ENV,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                check=True,
             )
         password_file.unlink()
         self._spawn_postgres()
 
         def create_database() -> None:
-            connection = psycopg2.connect(host=HOST, port=self.postgres_port, user=DB_USER,
-                                          password=self.postgres_password, dbname="postgres",
-                                          connect_timeout=2)
+            connection = psycopg2.connect(
+                host=HOST,
+                port=self.postgres_port,
+                user=DB_USER,
+                password=self.postgres_password,
+                dbname="postgres",
+                connect_timeout=2,
+            )
             connection.autocommit = True
             with connection.cursor() as cursor:
                 cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DB_NAME,))
@@ -201,11 +217,21 @@ class Cluster:
 
     def _spawn_postgres(self) -> None:
         home = self.work / "postgres"
-        self._spawn("postgres", [
-            str(postgres_bin() / "postgres"), "-D", str(home / "data"),
-            "-c", f"listen_addresses={HOST}", "-c", f"port={self.postgres_port}",
-            "-c", f"unix_socket_directories={home}",
-        ], cwd=home)
+        self._spawn(
+            "postgres",
+            [
+                str(postgres_bin() / "postgres"),
+                "-D",
+                str(home / "data"),
+                "-c",
+                f"listen_addresses={HOST}",
+                "-c",
+                f"port={self.postgres_port}",
+                "-c",
+                f"unix_socket_directories={home}",
+            ],
+            cwd=home,
+        )
 
     def stop_postgres(self) -> None:
         """A "fast" shutdown, as a restart or failover does: open sessions end."""
@@ -242,14 +268,19 @@ class Cluster:
 
     def start_assistant(self) -> None:
         """The action server and the Rasa servers, all loading at once."""
-        self.actions = Servers(model=self.model, log_dir=self.logs / "actions",
-                               action_port=self.action_port, env=self.env)
+        self.actions = Servers(
+            model=self.model, log_dir=self.logs / "actions", action_port=self.action_port, env=self.env
+        )
         self.actions.start_actions()
         if not self.rasa:
             slots = rasa_slots(NGINX_TEMPLATE.read_text())
             self.rasa = [
-                Servers(model=self.model, log_dir=self.logs / slot.lower().replace("_", ""),
-                        rasa_port=free_port(), action_port=self.action_port)
+                Servers(
+                    model=self.model,
+                    log_dir=self.logs / slot.lower().replace("_", ""),
+                    rasa_port=free_port(),
+                    action_port=self.action_port,
+                )
                 for slot in slots
             ]
         for server in self.rasa:
@@ -261,10 +292,13 @@ class Cluster:
         return {
             **read_env_file(DEPLOY / "rasa.env"),
             "ACTION_SERVER_URL": f"http://{HOST}:{self.action_port}/webhook",
-            "POSTGRES_HOST": HOST, "POSTGRES_PORT": str(self.postgres_port),
-            "POSTGRES_DB": DB_NAME, "POSTGRES_USER": DB_USER,
+            "POSTGRES_HOST": HOST,
+            "POSTGRES_PORT": str(self.postgres_port),
+            "POSTGRES_DB": DB_NAME,
+            "POSTGRES_USER": DB_USER,
             "POSTGRES_PASSWORD": self.postgres_password,
-            "REDIS_HOST": HOST, "REDIS_PORT": str(self.redis_port),
+            "REDIS_HOST": HOST,
+            "REDIS_PORT": str(self.redis_port),
             "REDIS_PASSWORD": self.redis_password,
             "TRACKER_OUTBOX": str(self.work / "outbox" / "tracker-outbox.db"),
             **self.env,
@@ -297,8 +331,11 @@ class Cluster:
         values = {"LISTEN": f"{HOST}:{self.nginx_port}", "EMERGENCY_NUMBER": number}
         values.update({f"RASA_{n + 1}": self.rasa_address(n) for n in range(len(self.rasa))})
         (home / "backcare.conf").write_text(fill_template(NGINX_TEMPLATE.read_text(), values))
-        self._spawn("nginx", [str(NGINX_BIN), "-p", f"{home}/", "-c", str(home / "nginx.conf"),
-                              "-e", "stderr", "-g", "daemon off;"], cwd=home)
+        self._spawn(
+            "nginx",
+            [str(NGINX_BIN), "-p", f"{home}/", "-c", str(home / "nginx.conf"), "-e", "stderr", "-g", "daemon off;"],
+            cwd=home,
+        )
 
     def clinic(self) -> Clinic:
         """The clinic settings the Rasa servers read."""
@@ -341,11 +378,16 @@ class Cluster:
         shutil.rmtree(self.work, ignore_errors=True)
 
     def _spawn(self, name: str, command: list[str], cwd: Path) -> None:
-        log = open(self.logs / f"{name}.log", "ab")
-        self.daemons[name] = subprocess.Popen(
-            [*_as(name), *command], cwd=cwd, env=DAEMON_ENV, stdout=log,
-            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-        )
+        with open(self.logs / f"{name}.log", "ab") as log:  # the child keeps its own copy
+            self.daemons[name] = subprocess.Popen(
+                [*_as(name), *command],
+                cwd=cwd,
+                env=DAEMON_ENV,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
 
     def _wait(self, name: str, probe: Callable[[], object], timeout: float = 60) -> None:
         """Call ``probe`` until it stops raising; fail with the log if the daemon exits."""
@@ -358,7 +400,7 @@ class Cluster:
             try:
                 probe()
                 return
-            except Exception:  # noqa: BLE001 - not up yet
+            except Exception:  # not up yet
                 if time.monotonic() > deadline:
                     raise
             time.sleep(0.3)
@@ -377,17 +419,19 @@ class Cluster:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--lock-store", choices=("atomic", "redis", "none"), default="atomic",
-                        help="redis: Rasa's own Redis lock store; none: no shared lock")
+    parser.add_argument(
+        "--lock-store",
+        choices=("atomic", "redis", "none"),
+        default="atomic",
+        help="redis: Rasa's own Redis lock store; none: no shared lock",
+    )
     args = parser.parse_args()
     cluster = Cluster(model=PROJECT_ROOT / "models" / "backcare.tar.gz", lock_store=args.lock_store)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    print(f"Starting PostgreSQL, Redis, the action server, Rasa servers and nginx in {cluster.work} ...",
-          flush=True)
+    print(f"Starting PostgreSQL, Redis, the action server, Rasa servers and nginx in {cluster.work} ...", flush=True)
     try:
         cluster.start()
-        print(f"REST and socket.io through nginx: {cluster.url}/webhooks/rest/webhook, "
-              f"{cluster.url}/socket.io/")
+        print(f"REST and socket.io through nginx: {cluster.url}/webhooks/rest/webhook, {cluster.url}/socket.io/")
         print(f"Rasa servers: {', '.join(cluster.rasa_address(n) for n in range(len(cluster.rasa)))}")
         print(f"Logs: {cluster.logs}, {cluster.access_log}. Press Ctrl-C to stop.", flush=True)
         while all(p.poll() is None for p in cluster.daemons.values()):

@@ -5,6 +5,7 @@ topic id), clarify rate and how often the right topic was among the choices, out
 precision and recall (per reason where the set labels it: slot `scope_reason`), entity
 slots, per-topic accuracy; for the blind set also the two-turn follow-ups.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,25 +15,25 @@ from pathlib import Path
 
 import requests
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from scripts.eval_metrics import Result, misses, ratio, summarise  # noqa: E402
-from scripts.heldout import BLIND_DIRS, HELDOUT_DIR, Example, FollowUp, load_blind, load_heldout  # noqa: E402
-from scripts.servers import PROJECT_ROOT, Servers, evaluation_servers  # noqa: E402
+from scripts.eval_metrics import Result, misses, ratio, summarise
+from scripts.heldout import BLIND_DIRS, HELDOUT_DIR, Example, FollowUp, load_blind, load_heldout
+from scripts.servers import PROJECT_ROOT, Servers, evaluation_servers
 
 SOURCES_LEAD_IN = "does massage help lower back pain?"
 
 
 def say(servers: Servers, sender: str, text: str) -> str:
-    response = requests.post(f"{servers.url}/webhooks/rest/webhook",
-                             json={"sender": sender, "message": text}, timeout=30)
+    response = requests.post(
+        f"{servers.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30
+    )
     response.raise_for_status()
     return "\n".join(r.get("text", "") for r in response.json())
 
 
 def slots_of(servers: Servers, token: str, sender: str) -> dict:
-    return requests.get(f"{servers.url}/conversations/{sender}/tracker",
-                        params={"token": token}, timeout=30).json()["slots"]
+    return requests.get(f"{servers.url}/conversations/{sender}/tracker", params={"token": token}, timeout=30).json()[
+        "slots"
+    ]
 
 
 def suggested_of(slots: dict) -> tuple[str, ...]:
@@ -56,10 +57,14 @@ def run_case(servers: Servers, token: str, example: Example) -> Result:
         got = "sources" if got == expected and "sources behind my last answer" in replies else got
     entities_right = sum(1 for slot, values in example.entities.items() if slots.get(slot) in values)
     return Result(
-        text=example.text, topic=example.topic, got=got, scope_reason=example.scope_reason,
+        text=example.text,
+        topic=example.topic,
+        got=got,
+        scope_reason=example.scope_reason,
         got_reason=slots.get("scope_reason") if got == "out_of_scope" else None,
         suggested=suggested_of(slots),
-        entities_expected=len(example.entities), entities_right=entities_right,
+        entities_expected=len(example.entities),
+        entities_right=entities_right,
     )
 
 
@@ -71,8 +76,7 @@ def run_follow_up(servers: Servers, token: str, follow_up: FollowUp) -> tuple[Re
     second = slots_of(servers, token, sender)
     return (
         Result(follow_up.first, follow_up.first_topic, first.get("topic")),
-        Result(follow_up.text, follow_up.topic, second.get("topic"),
-               suggested=suggested_of(second)),
+        Result(follow_up.text, follow_up.topic, second.get("topic"), suggested=suggested_of(second)),
     )
 
 
@@ -98,7 +102,9 @@ def report_set(name: str, results: list[Result], show_misses: bool) -> None:
 def report_follow_ups(pairs: list[tuple[Result, Result]], show_misses: bool) -> None:
     print(f"\n== Follow-ups: {len(pairs)} two-turn conversations ==")
     print(f"  follow-up right (second turn's topic)      {ratio(sum(b.right for _, b in pairs), len(pairs))}")
-    print(f"  both turns right                           {ratio(sum(a.right and b.right for a, b in pairs), len(pairs))}")
+    print(
+        f"  both turns right                           {ratio(sum(a.right and b.right for a, b in pairs), len(pairs))}"
+    )
     print(f"  follow-up clarified offering the right one {ratio(sum(b.offered_right for _, b in pairs), len(pairs))}")
     if show_misses:
         for a, b in pairs:
@@ -123,16 +129,22 @@ def main() -> int:
     if args.json:
         import dataclasses
         import json
-        args.json.write_text(json.dumps({
-            "old": [dataclasses.asdict(r) for r in old_results],
-            **{
-                directory.name: {
-                    "cases": [dataclasses.asdict(r) for r in results],
-                    "follow_ups": [[dataclasses.asdict(a), dataclasses.asdict(b)] for a, b in pairs],
-                }
-                for directory, (results, pairs) in measured.items()
-            },
-        }, indent=1))
+
+        args.json.write_text(
+            json.dumps(
+                {
+                    "old": [dataclasses.asdict(r) for r in old_results],
+                    **{
+                        directory.name: {
+                            "cases": [dataclasses.asdict(r) for r in results],
+                            "follow_ups": [[dataclasses.asdict(a), dataclasses.asdict(b)] for a, b in pairs],
+                        }
+                        for directory, (results, pairs) in measured.items()
+                    },
+                },
+                indent=1,
+            )
+        )
     report_set(f"Held-out set {HELDOUT_DIR.relative_to(PROJECT_ROOT)}", old_results, args.misses)
     for directory, (results, pairs) in measured.items():
         if results:

@@ -3,18 +3,21 @@
 A clarifying question (topic `clarify`) is never counted as a right answer; how often it
 offered the right topic is reported separately.
 """
+
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
 
-OUT_OF_SCOPE = "out_of_scope"
-CLARIFY = "clarify"
+from backcare.contract import BEHAVIOUR_TOPICS, ScopeReason, Topic, names
+
+OUT_OF_SCOPE = Topic.OUT_OF_SCOPE
+CLARIFY = Topic.CLARIFY
 # The blind set's label for a vague opener ("help, my back hurts"). The bot answers one with
 # the warning signs and topic buttons, which sets topic `clarify`: that is the right reply.
 VAGUE = "vague"
-SCOPE_REASONS = ("medicines", "other_body_part", "off_topic")
-NOT_KNOWLEDGE = frozenset({OUT_OF_SCOPE, CLARIFY, VAGUE, "red_flags", "sources"})
+SCOPE_REASONS = names(ScopeReason)
+NOT_KNOWLEDGE = BEHAVIOUR_TOPICS | {VAGUE}
 
 
 @dataclass(frozen=True)
@@ -83,9 +86,11 @@ def summarise(results: list[Result], knowledge_topics: frozenset[str] | None = N
             pred = [r for r in predicted if r.got_reason == reason]
             act = [r for r in actual if r.scope_reason == reason]
             hit = [r for r in act if r.got == OUT_OF_SCOPE and r.got_reason == reason]
-            s.add(f"  {reason:16} precision {ratio(sum(r.topic == OUT_OF_SCOPE and r.scope_reason == reason for r in pred), len(pred))}"
-                  f"  recall {ratio(len(hit), len(act))}")
-        medicine_answers = [r for r in actual if r.scope_reason == "medicines" and r.got not in NOT_KNOWLEDGE and r.got]
+            right = sum(r.topic == OUT_OF_SCOPE and r.scope_reason == reason for r in pred)
+            s.add(f"  {reason:16} precision {ratio(right, len(pred))}  recall {ratio(len(hit), len(act))}")
+        medicine_answers = [
+            r for r in actual if r.scope_reason == ScopeReason.MEDICINES and r.got not in NOT_KNOWLEDGE and r.got
+        ]
         s.add(f"medicine questions answered from the knowledge base: {len(medicine_answers)}")
     else:
         s.add("  (this set does not label the out-of-scope reason)")

@@ -6,33 +6,33 @@ safety check that says where to go now), per sign and tier; how many look-alikes
 referred or checked; how often a check is asked on messages without a sign (look-alikes
 and the held-out topic questions); and every miss.
 """
+
 from __future__ import annotations
 
 import sys
 import time
 import uuid
 from collections import Counter, defaultdict
-from pathlib import Path
 
 import requests
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from scripts.heldout import load_heldout  # noqa: E402
-from scripts.safety_sets import load_look_alikes, load_sign_cases, outcome  # noqa: E402
-from scripts.servers import Servers, evaluation_servers  # noqa: E402
+from scripts.heldout import load_heldout
+from scripts.safety_sets import load_look_alikes, load_sign_cases, outcome
+from scripts.servers import Servers, evaluation_servers
 
 SEVERITY = {"none": 0, "check": 1, "urgent": 2, "emergency": 3}
 
 
 def ask(servers: Servers, token: str, text: str) -> str:
     sender = uuid.uuid4().hex
-    response = requests.post(f"{servers.url}/webhooks/rest/webhook",
-                             json={"sender": sender, "message": text}, timeout=30)
+    response = requests.post(
+        f"{servers.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30
+    )
     response.raise_for_status()
     reply = "\n".join(r.get("text", "") for r in response.json())
-    slots = requests.get(f"{servers.url}/conversations/{sender}/tracker",
-                         params={"token": token}, timeout=30).json()["slots"]
+    slots = requests.get(f"{servers.url}/conversations/{sender}/tracker", params={"token": token}, timeout=30).json()[
+        "slots"
+    ]
     return outcome(reply, slots)
 
 
@@ -70,25 +70,34 @@ def report(servers: Servers, token: str) -> None:
         looked[look_alike.set_name][got] += 1
         if got != "none":
             flagged.append(f"[{look_alike.set_name}] {look_alike.kind} -> {got}: {look_alike.text[:160]}")
-    asked = Counter(ask(servers, token, text) for text in questions if progress() is None)
+    asked: Counter[str] = Counter()
+    for text in questions:
+        asked[ask(servers, token, text)] += 1
+        progress()
 
     print(f"\nWarning signs through the running bot ({len(signs)} messages):")
     for key in sorted(recall):
         c = recall[key]
         n = c["ok"] + c["missed"]
-        print(f"  {key:18s} recall {c['ok']}/{n} = {c['ok'] / n:.3f}  "
-              f"(referred: emergency {c['emergency']}, urgent {c['urgent']}; checked {c['check']})")
+        print(
+            f"  {key:18s} recall {c['ok']}/{n} = {c['ok'] / n:.3f}  "
+            f"(referred: emergency {c['emergency']}, urgent {c['urgent']}; checked {c['check']})"
+        )
     print("  per sign: " + ", ".join(f"{s} {c['ok']}/{c['ok'] + c['missed']}" for s, c in sorted(per_sign.items())))
     print(f"\nLook-alikes ({len(look_alikes)} messages without a sign):")
     for key, c in sorted(looked.items()):
         n = sum(c.values())
         referred = c["emergency"] + c["urgent"]
-        print(f"  {key:8s} referred {referred}/{n} = {referred / n:.3f}, checked {c['check']}/{n} = {c['check'] / n:.3f}")
+        print(
+            f"  {key:8s} referred {referred}/{n} = {referred / n:.3f}, checked {c['check']}/{n} = {c['check'] / n:.3f}"
+        )
     no_sign = sum(sum(c.values()) for c in looked.values()) + sum(asked.values())
     checks = sum(c["check"] for c in looked.values()) + asked["check"]
-    print(f"\nChecks on messages without a sign (look-alikes + {len(questions)} held-out questions): "
-          f"{checks}/{no_sign} = {checks / no_sign:.3f}; held-out questions referred: "
-          f"{asked['emergency'] + asked['urgent']}")
+    print(
+        f"\nChecks on messages without a sign (look-alikes + {len(questions)} held-out questions): "
+        f"{checks}/{no_sign} = {checks / no_sign:.3f}; held-out questions referred: "
+        f"{asked['emergency'] + asked['urgent']}"
+    )
     if misses:
         print("\nMissed warning signs:")
         for line in misses:

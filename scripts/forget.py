@@ -3,6 +3,7 @@
 Works on the SQL tracker store configured in endpoints.yml (SQLite by default, PostgreSQL
 likewise). N comes from --days, or from `retention_days` in clinic.yml.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -12,10 +13,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from backcare.clinic import load_clinic  # noqa: E402
-from backcare.tracker_db import StoreError, open_store  # noqa: E402
+from backcare.clinic import load_clinic
+from backcare.tracker_db import StoreError, open_store
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,14 +28,12 @@ def forget(endpoints: Path, days: float) -> tuple[int, int]:
         if not sa.inspect(connection).has_table("events"):
             return 0, 0
         last_seen = (
-            sa.select(events.c.sender_id)
-            .group_by(events.c.sender_id)
-            .having(sa.func.max(events.c.timestamp) < cutoff)
+            sa.select(events.c.sender_id).group_by(events.c.sender_id).having(sa.func.max(events.c.timestamp) < cutoff)
         )
         senders = [row[0] for row in connection.execute(last_seen)]
         deleted = 0
         for start in range(0, len(senders), 500):
-            batch = senders[start:start + 500]
+            batch = senders[start : start + 500]
             deleted += connection.execute(sa.delete(events).where(events.c.sender_id.in_(batch))).rowcount
     return len(senders), deleted
 

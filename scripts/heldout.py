@@ -2,9 +2,11 @@
 
 - tests/data/heldout/*.yml: Rasa NLU blocks, the intent label is the expected topic id.
 - tests/data/heldout_blind/*.yml and heldout_blind2/*.yml: each written blind by someone who
-  had not seen the training data or the other sets: `cases` ({topic, massage_type?, health_condition?, scope_reason?, voice, text}) and
-  two-turn `conversations` ({first, first_topic, text, topic}).
+  had not seen the training data or the other sets: `cases` ({topic, massage_type?,
+  health_condition?, scope_reason?, voice, text}) and two-turn `conversations`
+  ({first, first_topic, text, topic}).
 """
+
 from __future__ import annotations
 
 import re
@@ -35,6 +37,7 @@ class Example:
 @dataclass(frozen=True)
 class FollowUp:
     """Two turns: the second message is read in the context of the first answer."""
+
     first: str
     first_topic: str
     text: str
@@ -66,11 +69,19 @@ def load_blind(directory: Path = BLIND_DIR) -> tuple[list[Example], list[FollowU
         for case in data.get("cases") or []:
             entities = {
                 slot: frozenset([str(case[slot])] if isinstance(case[slot], str) else map(str, case[slot]))
-                for slot in ENTITY_SLOTS if case.get(slot)
+                for slot in ENTITY_SLOTS
+                if case.get(slot)
             }
-            cases.append(Example(str(case["text"]), str(case["topic"]), entities,
-                                 case.get("scope_reason"), case.get("voice")))
+            cases.append(
+                Example(str(case["text"]), str(case["topic"]), entities, case.get("scope_reason"), case.get("voice"))
+            )
         for conversation in data.get("conversations") or []:
-            follow_ups.append(FollowUp(str(conversation["first"]), str(conversation["first_topic"]),
-                                       str(conversation["text"]), str(conversation["topic"])))
+            follow_ups.append(
+                FollowUp(
+                    str(conversation["first"]),
+                    str(conversation["first_topic"]),
+                    str(conversation["text"]),
+                    str(conversation["topic"]),
+                )
+            )
     return cases, follow_ups

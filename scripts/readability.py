@@ -6,23 +6,21 @@
 Needs textstat (a test dependency: requirements-test.txt). The same figures are checked by
 tests/test_readability.py: every answer at most grade 8, the median at most 7.
 """
+
 from __future__ import annotations
 
 import argparse
 import statistics
 import sys
 import warnings
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 # textstat 0.7.3 imports pkg_resources, which warns that it is deprecated; nothing to act on.
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
-    import textstat  # noqa: E402
+    import textstat
 
-from backcare.clinic import load_clinic  # noqa: E402
-from backcare.knowledge import KnowledgeBase, load_knowledge_base  # noqa: E402
+from backcare.clinic import load_clinic
+from backcare.knowledge import KnowledgeBase, load_knowledge_base
 
 MAX_GRADE = 8.0
 MAX_MEDIAN_GRADE = 7.0
@@ -32,8 +30,7 @@ def answer_grades(kb: KnowledgeBase) -> dict[str, float]:
     """Grade of each answer as a user reads it (clinic settings filled in), by 'file:key'."""
     placeholders = load_clinic().placeholders()
     grades: dict[str, float] = {}
-    for kind, entries in (("topics", kb.topics), ("massage_types", kb.massage_types),
-                          ("conditions", kb.conditions)):
+    for kind, entries in (("topics", kb.topics), ("massage_types", kb.massage_types), ("conditions", kb.conditions)):
         for key, entry in entries.items():
             grades[f"{kind}:{key}"] = textstat.flesch_kincaid_grade(entry.answer.format(**placeholders))
     return grades
@@ -42,8 +39,10 @@ def answer_grades(kb: KnowledgeBase) -> dict[str, float]:
 def summary(grades: dict[str, float]) -> str:
     values = list(grades.values())
     over = sum(g > MAX_GRADE for g in values)
-    return (f"{len(values)} answers: median grade {statistics.median(values):.1f}, "
-            f"max {max(values):.1f}, {over} above grade {MAX_GRADE:g}")
+    return (
+        f"{len(values)} answers: median grade {statistics.median(values):.1f}, "
+        f"max {max(values):.1f}, {over} above grade {MAX_GRADE:g}"
+    )
 
 
 def hardest(grades: dict[str, float], count: int | None = None) -> str:

@@ -3,6 +3,7 @@
 Reads the SQL tracker store configured in endpoints.yml (SQLite `rasa.db` by default,
 PostgreSQL likewise), with ${ENV_VAR} values resolved as the Rasa server resolves them.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -10,17 +11,16 @@ import sys
 import warnings
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 # Rasa 3.6, SQLAlchemy 1.4 and matplotlib's pyparsing warn about their own deprecations on
 # every run; they say nothing about the report. Sanic (imported by Rasa) turns them back on
 # when imported, so it goes first and the filter after it.
 warnings.filterwarnings("ignore", category=DeprecationWarning)
-import sanic  # noqa: E402,F401
+import sanic  # noqa: E402,F401 - after the first filter (see above); imported for that effect
+
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
-from backcare.report.build import build_report  # noqa: E402
-from backcare.tracker_db import StoreError, open_store  # noqa: E402
+from backcare.report.build import build_report  # noqa: E402 - after the filters (see above)
+from backcare.tracker_db import StoreError, open_store  # noqa: E402 - after the filters (see above)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -3,23 +3,23 @@
 A warning, not a failure: an answer due for review is still the last checked wording. The
 clinic report (`make report`) lists the same entries.
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
 from datetime import date
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from backcare.knowledge import Entry, load_knowledge_base  # noqa: E402
+from backcare.knowledge import Entry, load_knowledge_base
 
 
 def warning(due: list[Entry]) -> str:
     if not due:
         return "knowledge review dates: no answer is past its next_review month"
-    lines = [f"WARNING: {len(due)} knowledge-base answers are past their next_review month "
-             "(check them against their sources, then update reviewed and next_review):"]
+    lines = [
+        f"WARNING: {len(due)} knowledge-base answers are past their next_review month "
+        "(check them against their sources, then update reviewed and next_review):"
+    ]
     lines += [f"  {e.next_review}  {e.key} ({e.title}), last reviewed {e.reviewed}" for e in due]
     return "\n".join(lines)
 

@@ -1,4 +1,5 @@
 """`make run`: start both servers, say where to reach them, stop both on Ctrl-C."""
+
 from __future__ import annotations
 
 import argparse
@@ -8,11 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from backcare.clinic import load_clinic  # noqa: E402
-from backcare.yamlfile import DataFileError  # noqa: E402
-from scripts.servers import PROJECT_ROOT, Servers  # noqa: E402
+from backcare.clinic import load_clinic
+from backcare.yamlfile import DataFileError
+from scripts.servers import PROJECT_ROOT, Servers
 
 TOKEN_ENV = "RASA_TOKEN"
 WEB_PORT = 8080
@@ -31,8 +30,12 @@ def _readiness(url: str) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--endpoints", type=Path, default=PROJECT_ROOT / "endpoints.yml",
-                        help="where conversations are stored (default: endpoints.yml, SQLite)")
+    parser.add_argument(
+        "--endpoints",
+        type=Path,
+        default=PROJECT_ROOT / "endpoints.yml",
+        help="where conversations are stored (default: endpoints.yml, SQLite)",
+    )
     args = parser.parse_args()
     if not args.endpoints.is_file():
         print(f"Cannot start: {args.endpoints} not found", file=sys.stderr)
@@ -60,10 +63,14 @@ def main() -> int:
         servers.start()
         print(f"\n{clinic.name} assistant is running.")
         print(f"  Demo clinic page with the chat widget: {servers.web_url}/")
-        print(f"  REST:      curl -s -XPOST {servers.url}/webhooks/rest/webhook "
-              "-d '{\"sender\": \"me\", \"message\": \"does massage help back pain?\"}'")
+        print(
+            f"  REST:      curl -s -XPOST {servers.url}/webhooks/rest/webhook "
+            '-d \'{"sender": "me", "message": "does massage help back pain?"}\''
+        )
         print(f"  socket.io: {servers.url}/socket.io")
-        print(f"  HTTP API:  {'on (token from ' + TOKEN_ENV + ')' if token else 'off (set ' + TOKEN_ENV + ' to enable)'}")
+        print(
+            f"  HTTP API:  {'on (token from ' + TOKEN_ENV + ')' if token else 'off (set ' + TOKEN_ENV + ' to enable)'}"
+        )
         print(f"  Ready:     {_readiness(servers.url)}  ({servers.url}/webhooks/rest/ready)")
         print("Press Ctrl-C to stop.", flush=True)
         while all(p.poll() is None for p in servers.processes.values()):

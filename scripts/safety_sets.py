@@ -8,6 +8,7 @@ any change).
 Used by the tests (tests/test_redflag_screen.py, tests/e2e/test_safety_e2e.py) and by
 `make eval` (scripts/eval_safety.py).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -4,9 +4,11 @@ Used by `make run` (scripts/run.py), the end-to-end tests and `make eval`, so al
 run the assistant the same way: both servers on 127.0.0.1, logs in files, and the
 processes stopped by PID.
 """
+
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import socket
@@ -16,7 +18,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import requests
 import yaml
@@ -42,7 +44,7 @@ def write_endpoints(path: Path, action_port: int, tracker_db: Path | None) -> Pa
     return path
 
 
-def poll_until_ready(url: str, alive, timeout: float) -> None:
+def poll_until_ready(url: str, alive: Callable[[], bool], timeout: float) -> None:
     """Wait until ``url`` answers. Raises ProcessLookupError if ``alive()`` turns false,
     TimeoutError if ``timeout`` seconds pass first."""
     deadline = time.monotonic() + timeout
@@ -72,9 +74,13 @@ def wait_http(url: str, pid: int, timeout: float = 180) -> None:
     try:
         poll_until_ready(url, alive, timeout)
     except ProcessLookupError:
-        raise SystemExit(f"process {pid} exited before {url} answered")
+        raise SystemExit(f"process {pid} exited before {url} answered") from None
     except TimeoutError as exc:
-        raise SystemExit(str(exc))
+        raise SystemExit(str(exc)) from exc
+
+
+def _running(process: subprocess.Popen[bytes]) -> bool:
+    return process.poll() is None
 
 
 @dataclass
@@ -102,17 +108,24 @@ class Servers:
         env = {**os.environ, **self.env, "SANIC_HOST": HOST}
         self._spawn(
             "actions",
-            [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
-             "--port", str(self.action_port)],
+            [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(self.action_port)],
             env,
         )
 
     def start_rasa(self) -> None:
         command = [
-            str(VENV_BIN / "rasa"), "run", "--model", str(self.model),
-            "--interface", HOST, "--port", str(self.rasa_port),
-            "--endpoints", str(self.endpoints),
-            "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+            str(VENV_BIN / "backcare-rasa"),
+            "run",
+            "--model",
+            str(self.model),
+            "--interface",
+            HOST,
+            "--port",
+            str(self.rasa_port),
+            "--endpoints",
+            str(self.endpoints),
+            "--credentials",
+            str(PROJECT_ROOT / "credentials.yml"),
         ]
         if self.token:
             command += ["--enable-api", "--auth-token", self.token]
@@ -125,8 +138,14 @@ class Servers:
     def start_web(self) -> None:
         self._spawn(
             "web",
-            [sys.executable, str(PROJECT_ROOT / "scripts" / "web_server.py"),
-             "--port", str(self.web_port), "--socket-url", self.url],
+            [
+                sys.executable,
+                str(PROJECT_ROOT / "scripts" / "web_server.py"),
+                "--port",
+                str(self.web_port),
+                "--socket-url",
+                self.url,
+            ],
             {**os.environ, **self.env},
         )
 
@@ -139,11 +158,16 @@ class Servers:
 
     def _spawn(self, name: str, command: list[str], env: dict[str, str]) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_dir / f"{name}.log", "ab")
-        self.processes[name] = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
-        )
+        with open(self.log_dir / f"{name}.log", "ab") as log:  # the child keeps its own copy
+            self.processes[name] = subprocess.Popen(
+                command,
+                cwd=PROJECT_ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
 
     def wait_ready(self, timeout: float) -> None:
         """Block until every started server answers; fail with its log if one dies."""
@@ -154,7 +178,7 @@ class Servers:
         for name, process in self.processes.items():
             remaining = max(timeout - (time.monotonic() - started), 0)
             try:
-                poll_until_ready(checks[name], lambda p=process: p.poll() is None, remaining)
+                poll_until_ready(checks[name], functools.partial(_running, process), remaining)
             except ProcessLookupError:
                 log = (self.log_dir / f"{name}.log").read_text(errors="replace")[-3000:]
                 raise RuntimeError(f"{name} server exited with {process.returncode}:\n{log}") from None
@@ -188,8 +212,11 @@ def evaluation_servers(token: str, purpose: str) -> Iterator[Servers]:
         work_dir = Path(work)
         action_port, rasa_port = free_port(), free_port()
         servers = Servers(
-            model=PROJECT_ROOT / "models" / "backcare.tar.gz", log_dir=work_dir,
-            rasa_port=rasa_port, action_port=action_port, token=token,
+            model=PROJECT_ROOT / "models" / "backcare.tar.gz",
+            log_dir=work_dir,
+            rasa_port=rasa_port,
+            action_port=action_port,
+            token=token,
             endpoints=write_endpoints(work_dir / "endpoints.yml", action_port, work_dir / "t.db"),
         )
         print(f"Starting servers for {purpose} ...", flush=True)

@@ -1,6 +1,6 @@
 """`make shell`: chat with the assistant in the terminal (Rasa's `rasa shell`, in this process).
 
-Two changes to Rasa's shell:
+Rasa's shell with patches.py applied, and two changes of its own:
 - a reply with buttons (the feedback question under an answer, the topic choices) is
   printed whole, then its choices are offered under a short question. Rasa's own shell
   makes the whole reply the prompt of its pick list, which the terminal cuts to one line.
@@ -9,12 +9,15 @@ Two changes to Rasa's shell:
 
 Arguments are those of `rasa shell`.
 """
+
 from __future__ import annotations
 
 import os
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
+
+import patches
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOG_FILE = Path(os.environ.get("BACKCARE_SHELL_LOG") or PROJECT_ROOT / "logs" / "shell.log")
@@ -52,15 +55,13 @@ def choices_for(buttons: List[Dict[str, Any]]) -> List[Any]:
     return choices + [cli_utils.FREE_TEXT_INPUT_PROMPT]
 
 
-def install_whole_replies() -> None:
-    """Replace the shell's button printer: the whole text first, then the choices."""
+def whole_replies(original: Callable[..., Any]) -> Callable[..., Any]:
+    """The shell's button printer for the latest reply: the whole text first, then the
+    choices (``original``, Rasa's own, prints the earlier ones)."""
     import questionary
     import rasa.shared.utils.cli
     from prompt_toolkit.styles import Style
-    from rasa.core.channels import console
     from rasa.shared.utils.io import bcolors
-
-    original = console.print_buttons
 
     def print_buttons(
         message: Dict[str, Any], is_latest_message: bool = False, color: str = bcolors.OKBLUE
@@ -71,18 +72,24 @@ def install_whole_replies() -> None:
         if message.get("text"):
             rasa.shared.utils.cli.print_color(message["text"], color=color)
         return questionary.select(
-            question_for(buttons), choices_for(buttons),
+            question_for(buttons),
+            choices_for(buttons),
             style=Style([("qmark", "#6d91d3"), ("", "#6d91d3"), ("answer", "#b373d6")]),
         )
 
-    console.print_buttons = print_buttons
+    return print_buttons
 
 
 def main(argv: List[str]) -> int:
     real_stdout = sys.stdout
     stderr_to(LOG_FILE)
     os.chdir(PROJECT_ROOT)
-    install_whole_replies()
+    try:
+        patches.apply()  # as `backcare-rasa shell` would
+    except patches.PatchVersionError as error:
+        print(f"Cannot start: {error}", file=real_stdout)
+        return 1
+    patches.shell_prints_buttons_with(whole_replies)
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", "shell", *argv]

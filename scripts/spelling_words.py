@@ -9,6 +9,7 @@ you do):
     .venv/bin/python -m scripts.spelling_words          # rewrite the file
     .venv/bin/python -m scripts.spelling_words --check  # exit 1 if it is out of date
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,7 +36,7 @@ def render(words: list[str]) -> str:
         f"# {DICTIONARY} {version(DICTIONARY)} and `spelling.lexicon` in red_flags.yml: do not edit.\n"
         "# Real words one or two edits from a sign word; the red-flag screen never respells them.\n"
     )
-    lines = [header, "words:\n"] + [f"  - \"{w}\"\n" for w in words]
+    lines = [header, "words:\n"] + [f'  - "{w}"\n' for w in words]
     return "".join(lines)
 
 

@@ -5,6 +5,7 @@ page and the bot show the same name, phone and hours. Only the page's own files 
 rasa-webchat bundle installed by `npm ci` are served, with a Content-Security-Policy that
 keeps fonts, images and scripts on this server.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,10 +17,9 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from string import Template
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from backcare.clinic import Clinic, load_clinic  # noqa: E402
+from backcare.clinic import Clinic, load_clinic
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 WEBCHAT_BUNDLE = WEB_DIR / "node_modules" / "rasa-webchat" / "lib" / "index.js"
@@ -47,12 +47,12 @@ def render_page(clinic: Clinic, socket_url: str) -> bytes:
 
 
 class Handler(BaseHTTPRequestHandler):
-    def __init__(self, *args, page: bytes, socket_url: str, **kwargs) -> None:
+    def __init__(self, *args: Any, page: bytes, socket_url: str, **kwargs: Any) -> None:
         self.page = page
         self.socket_url = socket_url
         super().__init__(*args, **kwargs)
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+    def do_GET(self) -> None:  # http.server naming
         path = self.path.split("?", 1)[0]
         if path in ("/", "/index.html"):
             self._send(self.page, "text/html; charset=utf-8")
@@ -79,7 +79,7 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args) -> None:  # keep request lines out of the logs
+    def log_message(self, format: str, *args: Any) -> None:  # keep request lines out of the logs
         pass
 
 

@@ -10,6 +10,7 @@ message from the same sender starts a new conversation.
 `FastSQLTrackerStore` (stores/tracker_store.py, the default in endpoints.yml) has it;
 `ForgettingSQLTrackerStore` is Rasa's own SQL store with it (deploy/endpoints.yml).
 """
+
 from __future__ import annotations
 
 import logging
@@ -32,13 +33,13 @@ class ForgetsOnRequest:
         if deletes_conversation(tracker.events):
             try:
                 self.delete_conversation(tracker.sender_id)
-            except Exception as exc:  # noqa: BLE001 - the channel says it was not deleted
+            except Exception as exc:
                 mark(failed=True, deleting=True)
                 logger.error("Could not delete a conversation at the user's request: %s", type(exc).__name__)
                 raise StoreUnavailable("could not delete the conversation") from exc
             mark(saved="store")  # the turn's effect, the deletion, is in the store
             return
-        await super().save(tracker)  # type: ignore[misc]
+        await super().save(tracker)  # type: ignore[misc]  # a mixin: the store class after it has save()
 
     def delete_conversation(self, sender_id: str) -> int:
         """Delete every stored event of ``sender_id`` (all sessions); return how many."""

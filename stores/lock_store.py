@@ -38,6 +38,7 @@ Configure it in endpoints.yml as `type: stores.lock_store.AtomicRedisLockStore` 
 the same keys as `type: redis`. Written against Rasa 3.6.21 (it overrides the private
 _acquire_lock).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -98,7 +99,7 @@ class AtomicRedisLockStore(RedisLockStore):
         try:
             self.red.set(self._started_key, repr(time.time()), nx=True)  # Redis came up: if nobody said yet
             ticket = self._change(conversation_id, lambda lock, owners: _join(lock, owners, token, lock_lifetime))
-        except Exception as exc:  # noqa: BLE001 - Rasa's contract: any failure is a LockError
+        except Exception as exc:  # Rasa's contract: any failure is a LockError
             raise LockError(f"Error while acquiring lock. Error:\n{exc}") from exc
         self._lifetimes[(conversation_id, ticket)] = lock_lifetime
         self._tokens[(conversation_id, ticket)] = token
@@ -115,8 +116,7 @@ class AtomicRedisLockStore(RedisLockStore):
         started = float(self.red.get(self._started_key) or now)
         return now - started < RESTART_FENCE_SECONDS
 
-    async def _acquire_lock(self, conversation_id: Text, ticket: int,
-                            wait_time_in_seconds: float) -> TicketLock:
+    async def _acquire_lock(self, conversation_id: Text, ticket: int, wait_time_in_seconds: float) -> TicketLock:
         key = (conversation_id, ticket)
         lifetime = self._lifetimes.get(key, LOCK_LIFETIME)
         token = self._tokens.get(key, "")
@@ -125,8 +125,9 @@ class AtomicRedisLockStore(RedisLockStore):
         waiting_since = time.time()
 
         def renew(lock: TicketLock, owners: Owners) -> Optional[TicketLock]:
-            mine = next((t for t in lock.tickets
-                         if t.number == current[0] and owners.get(str(t.number)) == token), None)
+            mine = next(
+                (t for t in lock.tickets if t.number == current[0] and owners.get(str(t.number)) == token), None
+            )
             if mine is None and self._restarted_since(waiting_since):
                 current[0] = _join(lock, owners, token, lifetime)  # Redis lost it: queue again
                 return lock
@@ -147,7 +148,8 @@ class AtomicRedisLockStore(RedisLockStore):
             self._lifetimes[(conversation_id, current[0])] = lifetime
             self._replaced[key] = current[0]
         self._holders[key] = asyncio.get_running_loop().create_task(
-            self._hold(conversation_id, current[0], token, lifetime))
+            self._hold(conversation_id, current[0], token, lifetime)
+        )
         return lock
 
     async def _hold(self, conversation_id: Text, ticket: int, token: Text, lifetime: float) -> None:

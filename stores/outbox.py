@@ -10,6 +10,7 @@ Several Rasa servers on one machine may share the file: every change that moves 
 of it runs inside one `BEGIN IMMEDIATE` transaction, so only one process moves them at a
 time. No message text is logged.
 """
+
 from __future__ import annotations
 
 import json
@@ -36,7 +37,8 @@ class Outbox:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # Autocommit mode: transactions are begun explicitly below.
         self._db = sqlite3.connect(
-            str(self.path), timeout=busy_timeout_seconds, isolation_level=None, check_same_thread=False)
+            str(self.path), timeout=busy_timeout_seconds, isolation_level=None, check_same_thread=False
+        )
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
@@ -45,16 +47,14 @@ class Outbox:
     def add(self, sender_id: Text, rows: List[Row]) -> None:
         """Keep one turn's rows; raises sqlite3.Error if even this disk cannot take them."""
         with self._thread_lock:
-            self._db.execute("INSERT INTO outbox (sender_id, rows) VALUES (?, ?)",
-                             (sender_id, json.dumps(rows)))
+            self._db.execute("INSERT INTO outbox (sender_id, rows) VALUES (?, ?)", (sender_id, json.dumps(rows)))
 
     def holds(self, sender_id: Optional[Text] = None) -> bool:
         with self._thread_lock:
             if sender_id is None:
                 found = self._db.execute("SELECT 1 FROM outbox LIMIT 1").fetchone()
             else:
-                found = self._db.execute(
-                    "SELECT 1 FROM outbox WHERE sender_id = ? LIMIT 1", (sender_id,)).fetchone()
+                found = self._db.execute("SELECT 1 FROM outbox WHERE sender_id = ? LIMIT 1", (sender_id,)).fetchone()
         return found is not None
 
     def count(self) -> int:
@@ -69,8 +69,7 @@ class Outbox:
     def rows_for(self, sender_id: Text) -> List[Row]:
         """Every row waiting for ``sender_id``, oldest turn first."""
         with self._thread_lock:
-            found = self._db.execute(
-                "SELECT rows FROM outbox WHERE sender_id = ? ORDER BY id", (sender_id,)).fetchall()
+            found = self._db.execute("SELECT rows FROM outbox WHERE sender_id = ? ORDER BY id", (sender_id,)).fetchall()
         return [row for (rows,) in found for row in json.loads(rows)]
 
     def drain(self, write: Callable[[Text, List[Row]], None], sender_id: Optional[Text] = None) -> int:
@@ -85,8 +84,8 @@ class Outbox:
                     turns = self._db.execute("SELECT id, sender_id, rows FROM outbox ORDER BY id").fetchall()
                 else:
                     turns = self._db.execute(
-                        "SELECT id, sender_id, rows FROM outbox WHERE sender_id = ? ORDER BY id",
-                        (sender_id,)).fetchall()
+                        "SELECT id, sender_id, rows FROM outbox WHERE sender_id = ? ORDER BY id", (sender_id,)
+                    ).fetchall()
                 failed: set[Text] = set()
                 error: Optional[BaseException] = None
                 for turn_id, sender, rows in turns:

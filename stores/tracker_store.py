@@ -21,7 +21,7 @@ Nothing lost when the database blips (issue 17):
   warning signs and otherwise tells the user it can't look that up (channels/turn_guard.py).
   The Agent uses this store as it is, not inside Rasa's FailSafeTrackerStore, which would
   answer from a new, empty conversation or save to memory nothing reads again
-  (components/runtime_tuning.py);
+  (patches.py);
 - a turn that was answered but could not be saved goes to a durable local outbox
   (stores/outbox.py, key `outbox`, default: next to the SQLite file, or tracker-outbox.db),
   which is written to the database oldest first and once as soon as it answers again (on
@@ -42,9 +42,11 @@ database and the outbox (stores/forgetting.py).
 Configure it as `type: stores.tracker_store.FastSQLTrackerStore` with the same keys as
 `type: SQL` (SQLite by default, PostgreSQL by `dialect`). Written against Rasa 3.6.21.
 """
+
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import logging
@@ -59,7 +61,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.pool import QueuePool
 
-from components import runtime_tuning  # the Agent uses this store without FailSafeTrackerStore
+import patches  # the Agent uses this store without FailSafeTrackerStore once they are applied
 from stores.forgetting import ForgetsOnRequest
 from stores.outbox import Outbox, Row
 from stores.turn_storage import StoreUnavailable, mark
@@ -72,11 +74,17 @@ OUTBOX_RETRY_SECONDS = 2.0
 
 
 class _DurableSQLTrackerStore(SQLTrackerStore):
-    # Read by components/runtime_tuning.py: this store reports its own failures.
+    # Read by patches.py: this store reports its own failures.
     handles_its_own_failures = True
+    engine: Any  # set by SQLTrackerStore.__init__, replaced by this one's
 
     def __init__(self, *args: Any, outbox: Optional[Text] = None, **kwargs: Any) -> None:
-        runtime_tuning.apply()
+        if not patches.applied():
+            raise RuntimeError(
+                f"{type(self).__name__} reports its own failures only once patches.py is applied (otherwise Rasa "
+                "wraps it in FailSafeTrackerStore, which answers from an empty conversation when a read fails): "
+                "start Rasa with `backcare-rasa` (same arguments as `rasa`)."
+            )
         super().__init__(*args, **kwargs)
         url = self.engine.url
         self.engine.dispose()
@@ -84,8 +92,11 @@ class _DurableSQLTrackerStore(SQLTrackerStore):
         if sqlite_file:
             # The pool hands a connection to one caller at a time; Rasa calls from its event loop.
             self.engine = sa.create_engine(
-                url, poolclass=QueuePool, pool_pre_ping=True,
-                connect_args={"check_same_thread": False, "timeout": DB_TIMEOUT_SECONDS})
+                url,
+                poolclass=QueuePool,
+                pool_pre_ping=True,
+                connect_args={"check_same_thread": False, "timeout": DB_TIMEOUT_SECONDS},
+            )
             sa.event.listen(self.engine, "connect", _write_ahead_log)
         else:
             self.engine = sa.create_engine(url, **_engine_kwargs(url))
@@ -116,8 +127,11 @@ class _DurableSQLTrackerStore(SQLTrackerStore):
             try:
                 written = self.outbox.drain(self._write_turn)
             except Exception as exc:  # noqa: BLE001 - still down: try again later
-                logger.warning("Tracker store still unavailable (%s); %d turn(s) wait in the outbox",
-                               type(exc).__name__, self.outbox.count())
+                logger.warning(
+                    "Tracker store still unavailable (%s); %d turn(s) wait in the outbox",
+                    type(exc).__name__,
+                    self.outbox.count(),
+                )
                 continue
             if written:
                 logger.info("Wrote %d turn(s) from the outbox to the tracker store", written)
@@ -131,9 +145,14 @@ class _DurableSQLTrackerStore(SQLTrackerStore):
         first = rows[0]
         with self.session_scope() as session:
             already = session.execute(
-                sa.select(events.c.id).where(
-                    events.c.sender_id == sender_id, events.c.timestamp == first["timestamp"],
-                    events.c.type_name == first["type_name"]).limit(1)).first()
+                sa.select(events.c.id)
+                .where(
+                    events.c.sender_id == sender_id,
+                    events.c.timestamp == first["timestamp"],
+                    events.c.type_name == first["type_name"],
+                )
+                .limit(1)
+            ).first()
             if already is None:
                 session.execute(self._insert_events, rows)
             session.commit()
@@ -149,9 +168,7 @@ class _DurableSQLTrackerStore(SQLTrackerStore):
         self._stored_in_session[sender_id] = len(tracker.events)
         return tracker
 
-    async def _retrieve(
-        self, sender_id: Text, fetch_events_from_all_sessions: bool
-    ) -> Optional[DialogueStateTracker]:
+    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         query = self._read_all_sessions if fetch_events_from_all_sessions else self._read_latest_session
 
         def read() -> List[Text]:
@@ -161,10 +178,8 @@ class _DurableSQLTrackerStore(SQLTrackerStore):
         waiting: List[Row] = []
         try:
             if self.outbox.holds(sender_id):
-                try:
+                with contextlib.suppress(Exception):  # the read below decides
                     self.outbox.drain(self._write_turn, sender_id)
-                except Exception:  # noqa: BLE001 - the read below decides
-                    pass
             if self.outbox.holds(sender_id):
                 rows, waiting = self.outbox.read_with(read, sender_id)
             else:
@@ -217,14 +232,19 @@ class _DurableSQLTrackerStore(SQLTrackerStore):
             self.outbox.add(sender_id, rows)
         except sqlite3.Error as exc:
             mark(failed=True)
-            logger.error("Could not save a turn to the tracker store (%s) nor to the outbox (%s)",
-                         type(error).__name__, type(exc).__name__)
+            logger.error(
+                "Could not save a turn to the tracker store (%s) nor to the outbox (%s)",
+                type(error).__name__,
+                type(exc).__name__,
+            )
             raise StoreUnavailable("turn not stored") from exc
         mark(saved="outbox")
-        logger.warning("Could not save a turn to the tracker store (%s): kept in the outbox (%d waiting)",
-                       type(error).__name__, self.outbox.count())
+        logger.warning(
+            "Could not save a turn to the tracker store (%s): kept in the outbox (%d waiting)",
+            type(error).__name__,
+            self.outbox.count(),
+        )
         self._start_flusher()
-
 
 
 class FastSQLTrackerStore(ForgetsOnRequest, _DurableSQLTrackerStore):
@@ -261,7 +281,10 @@ def _engine_kwargs(url: Any) -> Dict[Text, Any]:
         connect_args.update(
             connect_timeout=DB_TIMEOUT_SECONDS,
             # a peer that stops answering mid-query: the kernel gives up within the limit
-            keepalives=1, keepalives_idle=1, keepalives_interval=1, keepalives_count=2,
+            keepalives=1,
+            keepalives_idle=1,
+            keepalives_interval=1,
+            keepalives_count=2,
             tcp_user_timeout=limit_ms,
         )
         kwargs["connect_args"] = connect_args
@@ -289,7 +312,8 @@ def _wait_within_limit(connection: Any) -> None:
         waiting.register(connection.fileno(), event)
         if not waiting.poll(DB_TIMEOUT_SECONDS * 1000):
             raise psycopg2.OperationalError(
-                f"server closed the connection unexpectedly: no answer within {DB_TIMEOUT_SECONDS} s")
+                f"server closed the connection unexpectedly: no answer within {DB_TIMEOUT_SECONDS} s"
+            )
 
 
 def _latest_session(events: List[Dict[Text, Any]], waiting: List[Row]) -> List[Dict[Text, Any]]:
@@ -318,4 +342,3 @@ def _row(sender_id: Text, event: Event) -> Dict[Text, Any]:
         "action_name": data.get("name"),
         "data": json.dumps(data),
     }
-

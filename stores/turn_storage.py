@@ -1,5 +1,6 @@
 """What happened to the current turn's conversation in the tracker store, for the channel
 that answers it (channels/turn_guard.py): saved, kept in the local outbox, or not stored."""
+
 from __future__ import annotations
 
 from contextvars import ContextVar
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 
-class StoreUnavailable(Exception):
+class StoreUnavailable(Exception):  # noqa: N818 - the state the channel reports; used by other branches too
     """The tracker store could not read or save a conversation. Raised instead of answering
     from an empty conversation (Rasa's FailSafeTrackerStore) or losing the turn."""
 

@@ -1,14 +1,21 @@
-"""Shared test set-up: the project root on sys.path, and copies of data files to break."""
+"""Shared test set-up: the patches applied as the server applies them, and copies of data files to break."""
+
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
+import patches
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Before any test module imports Rasa: patches.py applied, as `backcare-rasa` applies it
+    at server start and in training (its version check first)."""
+    patches.apply()
 
 
 @pytest.fixture

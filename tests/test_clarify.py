@@ -1,4 +1,5 @@
 """Answer, ask which topic is meant, or out of scope (backcare/clarify.py)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,38 +7,55 @@ from pathlib import Path
 import yaml
 
 from backcare.clarify import (
-    Decision, Thresholds, decide, load_thresholds, load_vague_opener_topics, resolve, word_count,
+    Decision,
+    Thresholds,
+    decide,
+    load_thresholds,
+    load_vague_opener_topics,
+    resolve,
+    word_count,
 )
 from backcare.knowledge import load_knowledge_base
 
 KB = load_knowledge_base()
 TOPICS = frozenset(KB.topics)
-TH = Thresholds(min_confidence=0.3, min_margin=0.1, min_choice_confidence=0.12, max_choices=3,
-                follow_up_max_words=12, follow_up_min_share=0.3)
+TH = Thresholds(
+    min_confidence=0.3,
+    min_margin=0.1,
+    min_choice_confidence=0.12,
+    max_choices=3,
+    follow_up_max_words=12,
+    follow_up_min_share=0.3,
+)
 
 
 def test_a_clear_top_topic_is_answered() -> None:
     assert decide([("frequency", 0.8), ("cost_insurance", 0.1)], TOPICS, TH, words=6) == Decision(
-        "answer", topic="frequency")
+        "answer", topic="frequency"
+    )
 
 
 def test_close_topics_are_offered_with_a_third_only_when_likely() -> None:
     ranking = [("benefits", 0.40), ("self_care", 0.35), ("effectiveness", 0.15), ("causes", 0.05)]
     assert decide(ranking, TOPICS, TH, words=8) == Decision(
-        "clarify", choices=("benefits", "self_care", "effectiveness"))
+        "clarify", choices=("benefits", "self_care", "effectiveness")
+    )
     ranking = [("benefits", 0.40), ("self_care", 0.35), ("effectiveness", 0.05)]
     assert decide(ranking, TOPICS, TH, words=8).choices == ("benefits", "self_care")
 
 
 def test_an_unsure_top_topic_is_asked_about() -> None:
-    assert decide([("find_therapist", 0.25), ("out_of_scope", 0.05), ("self_care", 0.04)],
-                  TOPICS, TH, words=5).kind == "clarify"
+    assert (
+        decide([("find_therapist", 0.25), ("out_of_scope", 0.05), ("self_care", 0.04)], TOPICS, TH, words=5).kind
+        == "clarify"
+    )
 
 
 def test_a_short_follow_up_stays_on_the_previous_topic() -> None:
     ranking = [("what_to_expect", 0.5), ("find_therapist", 0.3), ("frequency", 0.1)]
     assert decide(ranking, TOPICS, TH, words=6, previous_topic="find_therapist") == Decision(
-        "answer", topic="find_therapist")
+        "answer", topic="find_therapist"
+    )
     # ... but not a long message, nor a previous topic far down the ranking.
     assert decide(ranking, TOPICS, TH, words=20, previous_topic="find_therapist").topic == "what_to_expect"
     assert decide(ranking, TOPICS, TH, words=6, previous_topic="frequency").topic == "what_to_expect"
@@ -51,7 +69,8 @@ def test_a_medicine_question_never_gets_a_knowledge_answer() -> None:
 
 def test_after_a_fallback_an_implausible_topic_is_out_of_scope_with_its_reason() -> None:
     assert decide([("other_body_part", 0.2), ("causes", 0.05)], TOPICS, TH, words=4) == Decision(
-        "out_of_scope", scope_reason="other_body_part")
+        "out_of_scope", scope_reason="other_body_part"
+    )
     assert decide([("greet", 0.2), ("causes", 0.05)], TOPICS, TH, words=4).scope_reason == "off_topic"
     assert decide([], TOPICS, TH, words=4).kind == "out_of_scope"
 

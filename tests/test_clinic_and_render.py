@@ -1,4 +1,5 @@
 """Clinic settings and how answers and citations are rendered for each channel."""
+
 from __future__ import annotations
 
 import re
@@ -27,10 +28,16 @@ def test_demo_clinic_is_fictional_and_complete() -> None:
         ("clinic:\n  name: X\n", "'phone' is missing or empty"),
         ("clinic: [1, 2]\n", "'clinic' must be a non-empty mapping"),
         ("nothing: here\n", "expected a top-level 'clinic:' section"),
-        ("clinic:\n  name: X\n  phone: '1'\n  booking_url: ftp://x\n  website: https://x.org\n"
-         "  opening_hours: '9-5'\n  emergency_number: '112'\n", "'booking_url' must be an http(s) URL"),
-        ("clinic:\n  name: X\n  phone: '1'\n  booking_url: https://x.org/b\n  website: https://x.org\n"
-         "  opening_hours: '9-5'\n  emergency_number: '112'\n  allowed_origins: ['*']\n", "no '*'"),
+        (
+            "clinic:\n  name: X\n  phone: '1'\n  booking_url: ftp://x\n  website: https://x.org\n"
+            "  opening_hours: '9-5'\n  emergency_number: '112'\n",
+            "'booking_url' must be an http(s) URL",
+        ),
+        (
+            "clinic:\n  name: X\n  phone: '1'\n  booking_url: https://x.org/b\n  website: https://x.org\n"
+            "  opening_hours: '9-5'\n  emergency_number: '112'\n  allowed_origins: ['*']\n",
+            "no '*'",
+        ),
     ],
 )
 def test_bad_clinic_settings_fail_with_a_clear_message(tmp_path: Path, text: str, message: str) -> None:
@@ -58,7 +65,10 @@ def test_answer_has_evidence_line_and_compact_sources() -> None:
 def test_web_answer_links_each_source_to_its_record() -> None:
     kb, clinic = load_knowledge_base(), load_clinic()
     text = render_answer(kb.topics["effectiveness"], kb, clinic, links=True)
-    assert "[Furlan et al., Cochrane Database Syst Rev 2015, PMID 26329399](https://pubmed.ncbi.nlm.nih.gov/26329399/)" in text
+    assert (
+        "[Furlan et al., Cochrane Database Syst Rev 2015, PMID 26329399](https://pubmed.ncbi.nlm.nih.gov/26329399/)"
+        in text
+    )
 
 
 def test_booking_answer_uses_the_clinic_settings() -> None:

@@ -1,6 +1,7 @@
 """What the answers say (issue 14): a "get help now" sentence wherever symptoms or safety come up,
 honest evidence labels, claims tied to the source that makes them, and no bibliography entry
 that nothing cites."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -53,14 +54,25 @@ def test_an_answer_without_its_get_help_now_sentence_stops_the_loader(knowledge_
     answer = data["topics"]["side_effects"]["answer"]
     data["topics"]["side_effects"]["answer"] = answer[: answer.index("A swollen, painful calf")]
     path.write_text(yaml.safe_dump(data, sort_keys=False))
-    with pytest.raises(DataFileError, match="entry 'side_effects': a side_effects answer must say in one sentence when to get help now"):
+    with pytest.raises(
+        DataFileError, match="entry 'side_effects': a side_effects answer must say in one sentence when to get help now"
+    ):
         load_knowledge_base(knowledge_copy)
 
 
 def test_warning_signs_are_listed_where_the_user_asks_when_to_see_a_doctor() -> None:
     text = KB.topics["when_to_see_doctor"].answer.lower()
-    for sign in ("numbness around the groin", "bladder or bowel", "both legs", "chest pain", "breathless",
-                 "fever", "weight loss", "cancer", "pain at night or at rest"):
+    for sign in (
+        "numbness around the groin",
+        "bladder or bowel",
+        "both legs",
+        "chest pain",
+        "breathless",
+        "fever",
+        "weight loss",
+        "cancer",
+        "pain at night or at rest",
+    ):
         assert sign in text, sign
 
 
@@ -97,7 +109,9 @@ def test_every_evidence_line_starts_with_a_label_from_the_list() -> None:
 
 def test_claims_cite_the_study_that_made_them() -> None:
     assert "Cherkin2001" in KB.topics["medication_comparison"].sources  # the medication-use finding
-    assert "NHS-DVT" in KB.conditions["blood_clot"].sources and "NHS-BackPain" not in KB.conditions["blood_clot"].sources
+    assert (
+        "NHS-DVT" in KB.conditions["blood_clot"].sources and "NHS-BackPain" not in KB.conditions["blood_clot"].sources
+    )
     assert {"Day1987", "Kaada1989", "Wiltshire2010", "Crane2012"} <= set(KB.topics["how_it_works"].sources)
     assert "Walach2003" in KB.topics["evidence"].sources  # the "six months" pragmatic trial, corrected
     assert "Ajimsha2014" in KB.massage_types["myofascial_release"].sources

@@ -1,4 +1,5 @@
 """`make forget` deletes conversations idle for longer than the retention period, only those."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -15,11 +16,17 @@ def _store(tmp_path: Path) -> tuple[Path, Path]:
     endpoints = tmp_path / "endpoints.yml"
     endpoints.write_text(yaml.safe_dump({"tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(db)}}))
     with sqlite3.connect(db) as connection:
-        connection.execute("create table events (id integer primary key, sender_id text, type_name text, "
-                           "timestamp real, intent_name text, action_name text, data text)")
+        connection.execute(
+            "create table events (id integer primary key, sender_id text, type_name text, "
+            "timestamp real, intent_name text, action_name text, data text)"
+        )
         now = time.time()
-        rows = [("old", now - 40 * 86400), ("old", now - 35 * 86400),
-                ("recent", now - 40 * 86400), ("recent", now - 3600)]
+        rows = [
+            ("old", now - 40 * 86400),
+            ("old", now - 35 * 86400),
+            ("recent", now - 40 * 86400),
+            ("recent", now - 3600),
+        ]
         connection.executemany("insert into events (sender_id, type_name, timestamp) values (?, 'user', ?)", rows)
     return endpoints, db
 
@@ -41,8 +48,9 @@ def test_a_missing_database_is_a_clear_error_not_a_new_empty_file(tmp_path: Path
     from scripts.forget import main
 
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text(yaml.safe_dump({"tracker_store": {"type": "SQL", "dialect": "sqlite",
-                                                           "db": str(tmp_path / "none.db")}}))
+    endpoints.write_text(
+        yaml.safe_dump({"tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(tmp_path / "none.db")}})
+    )
     assert main(["--endpoints", str(endpoints), "--days", "1"]) == 2
     assert "no tracker database" in capsys.readouterr().err
     assert not (tmp_path / "none.db").exists()

@@ -1,4 +1,5 @@
 """LeanLogisticRegressionClassifier scores exactly as Rasa's LogisticRegressionClassifier."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -65,8 +66,10 @@ def test_intents_and_confidences_are_rasas(pipeline) -> None:
     row_major = np.ascontiguousarray(classifier.clf.coef_)
     column_major, classifier.clf.coef_ = classifier.clf.coef_, row_major
     try:
-        rasas = [(m.get("intent"), m.get("intent_ranking"))
-                 for m in LogisticRegressionClassifier.process(classifier, featurized(pipeline, texts))]
+        rasas = [
+            (m.get("intent"), m.get("intent_ranking"))
+            for m in LogisticRegressionClassifier.process(classifier, featurized(pipeline, texts))
+        ]
     finally:
         classifier.clf.coef_ = column_major
     assert ours == rasas

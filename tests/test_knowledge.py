@@ -1,4 +1,5 @@
 """The knowledge base loader: the shipped files load; broken ones fail naming file and entry."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -57,31 +58,72 @@ def test_answers_do_not_repeat_the_seed_articles_overclaims() -> None:
 @pytest.mark.parametrize(
     ("file", "change", "message"),
     [
-        ("topics.yml", lambda d: d["topics"]["effectiveness"].update(sources=["NoSuchStudy2099"]),
-         "entry 'effectiveness': unknown source keys ['NoSuchStudy2099']"),
+        (
+            "topics.yml",
+            lambda d: d["topics"]["effectiveness"].update(sources=["NoSuchStudy2099"]),
+            "entry 'effectiveness': unknown source keys ['NoSuchStudy2099']",
+        ),
         ("topics.yml", lambda d: d["topics"].pop("frequency"), "missing entries ['frequency']"),
-        ("topics.yml", lambda d: d["topics"]["causes"].update(answer="word " * (MAX_ANSWER_WORDS + 1)),
-         f"entry 'causes': answer has {MAX_ANSWER_WORDS + 1} words"),
-        ("topics.yml", lambda d: d["topics"]["causes"].update(answer="  "), "entry 'causes': 'answer' is missing or empty"),
-        ("topics.yml", lambda d: d["topics"].update(yoga_retreats=d["topics"]["causes"]), "unknown entries ['yoga_retreats']"),
-        ("conditions.yml", lambda d: d["conditions"]["pregnancy"].update(answer="Massage is fine in pregnancy."),
-         "entry 'pregnancy': a condition_advice answer must tell the user to check with a clinician"),
-        ("massage_types.yml", lambda d: d["massage_types"]["thai"].update(answer="Call {clinic_fax}."),
-         "entry 'thai': unknown placeholders ['clinic_fax']"),
-        ("sources.yml", lambda d: d["Furlan2015"].pop("pmid") and d["Furlan2015"].pop("doi"),
-         "entry 'Furlan2015': needs a pmid, doi or url"),
-        ("topics.yml", lambda d: d["topics"]["benefits"].update(evidence="Strong evidence: it works."),
-         "entry 'benefits': 'evidence' must start with one of Low to very low-quality evidence"),
-        ("topics.yml", lambda d: d["topics"]["benefits"].update(evidence="Low-quality evidence"),
-         "entry 'benefits': 'evidence' must start with one of"),
-        ("massage_types.yml", lambda d: d["massage_types"]["sports"].pop("reviewed"),
-         "entry 'sports': 'reviewed' must be a month written YYYY-MM"),
-        ("massage_types.yml", lambda d: d["massage_types"]["sports"].update(next_review="Dec 2027"),
-         "entry 'sports': 'next_review' must be a month written YYYY-MM"),
-        ("conditions.yml", lambda d: d["conditions"]["arthritis"].update(reviewed="2026-13"),
-         "entry 'arthritis': 'reviewed' must be a month written YYYY-MM"),
-        ("conditions.yml", lambda d: d["conditions"]["arthritis"].update(next_review="2026-11"),
-         "entry 'arthritis': 'next_review' must come after 'reviewed'"),
+        (
+            "topics.yml",
+            lambda d: d["topics"]["causes"].update(answer="word " * (MAX_ANSWER_WORDS + 1)),
+            f"entry 'causes': answer has {MAX_ANSWER_WORDS + 1} words",
+        ),
+        (
+            "topics.yml",
+            lambda d: d["topics"]["causes"].update(answer="  "),
+            "entry 'causes': 'answer' is missing or empty",
+        ),
+        (
+            "topics.yml",
+            lambda d: d["topics"].update(yoga_retreats=d["topics"]["causes"]),
+            "unknown entries ['yoga_retreats']",
+        ),
+        (
+            "conditions.yml",
+            lambda d: d["conditions"]["pregnancy"].update(answer="Massage is fine in pregnancy."),
+            "entry 'pregnancy': a condition_advice answer must tell the user to check with a clinician",
+        ),
+        (
+            "massage_types.yml",
+            lambda d: d["massage_types"]["thai"].update(answer="Call {clinic_fax}."),
+            "entry 'thai': unknown placeholders ['clinic_fax']",
+        ),
+        (
+            "sources.yml",
+            lambda d: d["Furlan2015"].pop("pmid") and d["Furlan2015"].pop("doi"),
+            "entry 'Furlan2015': needs a pmid, doi or url",
+        ),
+        (
+            "topics.yml",
+            lambda d: d["topics"]["benefits"].update(evidence="Strong evidence: it works."),
+            "entry 'benefits': 'evidence' must start with one of Low to very low-quality evidence",
+        ),
+        (
+            "topics.yml",
+            lambda d: d["topics"]["benefits"].update(evidence="Low-quality evidence"),
+            "entry 'benefits': 'evidence' must start with one of",
+        ),
+        (
+            "massage_types.yml",
+            lambda d: d["massage_types"]["sports"].pop("reviewed"),
+            "entry 'sports': 'reviewed' must be a month written YYYY-MM",
+        ),
+        (
+            "massage_types.yml",
+            lambda d: d["massage_types"]["sports"].update(next_review="Dec 2027"),
+            "entry 'sports': 'next_review' must be a month written YYYY-MM",
+        ),
+        (
+            "conditions.yml",
+            lambda d: d["conditions"]["arthritis"].update(reviewed="2026-13"),
+            "entry 'arthritis': 'reviewed' must be a month written YYYY-MM",
+        ),
+        (
+            "conditions.yml",
+            lambda d: d["conditions"]["arthritis"].update(next_review="2026-11"),
+            "entry 'arthritis': 'next_review' must come after 'reviewed'",
+        ),
     ],
 )
 def test_broken_knowledge_base_fails_naming_file_and_entry(knowledge_copy: Path, file, change, message) -> None:

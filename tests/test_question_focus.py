@@ -1,4 +1,5 @@
 """The question-focus tokenizer repeats the last question of a long message."""
+
 from __future__ import annotations
 
 from rasa.shared.nlu.constants import TEXT
@@ -19,7 +20,9 @@ def test_one_sentence_is_left_alone() -> None:
 
 def test_last_question_of_a_story_is_counted_twice() -> None:
     text = "My back has ached for months after moving house. Does massage actually work? Thanks"
-    start, end = focus_span(text)
+    span = focus_span(text)
+    assert span is not None
+    start, end = span
     assert text[start:end].strip() == "Does massage actually work?"
     tokens = _tokens(text)
     assert tokens.count("work") == 2 and tokens.count("moving") == 1

@@ -1,4 +1,5 @@
 """Plain English: every answer a user can get reads at US grade 8 or below (Flesch-Kincaid)."""
+
 from __future__ import annotations
 
 import statistics

@@ -1,5 +1,6 @@
 """The red-flag screen as a Rasa NLU component: referral, safety check or the classifier's
 next-best intent, with the chosen intent first in the ranking (what the SDK reads)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -12,7 +13,7 @@ from components.red_flag_screen import RedFlagScreen
 
 @pytest.fixture(scope="module")
 def component() -> RedFlagScreen:
-    return RedFlagScreen.create(RedFlagScreen.get_default_config(), None, None, None)  # type: ignore[arg-type]
+    return RedFlagScreen.create(RedFlagScreen.get_default_config(), None, None, None)
 
 
 def parsed(text: str, ranking: list[tuple[str, float]]) -> Message:
@@ -33,8 +34,10 @@ def test_a_recognised_sign_is_referred_with_its_tier(component) -> None:
 
 
 def test_a_red_flag_the_classifier_is_sure_of_but_the_screen_cannot_confirm_gets_a_check(component) -> None:
-    message = parsed("something feels very wrong with my legs since my back went",
-                     [("red_flag_emergency", 0.7), ("effectiveness", 0.2)])
+    message = parsed(
+        "something feels very wrong with my legs since my back went",
+        [("red_flag_emergency", 0.7), ("effectiveness", 0.2)],
+    )
     component.process([message])
     assert message.get("intent")["name"] == "red_flag_emergency"
     found = entities(message)
@@ -50,15 +53,18 @@ def test_a_weak_red_flag_guess_gives_way_to_the_next_best_intent(component) -> N
 
 
 def test_a_sure_guess_without_any_sign_word_is_an_ordinary_pain_story(component) -> None:
-    message = parsed("I'm 20 weeks pregnant and my lower back is killing me, am I allowed a massage?",
-                     [("red_flag_urgent", 0.9), ("condition_advice", 0.05)])
+    message = parsed(
+        "I'm 20 weeks pregnant and my lower back is killing me, am I allowed a massage?",
+        [("red_flag_urgent", 0.9), ("condition_advice", 0.05)],
+    )
     component.process([message])
     assert message.get("intent")["name"] == "condition_advice"
 
 
 def test_a_negated_sign_is_not_re_raised_by_the_classifier(component) -> None:
-    message = parsed("no numbness, no bladder problems, just a stiff back",
-                     [("red_flag_emergency", 0.8), ("effectiveness", 0.1)])
+    message = parsed(
+        "no numbness, no bladder problems, just a stiff back", [("red_flag_emergency", 0.8), ("effectiveness", 0.1)]
+    )
     component.process([message])
     assert message.get("intent")["name"] == "effectiveness"
 

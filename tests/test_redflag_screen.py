@@ -3,6 +3,7 @@
 The same cases also run through the real Rasa server in tests/e2e/test_safety_e2e.py,
 where the classifier's safety check adds to what the screen finds alone.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -49,8 +50,13 @@ def test_look_alikes_are_referred_at_most_three_percent_of_the_time(screen) -> N
 
 @pytest.mark.parametrize(
     "text",
-    ["no numbness in my groin at all", "I don't have a fever", "my bladder is fine, no leaks",
-     "never had any weight loss", "both legs feel fine, not weak"],
+    [
+        "no numbness in my groin at all",
+        "I don't have a fever",
+        "my bladder is fine, no leaks",
+        "never had any weight loss",
+        "both legs feel fine, not weak",
+    ],
 )
 def test_clear_negations_are_not_red_flags(screen, text: str) -> None:
     assert not screen.screen(text).signs
@@ -90,9 +96,11 @@ def test_every_referral_cites_sign_sources_and_the_guidelines(screen) -> None:
         ("my leggs are getting weeker and weeker", "emergency"),
         ("cant feel my bum wen i wipe", "emergency"),
         # A sign in the middle of a long story.
-        ("Moved house last month and my back went. Over the next two weeks I lost feeling in my right "
-         "leg and buttock and my bladder control got worse. Anyway, would reflexology help with stress?",
-         "emergency"),
+        (
+            "Moved house last month and my back went. Over the next two weeks I lost feeling in my right "
+            "leg and buttock and my bladder control got worse. Anyway, would reflexology help with stress?",
+            "emergency",
+        ),
         # A carer writing about someone's history and their pain now.
         ("My dad had bowel cancer two years ago and now his back hurts every night", "urgent"),
     ],
@@ -126,7 +134,7 @@ def test_the_screen_is_loaded_once_per_process() -> None:
     from channels.turn_guard import TurnGuard
     from components.red_flag_screen import RedFlagScreen as Component
 
-    component = Component.create(Component.get_default_config(), None, None, None)  # type: ignore[arg-type]
+    component = Component.create(Component.get_default_config(), None, None, None)
     assert component._screen is shared_screen() is TurnGuard.load().screen
 
 

@@ -1,5 +1,6 @@
 """`make report` on a real tracker store written by Rasa's SQLTrackerStore: the numbers a
 clinic reads, the CSV, privacy (no sender ids, --no-text) and the error cases."""
+
 from __future__ import annotations
 
 import csv
@@ -7,6 +8,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -15,10 +17,22 @@ from rasa.core.tracker_store import SQLTrackerStore
 
 from backcare.report.build import build_report
 from scripts.report import main
-from tests.report_store import DAY_2, EXPECTED, SCRIPT_TEXT, SENDER_IDS, TEXTS, endpoints_for, save
+from tests.support.report_store import DAY_2, EXPECTED, SCRIPT_TEXT, SENDER_IDS, TEXTS, endpoints_for, save
 
-CSV_COLUMNS = ["date", "time", "conversation", "intent", "confidence", "topic", "feedback",
-               "feedback_topic", "red_flag_tier", "unanswered", "suggested_topics", "clarify_choice"]
+CSV_COLUMNS = [
+    "date",
+    "time",
+    "conversation",
+    "intent",
+    "confidence",
+    "topic",
+    "feedback",
+    "feedback_topic",
+    "red_flag_tier",
+    "unanswered",
+    "suggested_topics",
+    "clarify_choice",
+]
 
 
 class Page(HTMLParser):
@@ -107,8 +121,14 @@ def table(page: Page, section: str) -> dict[str, list[str]]:
 def test_headline_numbers(report) -> None:
     stats = Page(report[0]).stats
     assert stats == {
-        "conversations": "6", "user_messages": "21", "answered": "6 (29%)", "unanswered": "6 (29%)",
-        "referrals": "3", "helpful": "3", "not_helpful": "1", "date_range": "2024-03-04 to 2024-03-05",
+        "conversations": "6",
+        "user_messages": "21",
+        "answered": "6 (29%)",
+        "unanswered": "6 (29%)",
+        "referrals": "3",
+        "helpful": "3",
+        "not_helpful": "1",
+        "date_range": "2024-03-04 to 2024-03-05",
     }
 
 
@@ -160,13 +180,24 @@ def test_csv_has_one_row_per_user_turn(report) -> None:
     by_text = {row["text"]: row for row in rows}
     assert set(by_text) == set(TEXTS)
     assert by_text["any car park nearby?"] | {"time": ""} == {
-        "date": "2024-03-04", "time": "", "conversation": "1", "intent": "out_of_scope",
-        "confidence": "0.910", "topic": "out_of_scope", "feedback": "", "feedback_topic": "",
-        "red_flag_tier": "", "unanswered": "true", "suggested_topics": "", "clarify_choice": "",
+        "date": "2024-03-04",
+        "time": "",
+        "conversation": "1",
+        "intent": "out_of_scope",
+        "confidence": "0.910",
+        "topic": "out_of_scope",
+        "feedback": "",
+        "feedback_topic": "",
+        "red_flag_tier": "",
+        "unanswered": "true",
+        "suggested_topics": "",
+        "clarify_choice": "",
         "text": "any car park nearby?",
     }
     assert (by_text["not really helpful"]["feedback"], by_text["not really helpful"]["feedback_topic"]) == (
-        "not_helpful", "precautions")
+        "not_helpful",
+        "precautions",
+    )
     assert by_text["I have a fever with my back pain"]["red_flag_tier"] == "urgent"
     assert by_text["numbness around my groin"]["topic"] == "red_flags"
     assert by_text["hello"]["topic"] == "" and by_text["hello"]["unanswered"] == "false"
@@ -193,8 +224,7 @@ def test_no_text_leaves_every_message_out(no_text_report) -> None:
     assert page.groups == []
     # Counts of the unanswered questions stay.
     assert page.stats["unanswered"] == "6 (29%)"
-    assert {day: int(row[0]) for day, row in table(page, "unanswered").items()} == {
-        "2024-03-04": 2, "2024-03-05": 4}
+    assert {day: int(row[0]) for day, row in table(page, "unanswered").items()} == {"2024-03-04": 2, "2024-03-05": 4}
 
 
 def test_days_keeps_only_recent_conversations(store: Path, tmp_path: Path) -> None:
@@ -213,8 +243,11 @@ def test_days_keeps_only_recent_conversations(store: Path, tmp_path: Path) -> No
 def test_answers_past_their_review_month_are_listed_for_the_clinic(store: Path, tmp_path: Path) -> None:
     engine = sa.create_engine(f"sqlite:///{yaml.safe_load(store.read_text())['tracker_store']['db']}")
     # Today every answer is within its review date ...
-    fresh = Page(build_report(engine, tmp_path / "fresh", now=datetime(2026, 12, 4, tzinfo=timezone.utc).timestamp())
-                 .html_path.read_text(encoding="utf-8"))
+    fresh = Page(
+        build_report(
+            engine, tmp_path / "fresh", now=datetime(2026, 12, 4, tzinfo=timezone.utc).timestamp()
+        ).html_path.read_text(encoding="utf-8")
+    )
     assert "review" not in fresh.tables and "Every answer is within its review date." in fresh.text
     # ... in July 2027 the ones due in June 2027 are listed, with the question and both dates.
     later = build_report(engine, tmp_path / "later", now=datetime(2027, 7, 1, tzinfo=timezone.utc).timestamp())
@@ -228,8 +261,10 @@ def test_terminal_output_says_where_and_sums_up(store: Path, tmp_path: Path, cap
     assert main(["--endpoints", str(store), "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"Wrote {tmp_path / 'report.html'} and {tmp_path / 'report.csv'}"
-    assert out[1].startswith("6 conversations, 21 user messages, 6 answered by the knowledge base, 6 unanswered, "
-                             "3 red-flag referrals, feedback 3 helpful / 1 not helpful")
+    assert out[1].startswith(
+        "6 conversations, 21 user messages, 6 answered by the knowledge base, 6 unanswered, "
+        "3 red-flag referrals, feedback 3 helpful / 1 not helpful"
+    )
 
 
 def test_database_from_an_environment_variable(store: Path, tmp_path: Path, monkeypatch) -> None:
@@ -264,32 +299,50 @@ def test_empty_store_says_there_are_no_conversations_yet(tmp_path: Path, capsys)
 
 
 def test_clarifying_questions_are_counted_with_the_choice_taken(tmp_path: Path) -> None:
-    asked = {"topic": "clarify", "suggested_topics": ["frequency", "what_to_expect"]}
+    asked: dict[str, Any] = {"topic": "clarify", "suggested_topics": ["frequency", "what_to_expect"]}
     clarify = ["action_clarify"]
     conversations = {
-        "clicked": [(DAY_2, True, [
-            ("how long", "nlu_fallback", asked, clarify),
-            ("/frequency", "frequency", {"topic": "frequency"}, ["action_answer"]),
-        ])],
-        "typed": [(DAY_2.replace(hour=1), True, [
-            ("how long", "nlu_fallback", asked, clarify),
-            ("how long is a session", "frequency", {"topic": "frequency"}, ["action_answer"]),
-            ("session length?", "nlu_fallback", asked, clarify),
-            ("/something_else", "something_else", {}, ["utter_something_else"]),
-            ("help my back hurts", "vague_opener", {"topic": "clarify", "suggested_topics": ["effectiveness"]},
-             ["utter_vague_opener"]),
-            ("what's the weather", "out_of_scope", {"topic": "out_of_scope"}, ["utter_out_of_scope"]),
-        ])],
+        "clicked": [
+            (
+                DAY_2,
+                True,
+                [
+                    ("how long", "nlu_fallback", asked, clarify),
+                    ("/frequency", "frequency", {"topic": "frequency"}, ["action_answer"]),
+                ],
+            )
+        ],
+        "typed": [
+            (
+                DAY_2.replace(hour=1),
+                True,
+                [
+                    ("how long", "nlu_fallback", asked, clarify),
+                    ("how long is a session", "frequency", {"topic": "frequency"}, ["action_answer"]),
+                    ("session length?", "nlu_fallback", asked, clarify),
+                    ("/something_else", "something_else", {}, ["utter_something_else"]),
+                    (
+                        "help my back hurts",
+                        "vague_opener",
+                        {"topic": "clarify", "suggested_topics": ["effectiveness"]},
+                        ["utter_vague_opener"],
+                    ),
+                    ("what's the weather", "out_of_scope", {"topic": "out_of_scope"}, ["utter_out_of_scope"]),
+                ],
+            )
+        ],
         "left": [(DAY_2.replace(hour=2), True, [("how long", "nlu_fallback", asked, clarify)])],
     }
     db = tmp_path / "clarify.db"
     save(db, conversations)
     html, _, rows = run(endpoints_for(tmp_path, db), tmp_path / "out")
     assert table(Page(html), "clarify") == {
-        "frequency": ["2", "40%"], "something else": ["1", "20%"],
-        "another question": ["1", "20%"], "no reply": ["1", "20%"],
+        "frequency": ["2", "40%"],
+        "something else": ["1", "20%"],
+        "another question": ["1", "20%"],
+        "no reply": ["1", "20%"],
     }
-    by_text = {}
+    by_text: dict[str, list[dict[str, str]]] = {}
     for row in rows:
         by_text.setdefault(row["text"], []).append(row)
     assert [r["clarify_choice"] for r in by_text["how long"]] == ["frequency", "frequency", "no reply"]

@@ -1,5 +1,6 @@
 """The socket.io channel's own set-up: origins from clinic.yml, and nothing kept after a
 client leaves."""
+
 from __future__ import annotations
 
 import asyncio
@@ -13,8 +14,12 @@ async def _no_turns(_message) -> None:
 
 
 def _server():
-    channel = ClinicSocketIOInput(user_message_evt="user_uttered", bot_message_evt="bot_uttered",
-                                  session_persistence=True, metadata_key="customData")
+    channel = ClinicSocketIOInput(
+        user_message_evt="user_uttered",
+        bot_message_evt="bot_uttered",
+        session_persistence=True,
+        metadata_key="customData",
+    )
     channel.blueprint(_no_turns)
     return channel.sio
 

@@ -3,51 +3,21 @@
 The faults are real: the SQLite file (and its write-ahead log) made read-only with
 `chattr +i` (root ignores file modes), a crash between the database's commit and the
 outbox's, and Rasa's own store wrappers for comparison."""
+
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
 import sqlite3
-import subprocess
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from rasa.core.agent import Agent
 from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 
 from stores.tracker_store import FastSQLTrackerStore
 from stores.turn_storage import CURRENT_TURN, TurnStorage
-
-DOMAIN = Domain.load(str(Path(__file__).resolve().parent.parent / "domain.yml"))
-
-
-@contextlib.contextmanager
-def read_only(*files: Path) -> Iterator[None]:
-    """Writes to ``files`` fail (EPERM) until the block ends; reads still work."""
-    present = [str(f) for f in files if f.exists()]
-    if os.geteuid() == 0:
-        subprocess.run(["chattr", "+i", *present], check=True)
-        try:
-            yield
-        finally:
-            subprocess.run(["chattr", "-i", *present], check=True)
-    else:
-        for f in present:
-            os.chmod(f, 0o444)
-        try:
-            yield
-        finally:
-            for f in present:
-                os.chmod(f, 0o644)
-
-
-def _turn(text: str, topic: str) -> list:
-    return [UserUttered(text, {"name": topic, "confidence": 0.9}), ActionExecuted("action_answer"),
-            BotUttered(f"about {topic}"), SlotSet("topic", topic), ActionExecuted("action_listen")]
+from tests.support.stores import DOMAIN, read_only, turn
 
 
 async def _say(store: FastSQLTrackerStore, sender: str, text: str, topic: str) -> TurnStorage:
@@ -56,7 +26,7 @@ async def _say(store: FastSQLTrackerStore, sender: str, text: str, topic: str) -
     token = CURRENT_TURN.set(storage)
     try:
         tracker = await store.get_or_create_tracker(sender)
-        for event in _turn(text, topic):
+        for event in turn(text, topic):
             tracker.update(event)
         await store.save(tracker)
     finally:
@@ -67,7 +37,8 @@ async def _say(store: FastSQLTrackerStore, sender: str, text: str, topic: str) -
 def _stored(db: Path, sender: str) -> list[tuple]:
     with sqlite3.connect(db) as connection:
         return connection.execute(
-            "select type_name, action_name from events where sender_id = ? order by id", (sender,)).fetchall()
+            "select type_name, action_name from events where sender_id = ? order by id", (sender,)
+        ).fetchall()
 
 
 def _said(db: Path, sender: str) -> list[str]:
@@ -75,7 +46,8 @@ def _said(db: Path, sender: str) -> list[str]:
 
     with sqlite3.connect(db) as connection:
         rows = connection.execute(
-            "select data from events where sender_id = ? and type_name = 'user' order by id", (sender,)).fetchall()
+            "select data from events where sender_id = ? and type_name = 'user' order by id", (sender,)
+        ).fetchall()
     return [json.loads(data)["text"] for (data,) in rows]
 
 
@@ -93,8 +65,12 @@ def test_a_read_only_database_keeps_turns_in_the_outbox_and_writes_them_once_in_
         # The conversation read meanwhile (this server, and another one sharing the outbox) has all turns.
         for reader in (store, FastSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(db))):
             tracker = asyncio.run(reader.retrieve("a"))
+            assert tracker is not None
             assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == [
-                "does it help", "how often", "what does it cost"]
+                "does it help",
+                "how often",
+                "what does it cost",
+            ]
             assert tracker.get_slot("topic") == "cost_insurance"
         assert store.outbox.count() == 2
 
@@ -112,8 +88,9 @@ def test_a_new_conversation_started_while_read_only_is_kept_too(tmp_path: Path) 
     asyncio.run(_say(store, "someone else", "hello", "greet"))  # the file and its log exist
     with read_only(db, Path(f"{db}-wal")):
         assert asyncio.run(_say(store, "new", "does it help", "effectiveness")).stored == "outbox"
-        assert [e.text for e in asyncio.run(store.retrieve("new")).events if isinstance(e, UserUttered)] == [
-            "does it help"]
+        tracker = asyncio.run(store.retrieve("new"))
+        assert tracker is not None
+        assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == ["does it help"]
     asyncio.run(_say(store, "new", "how often", "frequency"))
     assert _said(db, "new") == ["does it help", "how often"]
     assert store.outbox.count() == 0
@@ -158,15 +135,12 @@ def test_a_turn_that_cannot_be_kept_anywhere_is_reported_not_stored(tmp_path: Pa
     outbox = tmp_path / "outbox.db"
     store = FastSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(db), outbox=str(outbox))
     asyncio.run(_say(store, "a", "does it help", "effectiveness"))
-    with read_only(db, Path(f"{db}-wal"), outbox, Path(f"{outbox}-wal")):
-        with pytest.raises(StoreUnavailable):
-            asyncio.run(_say(store, "a", "how often", "frequency"))
+    with read_only(db, Path(f"{db}-wal"), outbox, Path(f"{outbox}-wal")), pytest.raises(StoreUnavailable):
+        asyncio.run(_say(store, "a", "how often", "frequency"))
     assert _said(db, "a") == ["does it help"]
 
 
 def test_the_agent_uses_the_store_as_it_is_and_wraps_others_as_rasa_does(tmp_path: Path) -> None:
-    import components  # noqa: F401  (applies the tuning)
-
     store = FastSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "rasa.db"))
     assert Agent(domain=DOMAIN, tracker_store=store).tracker_store is store
     wrapped = Agent(domain=DOMAIN, tracker_store=InMemoryTrackerStore(DOMAIN)).tracker_store
@@ -178,12 +152,16 @@ def test_with_a_working_database_the_store_alone_gives_what_rasas_wrapper_gives(
     async def conversation(store) -> None:
         for text, topic in [("does it help", "effectiveness"), ("how often", "frequency")]:
             tracker = await store.get_or_create_tracker("s")
-            for event in _turn(text, topic):
+            for event in turn(text, topic):
                 tracker.update(event)
             await store.save(tracker)
         tracker = await store.retrieve("s")
-        for event in [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
-                      *_turn("what does it cost", "cost_insurance")]:
+        for event in [
+            ActionExecuted("action_session_start"),
+            SessionStarted(),
+            ActionExecuted("action_listen"),
+            *turn("what does it cost", "cost_insurance"),
+        ]:
             tracker.update(event)
         await store.save(tracker)
 
@@ -199,14 +177,6 @@ def test_with_a_working_database_the_store_alone_gives_what_rasas_wrapper_gives(
 
 def _untimed(event) -> dict:
     return {key: value for key, value in event.as_dict().items() if key != "timestamp"}
-
-
-def test_another_rasa_version_stops_the_server_loudly() -> None:
-    from components.runtime_tuning import RASA_VERSION, check_rasa_version
-
-    check_rasa_version(RASA_VERSION)
-    with pytest.raises(RuntimeError, match="3.6.22"):
-        check_rasa_version("3.6.22")
 
 
 def test_what_the_channel_is_told_about_a_turns_storage() -> None:

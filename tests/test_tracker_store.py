@@ -1,53 +1,25 @@
 """FastSQLTrackerStore writes the rows Rasa's SQLTrackerStore writes and reads them back the
 same, turn after turn, including a new session and a save without a read first."""
+
 from __future__ import annotations
 
 import asyncio
 from pathlib import Path
 
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 
 from stores.tracker_store import FastSQLTrackerStore
-
-DOMAIN = Domain.load(str(Path(__file__).resolve().parent.parent / "domain.yml"))
-
-
-def _turn(text: str, topic: str) -> list:
-    return [UserUttered(text, {"name": topic, "confidence": 0.9}), ActionExecuted("action_answer"),
-            BotUttered(f"about {topic}"), SlotSet("topic", topic), ActionExecuted("action_listen")]
-
-
-async def _conversation(store, sender: str) -> None:
-    tracker = await store.get_or_create_tracker(sender)
-    for text, topic in [("does it help", "effectiveness"), ("how often", "frequency")]:
-        tracker = await store.retrieve(sender)
-        for event in _turn(text, topic):
-            tracker.update(event)
-        await store.save(tracker)
-    tracker = await store.retrieve(sender)  # a new session in the same tracker
-    for event in [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
-                  *_turn("what does it cost", "cost_insurance")]:
-        tracker.update(event)
-    await store.save(tracker)
-
-
-def _rows(db: Path) -> list[tuple]:
-    import sqlite3
-
-    with sqlite3.connect(db) as connection:
-        return connection.execute(
-            "select sender_id, type_name, intent_name, action_name from events order by id").fetchall()
+from tests.support.stores import DOMAIN, conversation, rows, turn
 
 
 def test_rows_and_trackers_match_rasas_store(tmp_path: Path) -> None:
     fast = FastSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "fast.db"))
     rasa = SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "rasa.db"))
-    asyncio.run(_conversation(fast, "someone"))
-    asyncio.run(_conversation(rasa, "someone"))
-    assert _rows(tmp_path / "fast.db") == _rows(tmp_path / "rasa.db")
-    assert len(_rows(tmp_path / "fast.db")) > 15
+    asyncio.run(conversation(fast, "someone"))
+    asyncio.run(conversation(rasa, "someone"))
+    assert rows(tmp_path / "fast.db") == rows(tmp_path / "rasa.db")
+    assert len(rows(tmp_path / "fast.db")) > 15
     ours, theirs = (asyncio.run(s.retrieve("someone")) for s in (fast, rasa))
     assert [e.type_name for e in ours.events] == [e.type_name for e in theirs.events]
     assert ours.get_slot("topic") == "cost_insurance"
@@ -55,24 +27,27 @@ def test_rows_and_trackers_match_rasas_store(tmp_path: Path) -> None:
     reread = SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "fast.db"))
     full = asyncio.run(reread.retrieve_full_tracker("someone"))
     assert [e.text for e in full.events if isinstance(e, UserUttered)] == [
-        "does it help", "how often", "what does it cost"]
+        "does it help",
+        "how often",
+        "what does it cost",
+    ]
 
 
 def test_a_save_without_a_read_first_still_stores_only_new_events(tmp_path: Path) -> None:
     store = FastSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "t.db"))
     tracker = asyncio.run(store.get_or_create_tracker("x"))
-    for event in _turn("does it help", "effectiveness"):
+    for event in turn("does it help", "effectiveness"):
         tracker.update(event)
     asyncio.run(store.save(tracker))
     asyncio.run(store.save(tracker))  # no retrieve in between: counts, stores nothing twice
-    assert len(_rows(tmp_path / "t.db")) == len(tracker.events)
+    assert len(rows(tmp_path / "t.db")) == len(tracker.events)
 
 
 def test_a_sqlite_file_keeps_its_connection_and_a_write_ahead_log(tmp_path: Path) -> None:
     import sqlite3
 
     store = FastSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "rasa.db"))
-    asyncio.run(_conversation(store, "someone"))
+    asyncio.run(conversation(store, "someone"))
     assert type(store.engine.pool).__name__ == "QueuePool"
     with sqlite3.connect(tmp_path / "rasa.db") as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -84,9 +59,9 @@ def test_reads_return_the_events_rasas_store_returns(tmp_path: Path) -> None:
 
     db = str(tmp_path / "rasa.db")
     rasa = SQLTrackerStore(DOMAIN, dialect="sqlite", db=db)
-    asyncio.run(_conversation(rasa, "two-sessions"))
+    asyncio.run(conversation(rasa, "two-sessions"))
     never_started = DialogueStateTracker("never-started", DOMAIN.slots)
-    for event in _turn("does it help", "effectiveness"):
+    for event in turn("does it help", "effectiveness"):
         never_started.update(event)
     asyncio.run(rasa.save(never_started))
     fast = FastSQLTrackerStore(DOMAIN, dialect="sqlite", db=db)
@@ -99,6 +74,7 @@ def test_reads_return_the_events_rasas_store_returns(tmp_path: Path) -> None:
         for read in ("retrieve", "retrieve_full_tracker"):
             assert events(fast, read, sender) == events(rasa, read, sender), (sender, read)
     latest, full = (events(fast, read, "two-sessions") for read in ("retrieve", "retrieve_full_tracker"))
+    assert latest is not None and full is not None
     assert 0 < len(latest) < len(full)
     assert events(fast, "retrieve", "nobody") is None
 
@@ -108,8 +84,12 @@ def test_a_new_conversations_first_turn_is_stored_once_without_counting(tmp_path
 
     async def first_turn(store) -> None:
         tracker = await store.get_or_create_tracker("new")
-        for event in [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
-                      *_turn("does it help", "effectiveness")]:
+        for event in [
+            ActionExecuted("action_session_start"),
+            SessionStarted(),
+            ActionExecuted("action_listen"),
+            *turn("does it help", "effectiveness"),
+        ]:
             tracker.update(event)
         await store.save(tracker)
 
@@ -121,5 +101,5 @@ def test_a_new_conversations_first_turn_is_stored_once_without_counting(tmp_path
         patch.setattr(SQLTrackerStore, "_additional_events", no_count)
         asyncio.run(first_turn(fast))
     asyncio.run(first_turn(SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "rasa.db"))))
-    assert _rows(tmp_path / "fast.db") == _rows(tmp_path / "rasa.db")
-    assert len(_rows(tmp_path / "fast.db")) == 9
+    assert rows(tmp_path / "fast.db") == rows(tmp_path / "rasa.db")
+    assert len(rows(tmp_path / "fast.db")) == 9

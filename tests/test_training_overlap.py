@@ -1,5 +1,6 @@
 """No held-out or safety case (tests/data/**) is also a training example (data/nlu/):
 a message the model was trained on measures memory, not understanding."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """`make report` from start to end: read the store, compute, write report.html and report.csv."""
+
 from __future__ import annotations
 
 import time
@@ -43,8 +44,12 @@ class Report:
 
 
 def build_report(
-    engine: sa.engine.Engine, out_dir: Path, days: float | None = None,
-    with_text: bool = True, now: float | None = None, knowledge_dir: Path = KNOWLEDGE_DIR,
+    engine: sa.engine.Engine,
+    out_dir: Path,
+    days: float | None = None,
+    with_text: bool = True,
+    now: float | None = None,
+    knowledge_dir: Path = KNOWLEDGE_DIR,
 ) -> Report:
     """Write report.html and report.csv into ``out_dir`` (created if needed).
 

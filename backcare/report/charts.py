@@ -3,22 +3,25 @@
 Drawn with matplotlib's Agg canvas on a bare Figure (no pyplot): no display needed and
 no global state shared between charts.
 """
+
 from __future__ import annotations
 
 import base64
 import io
 from typing import Sequence
 
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from backcare.contract import Tier
 from backcare.report.figures import Day, Feedback
 
 BLUE = "#2b6cb0"
 HELPFUL = "#2f855a"
 NOT_HELPFUL = "#c05621"
-TIER_COLOURS = {"emergency": "#c53030", "urgent": "#b7791f"}
+TIER_COLOURS = {Tier.EMERGENCY: "#c53030", Tier.URGENT: "#b7791f"}
 WIDTH = 5.6  # inches at DPI: 672 px, sharp in the 560-px chart column
 DPI = 120
 MAX_DAY_LABELS = 8
@@ -30,7 +33,7 @@ def _figure(height: float) -> Figure:
     return figure
 
 
-def _style(axes, count_axis: str) -> None:
+def _style(axes: Axes, count_axis: str) -> None:
     axes.spines[["top", "right"]].set_visible(False)
     axis = axes.yaxis if count_axis == "y" else axes.xaxis
     axis.set_major_locator(MaxNLocator(integer=True))
@@ -77,8 +80,15 @@ def feedback_per_topic(feedback: Sequence[Feedback]) -> str:
     names = [f.topic for f in rows]
     helpful = [f.helpful for f in rows]
     axes.barh(names, helpful, color=HELPFUL, label="Helpful")
-    axes.barh(names, [f.not_helpful for f in rows], left=helpful, color=NOT_HELPFUL,
-              hatch="//", edgecolor="white", label="Not helpful")
+    axes.barh(
+        names,
+        [f.not_helpful for f in rows],
+        left=helpful,
+        color=NOT_HELPFUL,
+        hatch="//",
+        edgecolor="white",
+        label="Not helpful",
+    )
     axes.set_xlabel("Ratings")
     axes.legend(loc="lower left", bbox_to_anchor=(0, 1), ncol=2, frameon=False)
     _style(axes, "x")

@@ -1,4 +1,5 @@
 """The report's rows as CSV: one row per user turn, conversations by number only."""
+
 from __future__ import annotations
 
 import csv
@@ -8,8 +9,18 @@ from backcare.report.figures import utc
 from backcare.report.turns import Turn
 
 COLUMNS = (
-    "date", "time", "conversation", "intent", "confidence", "topic",
-    "feedback", "feedback_topic", "red_flag_tier", "unanswered", "suggested_topics", "clarify_choice",
+    "date",
+    "time",
+    "conversation",
+    "intent",
+    "confidence",
+    "topic",
+    "feedback",
+    "feedback_topic",
+    "red_flag_tier",
+    "unanswered",
+    "suggested_topics",
+    "clarify_choice",
 )
 TEXT_COLUMN = "text"
 # A cell starting with one of these runs as a formula in spreadsheet programs.

@@ -1,4 +1,5 @@
 """The numbers of the report, computed from the conversations (dates in UTC)."""
+
 from __future__ import annotations
 
 from collections import Counter

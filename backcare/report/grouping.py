@@ -5,6 +5,7 @@ endings trimmed), as TF-IDF over word and character n-grams: short questions oth
 match on "can you" and "do I". Average-linkage clustering on cosine distance joins a
 question to a group only when it is close to the group as a whole, not to one member.
 """
+
 from __future__ import annotations
 
 import re
@@ -76,14 +77,16 @@ def _labels(vectors: csr_matrix) -> np.ndarray:
         # Rows are unit vectors: cosine distance is 1 - dot product (sparse, so it stays fast).
         distances = np.clip(1 - (head @ head.T).toarray(), 0, None)
         labels = AgglomerativeClustering(
-            n_clusters=None, affinity="precomputed", linkage="average",
+            n_clusters=None,
+            affinity="precomputed",
+            linkage="average",
             distance_threshold=DISTANCE_THRESHOLD,
         ).fit_predict(distances)
     if vectors.shape[0] <= MAX_CLUSTERED:
         return labels
-    centroids = normalize(np.vstack([
-        np.asarray(head[labels == label].mean(axis=0)) for label in range(labels.max() + 1)
-    ]))
+    centroids = normalize(
+        np.vstack([np.asarray(head[labels == label].mean(axis=0)) for label in range(labels.max() + 1)])
+    )
     rest = []
     next_label = labels.max() + 1
     for similarities in np.asarray(vectors[MAX_CLUSTERED:] @ centroids.T):
@@ -113,9 +116,11 @@ def group_questions(texts: list[str]) -> list[Group]:
         closeness = np.asarray(vectors[members] @ vectors[members].sum(axis=0).T).ravel()
         closest = members[int(np.argmax(closeness))]  # ties: the more frequent (listed first)
         others = [keys[i] for i in members if i != closest]  # already most frequent first
-        groups.append(Group(
-            representative=first_spelling[keys[closest]],
-            others=tuple(first_spelling[k] for k in others),
-            count=sum(counts[keys[i]] for i in members),
-        ))
+        groups.append(
+            Group(
+                representative=first_spelling[keys[closest]],
+                others=tuple(first_spelling[k] for k in others),
+                count=sum(counts[keys[i]] for i in members),
+            )
+        )
     return sorted(groups, key=lambda g: (-g.count, g.representative.lower()))

@@ -3,6 +3,7 @@
 Every value is HTML-escaped unless it is Markup (HTML built from the fragments here), so
 nothing a user typed can become markup.
 """
+
 from __future__ import annotations
 
 import html
@@ -34,7 +35,7 @@ def _escape(value: Any) -> str:
 
 def _load_fragments(path: Path) -> dict[str, string.Template]:
     parts = re.split(r"<!-- fragment: (\w+) -->\n", path.read_text(encoding="utf-8"))
-    return {name: string.Template(body.strip()) for name, body in zip(parts[1::2], parts[2::2])}
+    return {name: string.Template(body.strip()) for name, body in zip(parts[1::2], parts[2::2], strict=True)}
 
 
 FRAGMENTS = _load_fragments(TEMPLATES / "fragments.html")
@@ -60,11 +61,9 @@ def table(
 ) -> Markup:
     """Columns after the first are numbers, right-aligned, unless ``kinds`` says otherwise."""
     kinds = kinds or ["text"] + ["num"] * (len(columns) - 1)
-    head = join([fill("head_cell", text=c, kind=k) for c, k in zip(columns, kinds)])
-    body = join([
-        fill("row", cells=join([fill("cell", text=v, kind=k) for v, k in zip(row, kinds)]))
-        for row in rows
-    ])
+    head = join([fill("head_cell", text=c, kind=k) for c, k in zip(columns, kinds, strict=True)])
+    cells = [join([fill("cell", text=v, kind=k) for v, k in zip(row, kinds, strict=True)]) for row in rows]
+    body = join([fill("row", cells=row_cells) for row_cells in cells])
     return fill("table", caption=caption, head=head, rows=body)
 
 
@@ -92,8 +91,12 @@ def _days_section(f: Figures) -> Markup:
     texts = TEXTS["sections"]["days"]
     rows = [(d.day.isoformat(), d.conversations, d.user_messages, d.unanswered) for d in f.days]
     alt = say(texts["alt"], first=f.days[0].day, last=f.days[-1].day, total=f.conversations)
-    content = fill("chart_and_table", alt=alt, src=charts.conversations_per_day(f.days),
-                   table=table(texts["caption"], texts["columns"], rows))
+    content = fill(
+        "chart_and_table",
+        alt=alt,
+        src=charts.conversations_per_day(f.days),
+        table=table(texts["caption"], texts["columns"], rows),
+    )
     return section("days", content)
 
 
@@ -104,8 +107,12 @@ def _topics_section(f: Figures) -> Markup:
         return section("topics", fill("empty", text=texts["empty"]), top=TOP_TOPICS)
     rows = [(topic, count, percent(count, f.answered)) for topic, count in f.topics]
     alt = say(texts["alt"], shown=len(shown), top=shown[0][0], count=shown[0][1])
-    content = fill("chart_and_table", alt=alt, src=charts.horizontal_bars(shown, "Questions"),
-                   table=table(texts["caption"], texts["columns"], rows))
+    content = fill(
+        "chart_and_table",
+        alt=alt,
+        src=charts.horizontal_bars(shown, "Questions"),
+        table=table(texts["caption"], texts["columns"], rows),
+    )
     return section("topics", content, top=TOP_TOPICS)
 
 
@@ -113,12 +120,14 @@ def _feedback_section(f: Figures) -> Markup:
     texts = TEXTS["sections"]["feedback"]
     if not f.feedback:
         return section("feedback", fill("empty", text=texts["empty"]))
-    rows = [
-        (r.topic, r.helpful, r.not_helpful, percent(r.helpful, r.helpful + r.not_helpful)) for r in f.feedback
-    ]
+    rows = [(r.topic, r.helpful, r.not_helpful, percent(r.helpful, r.helpful + r.not_helpful)) for r in f.feedback]
     alt = say(texts["alt"], topics=len(f.feedback), helpful=f.helpful, not_helpful=f.not_helpful)
-    content = fill("chart_and_table", alt=alt, src=charts.feedback_per_topic(f.feedback),
-                   table=table(texts["caption"], texts["columns"], rows))
+    content = fill(
+        "chart_and_table",
+        alt=alt,
+        src=charts.feedback_per_topic(f.feedback),
+        table=table(texts["caption"], texts["columns"], rows),
+    )
     return section("feedback", content)
 
 
@@ -127,8 +136,13 @@ def _group(group: Group) -> Markup:
     if len(group.others) > OTHERS_SHOWN:
         others.append(fill("more", count=len(group.others) - OTHERS_SHOWN))
     count_text = f"{group.count} message" + ("" if group.count == 1 else "s")
-    return fill("group", count=group.count, count_text=count_text, representative=group.representative,
-                others=fill("others", items=join(others)) if others else Markup(""))
+    return fill(
+        "group",
+        count=group.count,
+        count_text=count_text,
+        representative=group.representative,
+        others=fill("others", items=join(others)) if others else Markup(""),
+    )
 
 
 def _unanswered_section(f: Figures, groups: list[Group] | None) -> Markup:
@@ -148,8 +162,12 @@ def _referrals_section(f: Figures) -> Markup:
         return section("referrals", fill("empty", text=texts["empty"]))
     rows = [(tier, count) for tier, count in f.referrals.items()]
     alt = say(texts["alt"], **f.referrals)
-    content = fill("chart_and_table", alt=alt, src=charts.referrals_by_tier(f.referrals),
-                   table=table(texts["caption"], texts["columns"], rows))
+    content = fill(
+        "chart_and_table",
+        alt=alt,
+        src=charts.referrals_by_tier(f.referrals),
+        table=table(texts["caption"], texts["columns"], rows),
+    )
     return section("referrals", content)
 
 
@@ -161,13 +179,14 @@ def _review_section(due: Sequence[Entry]) -> Markup:
     rows = [(entry.key, entry.title, entry.reviewed, entry.next_review) for entry in due]
     content = table(texts["caption"], texts["columns"], rows, kinds=["text", "text", "text", "text"])
     return section("review", content, count=len(due))
+
+
 def _clarify_section(f: Figures) -> Markup:
     texts = TEXTS["sections"]["clarify"]
     if not f.clarifications:
         return section("clarify", fill("empty", text=texts["empty"]))
     rows = [(choice, count, percent(count, f.clarifications)) for choice, count in f.clarify_choices]
-    return section("clarify", table(texts["caption"], texts["columns"], rows),
-                   total=f.clarifications)
+    return section("clarify", table(texts["caption"], texts["columns"], rows), total=f.clarifications)
 
 
 def _with_share(part: int, whole: int) -> str:
@@ -190,18 +209,24 @@ def _headline(f: Figures) -> Markup:
         "not_helpful": f.not_helpful,
         "date_range": span,
     }
-    return join([
-        fill("stat", key=key, value=value, label=say(labels[key], **f.referrals)) for key, value in values.items()
-    ])
+    return join(
+        [fill("stat", key=key, value=value, label=say(labels[key], **f.referrals)) for key, value in values.items()]
+    )
 
 
 def render_page(data: PageInput) -> str:
     f = data.figures
     if f.conversations:
-        body = join([
-            _days_section(f), _topics_section(f), _feedback_section(f),
-            _unanswered_section(f, data.groups), _clarify_section(f), _referrals_section(f),
-        ])
+        body = join(
+            [
+                _days_section(f),
+                _topics_section(f),
+                _feedback_section(f),
+                _unanswered_section(f, data.groups),
+                _clarify_section(f),
+                _referrals_section(f),
+            ]
+        )
     elif data.days:
         body = fill("empty", text=say(TEXTS["no_conversations_days"], days=f"{data.days:g}"))
     else:
@@ -210,7 +235,10 @@ def render_page(data: PageInput) -> str:
     scope = say(TEXTS["scope_days"], days=f"{data.days:g}") if data.days else TEXTS["scope_all"]
     privacy = TEXTS["privacy_no_text"] if data.groups is None else TEXTS["privacy_text"]
     return PAGE.substitute(
-        title=_escape(TEXTS["title"]), scope=_escape(scope), privacy=_escape(privacy),
+        title=_escape(TEXTS["title"]),
+        scope=_escape(scope),
+        privacy=_escape(privacy),
         generated=_escape(data.generated.strftime("%Y-%m-%d %H:%M")),
-        headline=_headline(f), body=body,
+        headline=_headline(f),
+        body=body,
     )

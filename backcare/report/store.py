@@ -1,4 +1,5 @@
 """Reading the events of Rasa's SQL tracker store (table `events`), oldest first per sender."""
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,13 @@ WANTED_TYPES = ("session_started", "user", "slot", "action")
 # The columns Rasa's SQLTrackerStore writes (rasa/core/tracker_store.py, SQLEvent).
 EVENTS = sa.table(
     "events",
-    sa.column("id"), sa.column("sender_id"), sa.column("type_name"), sa.column("timestamp"),
-    sa.column("intent_name"), sa.column("action_name"), sa.column("data"),
+    sa.column("id"),
+    sa.column("sender_id"),
+    sa.column("type_name"),
+    sa.column("timestamp"),
+    sa.column("intent_name"),
+    sa.column("action_name"),
+    sa.column("data"),
 )
 
 
@@ -44,11 +50,7 @@ def read_events(engine: sa.engine.Engine, since: float | None = None) -> Iterato
     An existing database without the `events` table (Rasa creates it on first start) simply
     has no events.
     """
-    query = (
-        sa.select(EVENTS)
-        .where(EVENTS.c.type_name.in_(WANTED_TYPES))
-        .order_by(EVENTS.c.sender_id, EVENTS.c.id)
-    )
+    query = sa.select(EVENTS).where(EVENTS.c.type_name.in_(WANTED_TYPES)).order_by(EVENTS.c.sender_id, EVENTS.c.id)
     if since is not None:
         query = query.where(EVENTS.c.timestamp >= since)
     try:

@@ -4,25 +4,18 @@ A turn is a user message plus the events after it, up to the sender's next user 
 (or the start of a new session: a turn never spans two sessions). A conversation is one
 session of one sender; sender ids stop here, conversations are numbered 1..N instead.
 """
+
 from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from backcare.contract import RED_FLAG_INTENT
+from backcare.contract import RED_FLAG_INTENT, Feedback, Slot, Topic
 from backcare.report.store import StoredEvent
 
-TOPIC_SLOT = "topic"
-FEEDBACK_SLOT = "feedback"
-FEEDBACK_TOPIC_SLOT = "feedback_topic"
-RED_FLAGS = "red_flags"
-OUT_OF_SCOPE = "out_of_scope"
-CLARIFY = "clarify"
-SUGGESTED_TOPICS_SLOT = "suggested_topics"
-SCOPE_REASON_SLOT = "scope_reason"
 # Topics that are not knowledge-base answers.
-NOT_KNOWLEDGE = frozenset({RED_FLAGS, OUT_OF_SCOPE, CLARIFY})
+NOT_KNOWLEDGE = frozenset({Topic.RED_FLAGS, Topic.OUT_OF_SCOPE, Topic.CLARIFY})
 # What the visitor did after a clarifying question, besides picking an offered topic.
 SOMETHING_ELSE = "something else"
 ANOTHER_QUESTION = "another question"
@@ -31,16 +24,16 @@ SOMETHING_ELSE_INTENT = "something_else"
 # The topic of a turn without a `topic` slot event. The Rasa server sets these from the
 # intent and does not re-emit a value that did not change, so the intent has to stand in.
 TOPIC_OF_INTENT = {
-    **{intent: RED_FLAGS for intent in RED_FLAG_INTENT.values()},
-    OUT_OF_SCOPE: OUT_OF_SCOPE,
-    "nlu_fallback": OUT_OF_SCOPE,
-    "medicines": OUT_OF_SCOPE,
-    "other_body_part": OUT_OF_SCOPE,
-    "vague_opener": CLARIFY,
+    **dict.fromkeys(RED_FLAG_INTENT.values(), Topic.RED_FLAGS),
+    "out_of_scope": Topic.OUT_OF_SCOPE,
+    "nlu_fallback": Topic.OUT_OF_SCOPE,
+    "medicines": Topic.OUT_OF_SCOPE,
+    "other_body_part": Topic.OUT_OF_SCOPE,
+    "vague_opener": Topic.CLARIFY,
 }
 # The fixed referral responses (data/rules.yml), by tier.
 REFERRAL_TIER = {f"utter_{intent}": tier for tier, intent in RED_FLAG_INTENT.items()}
-FEEDBACK_OF_INTENT = {"feedback_helpful": "helpful", "feedback_not_helpful": "not_helpful"}
+FEEDBACK_OF_INTENT = {"feedback_helpful": Feedback.HELPFUL, "feedback_not_helpful": Feedback.NOT_HELPFUL}
 FEEDBACK_VALUES = frozenset(FEEDBACK_OF_INTENT.values())
 
 
@@ -60,11 +53,11 @@ class Turn:
 
     @property
     def clarified(self) -> bool:
-        return self.topic == CLARIFY
+        return self.topic == Topic.CLARIFY
 
     @property
     def unanswered(self) -> bool:
-        return self.topic == OUT_OF_SCOPE
+        return self.topic == Topic.OUT_OF_SCOPE
 
     @property
     def knowledge_topic(self) -> str | None:
@@ -111,16 +104,16 @@ class _TurnBuilder:
 
     def finish(self, session_slots: dict[str, Any]) -> Turn:
         turn = self.turn
-        topic = self.slots.get(TOPIC_SLOT)
+        topic = self.slots.get(Slot.TOPIC)
         turn.topic = str(topic) if topic else TOPIC_OF_INTENT.get(turn.intent or "")
         # Feedback: the slots set in this turn; an unchanged value may not be re-emitted, so
         # the intent and the session's earlier rated topic stand in for missing events.
-        feedback = self.slots.get(FEEDBACK_SLOT) or FEEDBACK_OF_INTENT.get(turn.intent or "")
-        rated = self.slots.get(FEEDBACK_TOPIC_SLOT) or session_slots.get(FEEDBACK_TOPIC_SLOT)
+        feedback = self.slots.get(Slot.FEEDBACK) or FEEDBACK_OF_INTENT.get(turn.intent or "")
+        rated = self.slots.get(Slot.FEEDBACK_TOPIC) or session_slots.get(Slot.FEEDBACK_TOPIC)
         if feedback in FEEDBACK_VALUES and rated:
             turn.feedback, turn.feedback_topic = str(feedback), str(rated)
-        if turn.topic == CLARIFY:
-            suggested = self.slots.get(SUGGESTED_TOPICS_SLOT) or session_slots.get(SUGGESTED_TOPICS_SLOT) or ()
+        if turn.topic == Topic.CLARIFY:
+            suggested = self.slots.get(Slot.SUGGESTED_TOPICS) or session_slots.get(Slot.SUGGESTED_TOPICS) or ()
             turn.suggested_topics = tuple(str(t) for t in suggested)
         session_slots.update(self.slots)
         return turn
@@ -129,7 +122,8 @@ class _TurnBuilder:
 def _settle_clarify_choices(conversation: Conversation) -> None:
     """For each clarifying question: the offered topic taken next (clicked or typed),
     "something else", another question, or no reply."""
-    for turn, following in zip(conversation.turns, conversation.turns[1:] + [None]):
+    # Not strict: a conversation without turns pairs nothing with the closing None.
+    for turn, following in zip(conversation.turns, conversation.turns[1:] + [None], strict=False):
         if not turn.clarified:
             continue
         if following is None:

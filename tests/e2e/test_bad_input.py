@@ -1,4 +1,5 @@
 """Bad input over REST: a clear reply or a 4xx, never a 5xx, and the server keeps serving."""
+
 from __future__ import annotations
 
 import uuid
@@ -6,7 +7,7 @@ import uuid
 import pytest
 import requests
 
-from tests.e2e.conftest import texts
+from tests.support.chat import texts
 
 
 def post(servers, body, raw: bool = False) -> requests.Response:

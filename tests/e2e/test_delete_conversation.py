@@ -1,5 +1,6 @@
 """A patient deletes their own conversation from the chat: asked to confirm, then gone
 from the SQL tracker store at once; the next message starts a new conversation."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -7,7 +8,7 @@ import uuid
 
 import yaml
 
-from tests.e2e.conftest import texts
+from tests.support.chat import texts
 
 
 def stored(servers, sender: str) -> list[tuple[str, str | None]]:
@@ -20,7 +21,7 @@ def stored(servers, sender: str) -> list[tuple[str, str | None]]:
     return rows
 
 
-def user_texts(servers, sender: str) -> list[str]:
+def user_texts(servers, sender: str) -> list[str | None]:
     return [text for kind, text in stored(servers, sender) if kind == "user"]
 
 

@@ -1,4 +1,5 @@
 """Nothing lost: concurrent conversations, and a Rasa server killed mid-conversation."""
+
 from __future__ import annotations
 
 import uuid
@@ -8,7 +9,7 @@ from pathlib import Path
 import requests
 
 from scripts.servers import Servers, free_port, write_endpoints
-from tests.e2e.conftest import MODEL, TOKEN, Bot, texts
+from tests.support.chat import MODEL, TOKEN, Bot, texts
 
 QUESTIONS = [
     "does massage help lower back pain?",
@@ -43,7 +44,11 @@ def test_twenty_concurrent_conversations_lose_nothing(bot) -> None:
 def test_conversation_survives_a_killed_rasa_server(tmp_path: Path) -> None:
     action_port, rasa_port = free_port(), free_port()
     servers = Servers(
-        model=MODEL, log_dir=tmp_path, rasa_port=rasa_port, action_port=action_port, token=TOKEN,
+        model=MODEL,
+        log_dir=tmp_path,
+        rasa_port=rasa_port,
+        action_port=action_port,
+        token=TOKEN,
         endpoints=write_endpoints(tmp_path / "endpoints.yml", action_port, tmp_path / "trackers.db"),
     )
     user = Bot(servers)

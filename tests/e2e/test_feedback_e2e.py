@@ -1,10 +1,11 @@
 """Feedback through the real servers: the buttons under an answer, a click, a typed rating,
 and what the stored conversation holds afterwards."""
+
 from __future__ import annotations
 
 import uuid
 
-from tests.e2e.conftest import texts
+from tests.support.chat import slots_with, texts
 
 
 def feedback_events(bot, sender: str) -> list[tuple[str, str]]:
@@ -31,8 +32,12 @@ def test_a_typed_no_offers_a_rephrase_or_the_clinic_and_is_stored(bot) -> None:
     reply = bot.say("that didn't help at all", sender)
     assert "other words" in texts(reply)
     assert any(b["payload"] == "/human_handoff" for b in reply[-1].get("buttons", []))
-    slots = bot.slots(sender)
-    assert (slots["feedback_topic"], slots["feedback"]) == ("side_effects", "not_helpful")
+    assert bot.slots(sender) == slots_with(
+        topic="side_effects",
+        cited_sources=["Cambron2007", "Yin2014", "Mayo-Massage", "NHS-DVT"],
+        feedback_topic="side_effects",
+        feedback="not_helpful",
+    )
 
 
 def test_a_no_before_any_answer_records_nothing(bot) -> None:

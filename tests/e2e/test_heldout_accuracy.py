@@ -1,11 +1,12 @@
 """Held-out messages (tests/data/heldout and tests/data/heldout_blind, never trained on)
 through the running bot."""
+
 from __future__ import annotations
 
 from scripts.eval_bot import measure
 from scripts.eval_metrics import summarise
 from scripts.heldout import load_blind, load_heldout
-from tests.e2e.conftest import TOKEN
+from tests.support.chat import TOKEN
 
 TARGET = 0.95
 MEDICINES = "medicines"

@@ -1,4 +1,5 @@
 """Health conversations stay out of the server logs at the default log level."""
+
 from __future__ import annotations
 
 import uuid

@@ -2,6 +2,7 @@
 
 Needs no servers: the report is one file. Saves a screenshot to results/ when a step fails.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from scripts.report import main
-from tests.e2e.conftest import screenshot_if_failed
-from tests.e2e.test_widget_browser import CHROMIUM, CHROMIUM_ARGS
-from tests.report_store import EXPECTED, SCRIPT_TEXT, endpoints_for, save
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, screenshot_if_failed
+from tests.support.report_store import EXPECTED, SCRIPT_TEXT, endpoints_for, save
 
 sync_api = pytest.importorskip("playwright.sync_api")
 CHARTS = 4  # conversations per day, topics, feedback, referrals

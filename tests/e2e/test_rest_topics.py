@@ -1,4 +1,5 @@
 """Every topic over the REST channel of a real Rasa server, with the real action server."""
+
 from __future__ import annotations
 
 import re
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.e2e.conftest import texts
+from tests.support.chat import slots_with, texts
 
 CONVERSATIONS = Path(__file__).resolve().parent.parent / "conversations.yml"
 SUFFIX = " is answered from the knowledge base"
@@ -17,8 +18,7 @@ SUFFIX = " is answered from the knowledge base"
 def topic_questions() -> list[tuple[str, str]]:
     stories = yaml.safe_load(CONVERSATIONS.read_text())["stories"]
     return [
-        (s["story"].removesuffix(SUFFIX), s["steps"][0]["user"].strip())
-        for s in stories if s["story"].endswith(SUFFIX)
+        (s["story"].removesuffix(SUFFIX), s["steps"][0]["user"].strip()) for s in stories if s["story"].endswith(SUFFIX)
     ]
 
 
@@ -61,20 +61,26 @@ def test_off_topic_gets_an_honest_reply_with_topic_buttons(bot) -> None:
 def test_named_entities_fill_their_slots(bot) -> None:
     sender = uuid.uuid4().hex
     bot.say("is it ok to have a massage if I'm on warfarin?", sender)
-    slots = bot.slots(sender)
-    assert slots["health_condition"] == "blood_thinners" and slots["topic"] == "condition_advice"
+    assert bot.slots(sender) == slots_with(
+        topic="condition_advice", health_condition="blood_thinners", cited_sources=["NCCIH-Massage", "Mayo-Massage"]
+    )
     bot.say("what about a deep-tissue massage, what is it like?", sender)
-    assert bot.slots(sender)["massage_type"] == "deep_tissue"
+    # The condition named earlier stays remembered for a later follow-up.
+    assert bot.slots(sender) == slots_with(
+        topic="massage_type_detail",
+        massage_type="deep_tissue",
+        health_condition="blood_thinners",
+        cited_sources=["Cherkin2011", "Majchrzycki2014", "NCCIH-Massage"],
+    )
 
 
 def test_conversation_is_stored_in_the_sql_tracker_store(bot, servers) -> None:
     import sqlite3
+
     sender = uuid.uuid4().hex
     bot.say("how often should I get a massage?", sender)
     db = Path(servers.endpoints).with_name("trackers.db")
     with sqlite3.connect(db) as connection:
-        rows = connection.execute(
-            "select type_name from events where sender_id = ?", (sender,)
-        ).fetchall()
+        rows = connection.execute("select type_name from events where sender_id = ?", (sender,)).fetchall()
     kinds = {row[0] for row in rows}
     assert {"user", "bot", "slot"} <= kinds

@@ -2,13 +2,19 @@
 tier or more severe) or met by a safety check that says where to go now; look-alikes
 rarely referred; checks rarely asked without a sign. Figures printed for the record
 (`make eval` prints them per sign with the misses)."""
+
 from __future__ import annotations
 
 import uuid
 
 from scripts.heldout import load_heldout
 from scripts.safety_sets import load_look_alikes, load_sign_cases, outcome
-from tests.e2e.conftest import texts
+from tests.support.chat import slots_with, texts
+
+# What the safety check says it asked about, for the bladder sign (knowledge/red_flags.yml).
+BLADDER_SIGNS = (
+    "new problems controlling your bladder or bowels, trouble starting to pee, or not feeling when your bladder is full"
+)
 
 SEVERITY = {"none": 0, "check": 1, "urgent": 2, "emergency": 3}
 
@@ -27,8 +33,7 @@ def test_every_warning_sign_is_referred_or_checked(bot) -> None:
             missed.append(f"{case.sign}: {case.text}")
         elif got != "check" and SEVERITY[got] < SEVERITY[case.tier]:
             under_triaged.append(f"{case.sign} -> {got}: {case.text}")
-    print(f"\nwarning-sign recall {len(cases) - len(missed)}/{len(cases)}, "
-          f"under-triaged {len(under_triaged)}")
+    print(f"\nwarning-sign recall {len(cases) - len(missed)}/{len(cases)}, under-triaged {len(under_triaged)}")
     assert not missed and not under_triaged, (missed, under_triaged)
 
 
@@ -38,8 +43,7 @@ def test_look_alikes_are_rarely_referred_and_checks_rarely_asked(bot) -> None:
     got = {text: outcome_of(bot, text) for text in look_alikes + questions}
     referred = [t for t in look_alikes if got[t] in ("emergency", "urgent")]
     checked = [t for t, o in got.items() if o == "check"]
-    print(f"\nlook-alikes referred {len(referred)}/{len(look_alikes)}; "
-          f"checks without a sign {len(checked)}/{len(got)}")
+    print(f"\nlook-alikes referred {len(referred)}/{len(look_alikes)}; checks without a sign {len(checked)}/{len(got)}")
     assert len(referred) / len(look_alikes) <= 0.03, referred
     assert not [t for t in questions if got[t] in ("emergency", "urgent")]
     assert len(checked) / len(got) <= 0.10, checked
@@ -52,8 +56,7 @@ def test_a_suspected_sign_gets_a_check_that_already_says_where_to_go(bot) -> Non
     assert "one safety question" in reply and "bladder" in reply
     assert "call your local emergency number now" in reply
     assert [b["title"] for b in replies[-1]["buttons"]] == ["Yes, I have this", "No"]
-    slots = bot.slots(sender)
-    assert slots["topic"] == "red_flags" and slots["red_flag_tier"] == "check"
+    assert bot.slots(sender) == slots_with(topic="red_flags", red_flag_tier="check", red_flag_check=BLADDER_SIGNS)
     # The SDK reads the intent the bot acted on from the ranking's first entry.
     latest = bot.tracker(sender)["latest_message"]
     assert latest["intent_ranking"][0]["name"] == latest["intent"]["name"] == "red_flag_emergency"
@@ -65,20 +68,25 @@ def test_yes_to_the_check_gets_the_referral(bot) -> None:
     reply = texts(bot.say("yes", sender)).lower()
     assert "call your local emergency number" in reply and "do not book a massage" in reply
     assert "you mentioned new problems controlling your bladder" in reply
-    slots = bot.slots(sender)
-    assert slots["topic"] == "red_flags" and slots["red_flag_tier"] == "emergency"
+    # The typed yes carries no sign of its own: the general red-flag guidance is cited.
+    assert bot.slots(sender) == slots_with(
+        topic="red_flags",
+        red_flag_tier="emergency",
+        red_flag_check=BLADDER_SIGNS,
+        cited_sources=["NICE-NG59", "NHS-BackPain", "Chou2007"],
+    )
 
 
 def test_no_to_the_check_answers_the_question_that_was_asked(bot) -> None:
     sender = uuid.uuid4().hex
-    bot.say("my bladder has been acting a bit weird since my back went, how often should I have a massage?",
-            sender)
+    bot.say("my bladder has been acting a bit weird since my back went, how often should I have a massage?", sender)
     reply = texts(bot.say("no", sender))
     assert "do not book a massage" not in reply.lower()
     slots = bot.slots(sender)
     # The answer, or (when the classifier was unsure of the topic) the choice, offering it.
     assert slots["topic"] == "frequency" or (
-        slots["topic"] == "clarify" and "frequency" in slots["suggested_topics"]), slots
+        slots["topic"] == "clarify" and "frequency" in slots["suggested_topics"]
+    ), slots
 
 
 def test_red_flag_wins_mid_conversation(bot) -> None:
@@ -87,5 +95,9 @@ def test_red_flag_wins_mid_conversation(bot) -> None:
     reply = texts(bot.say("ok book me a deep tissue one. also I've wet myself twice today", sender))
     assert "do not book a massage" in reply.lower()
     assert "bladder" in reply  # the sign named in plain words
-    slots = bot.slots(sender)
-    assert slots["topic"] == "red_flags" and slots["red_flag_tier"] == "emergency"
+    # The sign's own sources first, then the general guidance (knowledge/red_flags.yml).
+    assert bot.slots(sender) == slots_with(
+        topic="red_flags",
+        red_flag_tier="emergency",
+        cited_sources=["NHS-BackPain", "RoyalFree-CES", "Chou2007", "NICE-NG59"],
+    )

@@ -1,6 +1,7 @@
 """`make shell` (scripts/shell.py) in a real terminal (a pseudo-terminal), against the test
 action server: whole answers on screen, then the feedback question with its choices; no
 library warnings on screen, and they reach the log file."""
+
 from __future__ import annotations
 
 import os
@@ -19,7 +20,7 @@ from backcare.clinic import load_clinic
 from backcare.knowledge import load_knowledge_base
 from backcare.render import render_answer
 from scripts.servers import PROJECT_ROOT, free_port
-from tests.e2e.conftest import MODEL
+from tests.support.chat import MODEL
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r")
 
@@ -28,8 +29,9 @@ class Terminal:
     def __init__(self, command: list[str], env: dict[str, str]) -> None:
         self.master, slave = pty.openpty()
         ioctl(slave, TIOCSWINSZ, struct.pack("HHHH", 50, 100, 0, 0))  # 100 columns
-        self.process = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, cwd=PROJECT_ROOT,
-                                        env=env, start_new_session=True)
+        self.process = subprocess.Popen(
+            command, stdin=slave, stdout=slave, stderr=slave, cwd=PROJECT_ROOT, env=env, start_new_session=True
+        )
         os.close(slave)
         self.screen = ""
 
@@ -64,15 +66,28 @@ def test_shell_prints_whole_answers_then_the_feedback_question_and_no_warnings(s
     log = tmp_path / "shell.log"
     env = {**os.environ, "BACKCARE_SHELL_LOG": str(log), "TERM": "xterm", **servers.env}
     terminal = Terminal(
-        [sys.executable, "scripts/shell.py", "--model", str(MODEL), "--endpoints", str(servers.endpoints),
-         "--interface", "127.0.0.1", "--port", str(free_port())],
+        [
+            sys.executable,
+            "scripts/shell.py",
+            "--model",
+            str(MODEL),
+            "--endpoints",
+            str(servers.endpoints),
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(free_port()),
+        ],
         env,
     )
     try:
         start = terminal.wait_for("Your input ->")
         assert "Warning" not in start and "INFO" not in start, start
         kb, clinic = load_knowledge_base(), load_clinic()
-        answers = [("does massage help lower back pain?", "effectiveness"), ("how often should I get a massage?", "frequency")]
+        answers = [
+            ("does massage help lower back pain?", "effectiveness"),
+            ("how often should I get a massage?", "frequency"),
+        ]
         for question, topic in answers:
             before = len(terminal.screen)
             terminal.type(question + "\r")

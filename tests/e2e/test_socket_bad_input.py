@@ -1,10 +1,11 @@
 """Bad input over socket.io (the chat widget's channel): a clear reply, and the server
 keeps serving the same conversation."""
+
 from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import texts
+from tests.support.chat import texts
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
 """Only the clinic's configured web origins may open a chat socket."""
+
 from __future__ import annotations
 
 import requests
@@ -6,8 +7,10 @@ import requests
 
 def _handshake(servers, origin: str) -> requests.Response:
     return requests.get(
-        f"{servers.url}/socket.io/", params={"EIO": "4", "transport": "polling"},
-        headers={"Origin": origin}, timeout=10,
+        f"{servers.url}/socket.io/",
+        params={"EIO": "4", "transport": "polling"},
+        headers={"Origin": origin},
+        timeout=10,
     )
 
 

@@ -7,6 +7,7 @@
   the answer did not come; once the server is back the widget sends the message again,
   and the answer comes, once, and is stored once.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,7 +25,8 @@ UNAVAILABLE = "can't look that up right now"
 def _stored_user_texts(db: Path, sender: str) -> list[str]:
     with sqlite3.connect(db) as connection:
         rows = connection.execute(
-            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id", (sender,)).fetchall()
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id", (sender,)
+        ).fetchall()
     return [json.loads(data)["text"] for (data,) in rows]
 
 

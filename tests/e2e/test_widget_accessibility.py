@@ -3,6 +3,7 @@
 reach a polite live region, a keyboard alone holds a conversation, the header's lines never
 overlap and wear the clinic's colours, and "delete my conversation" empties both the SQL
 store and the widget's stored copy. Each state is saved to results/screenshots/."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,15 @@ import yaml
 from backcare.clinic import load_clinic
 from backcare.colours import contrast_ratio
 from scripts.servers import PROJECT_ROOT
-from tests.e2e.conftest import SCREENSHOTS, screenshot_if_failed
-from tests.e2e.test_widget_browser import CHROMIUM, CHROMIUM_ARGS, ask, bot_texts, wait_for_bot
+from tests.support.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SCREENSHOTS,
+    ask,
+    bot_texts,
+    screenshot_if_failed,
+    wait_for_bot,
+)
 
 sync_api = pytest.importorskip("playwright.sync_api")
 AXE = PROJECT_ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
@@ -101,8 +109,10 @@ def test_axe_finds_no_wcag_violation_with_an_answer_quick_replies_and_a_referral
     settle(page)
     shoot(page, f"widget-{width}-referral")
     counts["referral"] = axe_violations(page)
-    print(f"\naxe-core WCAG 2.0-2.2 A/AA violations at {width} px: "
-          + ", ".join(f"{state} {len(found)}" for state, found in counts.items()))
+    print(
+        f"\naxe-core WCAG 2.0-2.2 A/AA violations at {width} px: "
+        + ", ".join(f"{state} {len(found)}" for state, found in counts.items())
+    )
     assert counts == {state: [] for state in counts}
 
 
@@ -194,11 +204,11 @@ def line_boxes(page, selector: str) -> list[dict]:
 
 
 def rgb(colour: str) -> str:
-    return "rgb({}, {}, {})".format(*(int(colour[i:i + 2], 16) for i in (1, 3, 5)))
+    return "rgb({}, {}, {})".format(*(int(colour[i : i + 2], 16) for i in (1, 3, 5)))
 
 
 def hex_of(css: str) -> str:
-    parts = css[css.index("(") + 1:css.index(")")].split(",")[:3]
+    parts = css[css.index("(") + 1 : css.index(")")].split(",")[:3]
     return "#" + "".join(f"{int(float(p)):02x}" for p in parts)
 
 
@@ -212,7 +222,7 @@ def test_header_lines_never_overlap_and_wear_the_clinics_colours(browser, width:
     subtitle = line_boxes(page, ".rw-header .rw-title + span, .rw-header span")
     lines = sorted(title + subtitle, key=lambda box: box["top"])
     assert len(title) >= 1 and len(subtitle) >= 1
-    for upper, lower in zip(lines, lines[1:]):
+    for upper, lower in zip(lines, lines[1:], strict=False):
         assert lower["top"] >= upper["bottom"] - 1, (width, upper, lower)  # no two lines overlap
     for box in lines:
         assert header["y"] <= box["top"] and box["bottom"] <= header["y"] + header["height"] + 1

@@ -2,21 +2,16 @@
 
 Saves a screenshot to results/ when a step fails.
 """
+
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import screenshot_if_failed
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, ask, bot_texts, screenshot_if_failed, wait_for_bot
 
 sync_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 
 
 @pytest.fixture
@@ -35,26 +30,6 @@ def page(servers, request):
         yield tab
         screenshot_if_failed(request, tab)
         browser.close()
-
-
-def bot_texts(page) -> list[str]:
-    return page.locator(".rw-response").all_inner_texts()
-
-
-def wait_for_bot(page, contains: str, timeout: float = 30) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for text in bot_texts(page):
-            if contains.lower() in text.lower():
-                return text
-        time.sleep(0.3)
-    raise AssertionError(f"no bot message containing {contains!r}; got {bot_texts(page)}")
-
-
-def ask(page, text: str) -> None:
-    box = page.locator(".rw-new-message")
-    box.fill(text)
-    box.press("Enter")
 
 
 def test_page_widget_answers_with_links_buttons_persistence_and_referral(page, servers) -> None:

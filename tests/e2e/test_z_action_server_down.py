@@ -1,9 +1,10 @@
 """Runs last (file order): stops the action server, then checks the referral still arrives."""
+
 from __future__ import annotations
 
 import uuid
 
-from tests.e2e.conftest import texts
+from tests.support.chat import slots_with, texts
 
 
 def test_referral_reaches_the_user_when_the_action_server_is_down(bot, servers) -> None:
@@ -12,8 +13,8 @@ def test_referral_reaches_the_user_when_the_action_server_is_down(bot, servers) 
     reply = texts(bot.say("my back hurts and I can't feel anything when I wipe", sender))
     assert "call your local emergency number" in reply.lower()
     assert "do not book a massage" in reply.lower()
-    slots = bot.slots(sender)
-    assert slots["topic"] == "red_flags" and slots["red_flag_tier"] == "emergency"
+    # No action ran, so no sources are recorded; the fixed referral response cites them.
+    assert bot.slots(sender) == slots_with(topic="red_flags", red_flag_tier="emergency")
 
 
 def test_the_safety_check_and_its_yes_reach_the_user_when_the_action_server_is_down(bot, servers) -> None:
@@ -22,7 +23,7 @@ def test_the_safety_check_and_its_yes_reach_the_user_when_the_action_server_is_d
     reply = texts(bot.say("my bladder has been acting a bit weird since my back went", sender)).lower()
     assert "one safety question" in reply and "call your local emergency number now" in reply
     assert bot.slots(sender)["red_flag_tier"] == "check"
-    reply = texts(bot.say("/red_flag_emergency{\"red_flag_tier\": \"emergency\"}", sender)).lower()
+    reply = texts(bot.say('/red_flag_emergency{"red_flag_tier": "emergency"}', sender)).lower()
     assert "call your local emergency number" in reply and "do not book a massage" in reply
     assert bot.slots(sender)["red_flag_tier"] == "emergency"
 
@@ -38,8 +39,9 @@ def _post(servers, text: str):
 
     import requests
 
-    return requests.post(f"{servers.url}/webhooks/rest/webhook",
-                         json={"sender": uuid.uuid4().hex, "message": text}, timeout=30)
+    return requests.post(
+        f"{servers.url}/webhooks/rest/webhook", json={"sender": uuid.uuid4().hex, "message": text}, timeout=30
+    )
 
 
 def test_a_question_gets_a_reply_when_the_action_server_hangs(bot, servers) -> None:
@@ -76,5 +78,4 @@ def test_readiness_says_the_action_server_is_unreachable(servers) -> None:
     servers.stop("actions")
     reply = requests.get(f"{servers.url}/webhooks/rest/ready", timeout=30)
     assert reply.status_code == 503
-    assert reply.json() == {"tracker_store": "reachable", "lock_store": "in memory",
-                            "action_server": "unreachable"}
+    assert reply.json() == {"tracker_store": "reachable", "lock_store": "in memory", "action_server": "unreachable"}

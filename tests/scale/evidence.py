@@ -1,10 +1,12 @@
 """What the scale test checks, read from where it happened: the events Rasa stored in
 PostgreSQL, and nginx's log of which Rasa server served which request."""
+
 from __future__ import annotations
 
 import json
 import re
 from collections import Counter, defaultdict
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +39,7 @@ def stored_events(db_url: str, senders: list[str]) -> dict[str, list[Event]]:
     return events
 
 
-def turn_problems(events: list[Event], sent: list[str], may_repeat: set[str] = frozenset()) -> list[str]:
+def turn_problems(events: list[Event], sent: list[str], may_repeat: AbstractSet[str] = frozenset()) -> list[str]:
     """Everything wrong with one stored conversation, given the messages sent to it; each
     problem starts with its kind: overlap, incomplete, lost or extra.
 
@@ -48,21 +50,24 @@ def turn_problems(events: list[Event], sent: list[str], may_repeat: set[str] = f
     Every message sent is stored once; ``may_repeat`` may be stored twice (retried after a
     crash that came between saving the turn and replying)."""
     problems = []
-    for before, after in zip(events, events[1:]):
+    for before, after in zip(events, events[1:], strict=False):
         if after.timestamp < before.timestamp:
-            problems.append(f"overlap: a {after.type} event at {after.timestamp:.3f} stored "
-                            f"after a {before.type} event at {before.timestamp:.3f}")
+            problems.append(
+                f"overlap: a {after.type} event at {after.timestamp:.3f} stored "
+                f"after a {before.type} event at {before.timestamp:.3f}"
+            )
             break
     starts = [i for i, e in enumerate(events) if e.type == "user"]
-    for number, (start, end) in enumerate(zip(starts, starts[1:] + [len(events)]), 1):
+    # Not strict: with no user message there is nothing to pair with the closing len(events).
+    for number, (start, end) in enumerate(zip(starts, starts[1:] + [len(events)], strict=False), 1):
         turn = events[start:end]
         if not any(e.type == "bot" for e in turn):
             problems.append(f"incomplete: turn {number} ({turn[0].text!r}) has no bot reply")
         if (turn[-1].type, turn[-1].name) != ("action", "action_listen"):
             problems.append(f"incomplete: turn {number} ({turn[0].text!r}) does not end listening")
     stored = Counter(e.text for e in events if e.type == "user")
-    expected = Counter(sent)
-    for text, count in (expected - stored).items():
+    expected: Counter[str | None] = Counter(sent)
+    for text in expected - stored:
         problems.append(f"lost: {text!r} sent {expected[text]}x, stored {stored[text]}x")
     for text, count in (stored - expected).items():
         if text not in may_repeat or count > 1:
@@ -99,8 +104,16 @@ def served(access_log: Path) -> list[Served]:
         match = _LINE.match(line)
         if match and match.group(6) not in ("", "-"):
             upstreams = tuple(a.strip() for a in match.group(4).split(","))
-            entries.append(Served(float(match.group(1)), float(match.group(2)), upstreams, match.group(6),
-                                  int(match.group(3)), match.group(7)))
+            entries.append(
+                Served(
+                    float(match.group(1)),
+                    float(match.group(2)),
+                    upstreams,
+                    match.group(6),
+                    int(match.group(3)),
+                    match.group(7),
+                )
+            )
     return entries
 
 
@@ -112,8 +125,10 @@ def served_by_both_at_once(entries: list[Served]) -> set[str]:
     both = set()
     for sender, requests in by_sender.items():
         for i, a in enumerate(requests):
-            if any(a.upstreams[-1] != b.upstreams[-1] and a.started < b.ended and b.started < a.ended
-                   for b in requests[i + 1:]):
+            if any(
+                a.upstreams[-1] != b.upstreams[-1] and a.started < b.ended and b.started < a.ended
+                for b in requests[i + 1 :]
+            ):
                 both.add(sender)
                 break
     return both

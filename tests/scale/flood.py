@@ -8,6 +8,7 @@ then prints what it got as JSON.
 It lowers its own CPU priority first: it stands for a machine somewhere else, and on a
 small test machine it must not take the cores of the servers being measured (nginx still
 does all the refusing at normal priority)."""
+
 from __future__ import annotations
 
 import argparse
@@ -42,22 +43,25 @@ class Flood:
         return json.dumps(values)
 
 
-async def _post_until(http: aiohttp.ClientSession, url: str, worker: int, deadline: float,
-                      flood: Flood) -> None:
+async def _post_until(http: aiohttp.ClientSession, url: str, worker: int, deadline: float, flood: Flood) -> None:
     sent = 0
     while time.monotonic() < deadline:
         sent += 1
         try:
-            async with http.post(f"{url}/webhooks/rest/webhook",
-                                 json={"sender": f"flood-{worker}", "message": f"hello {sent}"},
-                                 headers={"X-Test-Request": f"flood-{worker}:{sent}:1"},
-                                 timeout=aiohttp.ClientTimeout(total=30)) as response:
+            async with http.post(
+                f"{url}/webhooks/rest/webhook",
+                json={"sender": f"flood-{worker}", "message": f"hello {sent}"},
+                headers={"X-Test-Request": f"flood-{worker}:{sent}:1"},
+                timeout=aiohttp.ClientTimeout(total=30),
+            ) as response:
                 body = await response.read()
                 flood.statuses[response.status] += 1
                 if response.status == 429 and flood.refusal is None:
-                    flood.refusal = {"retry_after": response.headers.get("Retry-After"),
-                                     "content_type": response.headers.get("Content-Type"),
-                                     "body": json.loads(body)}
+                    flood.refusal = {
+                        "retry_after": response.headers.get("Retry-After"),
+                        "content_type": response.headers.get("Content-Type"),
+                        "body": json.loads(body),
+                    }
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             flood.statuses[type(exc).__name__] += 1
 
@@ -81,8 +85,9 @@ async def _open_socket(http: aiohttp.ClientSession, url: str, origin: str, flood
 
 
 async def _oversized(http: aiohttp.ClientSession, url: str, flood: Flood) -> None:
-    async with http.post(f"{url}/webhooks/rest/webhook",
-                         json={"sender": "flood-big", "message": "x" * 70_000}) as response:
+    async with http.post(
+        f"{url}/webhooks/rest/webhook", json={"sender": "flood-big", "message": "x" * 70_000}
+    ) as response:
         flood.oversized = response.status
 
 

@@ -3,8 +3,10 @@ for one conversation at once. Every request carries X-Test-Request (conversation
 attempt), which nginx's test log records next to the upstream that served it. Each
 conversation sends from its own loopback address, as each patient has their own: nginx
 limits what one address may send."""
+
 from __future__ import annotations
 
+import functools
 import itertools
 import statistics
 import threading
@@ -86,16 +88,17 @@ def request_id(sender: str, index: int, attempt: int) -> str:
     return f"{sender}:{index}:{attempt}"
 
 
-def say(session: requests.Session, url: str, sender: str, index: int, text: str,
-        retries: int = 1) -> Turn:
+def say(session: requests.Session, url: str, sender: str, index: int, text: str, retries: int = 1) -> Turn:
     """One turn; a failed request (error, 5xx, or the turn did not finish) is retried."""
     started = time.monotonic()
     failures: list[str] = []
     for attempt in range(1, retries + 2):
         try:
             response = session.post(
-                f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                headers={"X-Test-Request": request_id(sender, index, attempt)}, timeout=30,
+                f"{url}/webhooks/rest/webhook",
+                json={"sender": sender, "message": text},
+                headers={"X-Test-Request": request_id(sender, index, attempt)},
+                timeout=30,
             )
             failure = _failure(response)
         except requests.RequestException as exc:
@@ -103,10 +106,11 @@ def say(session: requests.Session, url: str, sender: str, index: int, text: str,
         if failure is None or attempt == retries + 1:
             if failure:
                 failures.append(failure)
-            notice = failure is None and FIRST_ANSWER_NOTICE in response.text
+            notice = failure is None and response is not None and FIRST_ANSWER_NOTICE in response.text
             stored = response.headers.get("X-Turn-Stored", "") if response is not None else ""
-            return Turn(sender, index, text, started, time.monotonic(), attempt, failure is None, failures,
-                        notice, stored)
+            return Turn(
+                sender, index, text, started, time.monotonic(), attempt, failure is None, failures, notice, stored
+            )
         failures.append(failure)
     raise AssertionError("unreachable")
 
@@ -175,17 +179,17 @@ def bursts(url: str | list[str], senders: int, burst: int, rounds: int, question
 
     def one_sender(sender: str) -> None:
         address = loopback_address()
+
+        def send(r: int, barrier: threading.Barrier, sessions: list[requests.Session], k: int) -> Turn:
+            index = r * burst + k
+            barrier.wait()
+            return say(sessions[k], urls[k % len(urls)], sender, index, questions[index], retries=0)
+
         with ThreadPoolExecutor(max_workers=burst) as pool:
             for r in range(rounds):
                 barrier = threading.Barrier(burst)
                 sessions = [session_from(address) for _ in range(burst)]
-
-                def send(k: int) -> Turn:
-                    index = r * burst + k
-                    barrier.wait()
-                    return say(sessions[k], urls[k % len(urls)], sender, index, questions[index], retries=0)
-
-                done = list(pool.map(send, range(burst)))
+                done = list(pool.map(functools.partial(send, r, barrier, sessions), range(burst)))
                 with lock:
                     turns.extend(done)
 
@@ -200,5 +204,10 @@ def latency_summary(turns: list[Turn], seconds: float) -> dict[str, float]:
     if len(latencies) < 2:
         return {"n": len(latencies), "rps": 0.0, "p50": 0.0, "p95": 0.0, "max": 0.0}
     q = statistics.quantiles(latencies, n=100)
-    return {"n": len(latencies), "rps": len(latencies) / seconds, "p50": q[49] * 1000,
-            "p95": q[94] * 1000, "max": latencies[-1] * 1000}
+    return {
+        "n": len(latencies),
+        "rps": len(latencies) / seconds,
+        "p50": q[49] * 1000,
+        "p95": q[94] * 1000,
+        "max": latencies[-1] * 1000,
+    }

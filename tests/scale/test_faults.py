@@ -5,8 +5,10 @@ user was told failed is stored; and counts what users saw.
 
 `make scale-test TRACKER_STORE=sql TESTS=fault` runs them against Rasa's own SQL store
 (inside its FailSafeTrackerStore), as before: the figures then show what it lost."""
+
 from __future__ import annotations
 
+import contextlib
 import socket
 import sqlite3
 import threading
@@ -61,7 +63,8 @@ def _figures(cluster: Cluster, turns: list[Turn]) -> tuple[dict[str, int], dict[
         "overlapping or incomplete": kinds["overlap"] + kinds["incomplete"],
         # the first-answer notice more than once in a conversation
         "answered from an emptied conversation": sum(
-            max(n - 1, 0) for n in Counter(t.sender for t in turns if t.notice).values()),
+            max(n - 1, 0) for n in Counter(t.sender for t in turns if t.notice).values()
+        ),
         "shown as not answered": sum(not t.ok for t in turns),
         "answered, kept in the outbox": sum(t.stored == "outbox" for t in turns),
         **{f"seen: {k}": n for k, n in sorted(failures.items())},
@@ -128,9 +131,16 @@ def test_faults_postgresql_down_for_20_seconds(cluster: Cluster, report: list[st
         cluster.stop_postgres()
         time.sleep(2)
         # Safety does not wait for the database: a warning sign still gets its referral.
-        warned.append(requests.post(f"{cluster.url}/webhooks/rest/webhook", timeout=30, json={
-            "sender": f"warning-{uuid.uuid4().hex[:8]}",
-            "message": "my legs have both gone numb and my back is agony"}))
+        warned.append(
+            requests.post(
+                f"{cluster.url}/webhooks/rest/webhook",
+                timeout=30,
+                json={
+                    "sender": f"warning-{uuid.uuid4().hex[:8]}",
+                    "message": "my legs have both gone numb and my back is agony",
+                },
+            )
+        )
         ready.append(requests.get(f"http://{cluster.rasa_address(0)}/webhooks/rest/ready", timeout=30))
         time.sleep(18)
         cluster.start_postgres_again()
@@ -142,8 +152,7 @@ def test_faults_postgresql_down_for_20_seconds(cluster: Cluster, report: list[st
     assert "call your local emergency number" in referral.lower(), referral
     assert warned[0].status_code == 503 and warned[0].headers.get("X-Turn-Stored") == "no"
     assert ready[0].status_code == 503
-    assert ready[0].json() == {"tracker_store": "unreachable", "lock_store": "reachable",
-                               "action_server": "reachable"}
+    assert ready[0].json() == {"tracker_store": "unreachable", "lock_store": "reachable", "action_server": "reachable"}
     # After the outage the conversations go on where they were.
     after = [t for t in turns if t.started > back]
     assert after and all(t.ok for t in after), [t.failures for t in after if not t.ok]
@@ -207,16 +216,26 @@ def test_faults_postgresql_stops_answering_without_closing(cluster: Cluster, rep
     turns fail within the database timeouts and say so, its event loop is held no longer
     (its health check keeps answering), and it recovers when the path does."""
     proxy = _StallingProxy(cluster.postgres_port)
-    env = {**cluster.rasa_env(), "POSTGRES_PORT": str(proxy.port),
-           "TRACKER_OUTBOX": str(cluster.work / "outbox-stalled" / "tracker-outbox.db")}
-    server = Servers(model=cluster.model, log_dir=cluster.logs / "rasa-stalled", rasa_port=free_port(),
-                     action_port=cluster.action_port, endpoints=cluster.rasa[0].endpoints, env=env)
+    env = {
+        **cluster.rasa_env(),
+        "POSTGRES_PORT": str(proxy.port),
+        "TRACKER_OUTBOX": str(cluster.work / "outbox-stalled" / "tracker-outbox.db"),
+    }
+    server = Servers(
+        model=cluster.model,
+        log_dir=cluster.logs / "rasa-stalled",
+        rasa_port=free_port(),
+        action_port=cluster.action_port,
+        endpoints=cluster.rasa[0].endpoints,
+        env=env,
+    )
     sender = f"stalled-{uuid.uuid4().hex[:8]}"
 
     def say(text: str) -> tuple[requests.Response, float]:
         started = time.monotonic()
-        reply = requests.post(f"{server.url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                              timeout=60)
+        reply = requests.post(
+            f"{server.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
+        )
         return reply, time.monotonic() - started
 
     gaps: list[float] = []
@@ -225,10 +244,8 @@ def test_faults_postgresql_stops_answering_without_closing(cluster: Cluster, rep
     def probe_health() -> None:  # how long the server's event loop could not answer
         while probing.is_set():
             started = time.monotonic()
-            try:
+            with contextlib.suppress(requests.RequestException):
                 requests.get(f"{server.url}/", timeout=60)
-            except requests.RequestException:
-                pass
             gaps.append(time.monotonic() - started)
             time.sleep(0.1)
 
@@ -251,10 +268,12 @@ def test_faults_postgresql_stops_answering_without_closing(cluster: Cluster, rep
         probing.clear()
         server.stop()
         proxy.close()
-    report.append(f"PostgreSQL stops answering without closing (a stalled proxy, a third Rasa server): "
-                  f"a turn answered 'can't look that up' (503) after {seconds:.1f} s, a warning sign its "
-                  f"referral after {warned_seconds:.1f} s; the server's event loop held at most "
-                  f"{max(gaps):.1f} s; the first turn after the path came back took {after_seconds:.1f} s")
+    report.append(
+        f"PostgreSQL stops answering without closing (a stalled proxy, a third Rasa server): "
+        f"a turn answered 'can't look that up' (503) after {seconds:.1f} s, a warning sign its "
+        f"referral after {warned_seconds:.1f} s; the server's event loop held at most "
+        f"{max(gaps):.1f} s; the first turn after the path came back took {after_seconds:.1f} s"
+    )
     assert during.status_code == 503 and during.headers.get("X-Turn-Stored") == "no"
     assert UNAVAILABLE in " ".join(r.get("text", "") for r in during.json())
     assert warned.status_code == 503
@@ -262,6 +281,8 @@ def test_faults_postgresql_stops_answering_without_closing(cluster: Cluster, rep
     assert seconds < TURN_TIMEOUT_SECONDS + 2 and warned_seconds < TURN_TIMEOUT_SECONDS + 2
     assert max(gaps) <= 3 * DB_TIMEOUT_SECONDS + 1
     assert after.status_code == 200, after.text
-    problems = turn_problems(stored_events(cluster.db_url, [sender]).get(sender, []),
-                             ["does massage help lower back pain?", "what does a session cost?"])
+    problems = turn_problems(
+        stored_events(cluster.db_url, [sender]).get(sender, []),
+        ["does massage help lower back pain?", "what does a session cost?"],
+    )
     assert not problems, problems

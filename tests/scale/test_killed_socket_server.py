@@ -15,13 +15,15 @@ in order, and nothing the user was told failed is stored; counted: what users sa
 
 The file name sorts before test_scale.py, whose last test leaves the cluster on Rasa's own
 SQL store without a shared lock."""
+
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import time
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
@@ -55,8 +57,12 @@ class SocketTurn:
 
     @property
     def answered(self) -> bool:
-        return (self.end is not None and self.end.get("stored") in ("yes", "outbox")
-                and bool(self.replies) and not self.unavailable)
+        return (
+            self.end is not None
+            and self.end.get("stored") in ("yes", "outbox")
+            and bool(self.replies)
+            and not self.unavailable
+        )
 
     @property
     def unavailable(self) -> bool:
@@ -74,23 +80,29 @@ class WidgetUser:
         self.current: Optional[SocketTurn] = None
         self.resend_on_confirm: Optional[SocketTurn] = None
         self.disconnects = 0
-        self.on_sent: Callable[["WidgetUser", SocketTurn], None] = lambda *_: None
-        self.on_first_reply: Callable[["WidgetUser", SocketTurn], None] = lambda *_: None
+        # Test hooks; what they return is ignored.
+        self.on_sent: Callable[["WidgetUser", SocketTurn], object] = lambda *_: None
+        self.on_first_reply: Callable[["WidgetUser", SocketTurn], object] = lambda *_: None
         self.http: Optional[aiohttp.ClientSession] = None
         self.client: socketio.AsyncClient
 
     async def connect(self) -> None:
         # engine.io's polling and websocket both leave from this user's address
         self.http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(local_addr=(self.address, 0)))
-        self.client = socketio.AsyncClient(reconnection=True, reconnection_delay=0.5,
-                                           reconnection_delay_max=2, http_session=self.http)
+        self.client = socketio.AsyncClient(
+            reconnection=True, reconnection_delay=0.5, reconnection_delay_max=2, http_session=self.http
+        )
         self.client.on("connect", self._connected)
         self.client.on("disconnect", self._disconnected)
         self.client.on("session_confirm", self._confirmed)
         self.client.on("bot_uttered", self._reply)
         self.client.on("turn_end", self._turn_end)
-        await self.client.connect(self.cluster.url, headers={"Origin": self.origin, "X-Test-Request": self.name},
-                                  socketio_path="/socket.io", wait_timeout=10)
+        await self.client.connect(
+            self.cluster.url,
+            headers={"Origin": self.origin, "X-Test-Request": self.name},
+            socketio_path="/socket.io",
+            wait_timeout=10,
+        )
 
     async def close(self) -> None:
         await self.client.disconnect()
@@ -132,8 +144,12 @@ class WidgetUser:
 
     async def _send(self, turn: SocketTurn, resend: bool = False) -> None:
         turn.attempts += 1
-        payload = {"message": turn.text, "session_id": self.session_id, "message_id": turn.message_id,
-                   "customData": {"language": "en"}}
+        payload: dict[str, object] = {
+            "message": turn.text,
+            "session_id": self.session_id,
+            "message_id": turn.message_id,
+            "customData": {"language": "en"},
+        }
         if resend:
             payload["resend"] = True
         await self.client.emit("user_uttered", payload)
@@ -147,10 +163,8 @@ class WidgetUser:
             await self._send(turn)
         else:  # the connection is down: sent once it is back (socket.io's buffer in the widget)
             self.resend_on_confirm = turn
-        try:
+        with contextlib.suppress(asyncio.TimeoutError):  # counted: the user waited in vain
             await asyncio.wait_for(turn.done.wait(), TURN_WAIT)
-        except asyncio.TimeoutError:
-            pass  # counted: the user waited in vain
         return turn
 
     def server(self) -> Optional[int]:
@@ -208,9 +222,15 @@ async def _run(cluster: Cluster, origin: str) -> tuple[list[WidgetUser], list[Ki
 
     first, second = users[0], users[1]
     # The kill comes 10 ms after the message left: the turn is running on the server.
-    first.on_sent = lambda user, turn: turn.index == FIRST_KILL_AT and turn.attempts == 1 and \
-        loop.call_later(0.01, kill, 0, user)
-    second.on_first_reply = lambda user, turn: turn.index == SECOND_KILL_AT and kill(1, user)
+    first.on_sent = lambda user, turn: (
+        turn.index == FIRST_KILL_AT and turn.attempts == 1 and loop.call_later(0.01, kill, 0, user)
+    )
+
+    def kill_second_at_its_first_reply(user: WidgetUser, turn: SocketTurn) -> None:
+        if turn.index == SECOND_KILL_AT:
+            kill(1, user)
+
+    second.on_first_reply = kill_second_at_its_first_reply
 
     async def converse(number: int, user: WidgetUser) -> None:
         await asyncio.sleep(number * PAUSE / USERS)  # users type at different moments
@@ -234,16 +254,16 @@ async def _run(cluster: Cluster, origin: str) -> tuple[list[WidgetUser], list[Ki
     return users, kills, seconds
 
 
-def test_socket_users_server_killed_between_and_during_answers(cluster: Cluster, origin: str,
-                                                              report: list[str]) -> None:
+def test_socket_users_server_killed_between_and_during_answers(
+    cluster: Cluster, origin: str, report: list[str]
+) -> None:
     users, kills, seconds = asyncio.run(_run(cluster, origin))
     turns = [t for u in users for t in u.turns]
     answered = {u.session_id: [t.text for t in u.turns if t.answered] for u in users}
     events = stored_events(cluster.db_url, list(answered))
     problems = {s: p for s, sent in answered.items() if (p := turn_problems(events.get(s, []), sent))}
     kinds = Counter(p.split(":")[0] for found in problems.values() for p in found)
-    notices = Counter(u.session_id for u in users for t in u.turns
-                      for r in t.replies if FIRST_ANSWER_NOTICE in r)
+    notices = Counter(u.session_id for u in users for t in u.turns for r in t.replies if FIRST_ANSWER_NOTICE in r)
     figures = {
         "turns": len(turns),
         "answered": sum(t.answered for t in turns),
@@ -254,23 +274,28 @@ def test_socket_users_server_killed_between_and_during_answers(cluster: Cluster,
         "seen: cut off before any reply, sent again": sum(t.cut_off for t in turns),
         "seen: cut off mid-answer (half an answer), sent again": sum(t.half for t in turns),
         "seen: answered after being sent again": sum(t.answered and t.attempts > 1 for t in turns),
-        "seen: of those, the stored answer sent again": sum(
-            bool(t.end and t.end.get("replayed")) for t in turns),
+        "seen: of those, the stored answer sent again": sum(bool(t.end and t.end.get("replayed")) for t in turns),
         "seen: half an answer left": sum(t.half > 0 and not t.answered for t in turns),
         # replies shown, then the turn ran again: they were sent before the turn was stored
         "seen: an answer shown before it was stored": sum(
-            t.half > 0 and not (t.end and t.end.get("replayed")) for t in turns),
+            t.half > 0 and not (t.end and t.end.get("replayed")) for t in turns
+        ),
         "seen: 'can't look that up'": sum(t.unavailable for t in turns),
         "seen: 'I haven't answered a question yet'": sum(
-            any(NO_PREVIOUS_ANSWER in r for r in t.replies) for t in turns),
+            any(NO_PREVIOUS_ANSWER in r for r in t.replies) for t in turns
+        ),
         "seen: no reply at all": sum(t.end is None and not t.replies for t in turns),
     }
-    report.append(f"socket.io users' server killed ({USERS} users x {len(QUESTIONS)} messages, "
-                  f"{seconds:.0f} s): " + ", ".join(f"{k} {v}" for k, v in figures.items()))
+    report.append(
+        f"socket.io users' server killed ({USERS} users x {len(QUESTIONS)} messages, "
+        f"{seconds:.0f} s): " + ", ".join(f"{k} {v}" for k, v in figures.items())
+    )
     for kill in kills:
-        report.append(f"  killed with {kill.what}: Rasa server {kill.server + 1}, its users "
-                      f"{kill.in_flight} with a turn in flight, {kill.between} between answers; "
-                      f"started again in {kill.restarted_in:.0f} s")
+        report.append(
+            f"  killed with {kill.what}: Rasa server {kill.server + 1}, its users "
+            f"{kill.in_flight} with a turn in flight, {kill.between} between answers; "
+            f"started again in {kill.restarted_in:.0f} s"
+        )
 
     assert all(k.at for k in kills), "a kill did not happen"
     assert kills[0].in_flight >= 1 and kills[0].between + kills[1].between >= 1
@@ -283,4 +308,5 @@ def test_socket_users_server_killed_between_and_during_answers(cluster: Cluster,
     assert figures["seen: no reply at all"] == 0
     # Every turn either ended answered or told the user it was not.
     assert all(t.answered or t.unavailable for t in turns), [
-        (t.text, t.replies, t.end) for t in turns if not (t.answered or t.unavailable)]
+        (t.text, t.replies, t.end) for t in turns if not (t.answered or t.unavailable)
+    ]

@@ -4,6 +4,7 @@ emergency number, and the chat widget shows that message.
 
 Clients send from their own loopback addresses (Linux routes all of 127.0.0.0/8 to the
 loopback interface), so nginx counts them apart as it would two patients' devices."""
+
 from __future__ import annotations
 
 import asyncio
@@ -60,17 +61,31 @@ def _ms(summary: dict[str, float]) -> str:
     return f"p50 {summary['p50']:.0f} ms, p95 {summary['p95']:.0f} ms, max {summary['max']:.0f} ms"
 
 
-def test_a_flooding_address_cannot_crowd_out_a_patient(cluster: Cluster, origin: str,
-                                                       report: list[str]) -> None:
+def test_a_flooding_address_cannot_crowd_out_a_patient(cluster: Cluster, origin: str, report: list[str]) -> None:
     texts = (QUESTIONS * 2)[:MESSAGES]
     _warm_up(cluster.url)
     quiet_sender, quiet = chat_once_a_second(cluster.url, texts)
 
     seconds = WARM_UP + MESSAGES + 1
     flooder = subprocess.Popen(
-        [sys.executable, "-m", "tests.scale.flood", cluster.url, "--source", FLOODER,
-         "--origin", origin, "--seconds", str(seconds), "--sockets", str(SOCKETS)],
-        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "tests.scale.flood",
+            cluster.url,
+            "--source",
+            FLOODER,
+            "--origin",
+            origin,
+            "--seconds",
+            str(seconds),
+            "--sockets",
+            str(SOCKETS),
+        ],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         time.sleep(WARM_UP)
@@ -89,16 +104,20 @@ def test_a_flooding_address_cannot_crowd_out_a_patient(cluster: Cluster, origin:
     refused = statuses.get("429", 0)
     answered = statuses.get("200", 0)
     emergency = cluster.clinic().emergency_number
-    report.append(f"limits: a patient ({PATIENT}) sends one message a second, {MESSAGES} alone, "
-                  f"then {MESSAGES} while {FLOODER} floods (100 REST messages in flight, "
-                  f"{SOCKETS} chat sockets)")
+    report.append(
+        f"limits: a patient ({PATIENT}) sends one message a second, {MESSAGES} alone, "
+        f"then {MESSAGES} while {FLOODER} floods (100 REST messages in flight, "
+        f"{SOCKETS} chat sockets)"
+    )
     report.append(f"  patient quiet:      {_ms(before)}; refused {sum(not t.ok for t in quiet)}")
     report.append(f"  patient under flood: {_ms(during)}; refused {sum(not t.ok for t in flooded)}")
-    report.append(f"  flooder: {sent} REST messages in {seconds} s, {refused} refused "
-                  f"({refused / max(sent, 1):.1%}), {answered} answered, other: "
-                  f"{ {k: v for k, v in statuses.items() if k not in ('200', '429')} or 'none'}; "
-                  f"sockets: {flood['sockets_open']} open, {flood['sockets_refused']} refused; "
-                  f"unfinished headers cut off after {flood['slow_cut_after']:.1f} s")
+    report.append(
+        f"  flooder: {sent} REST messages in {seconds} s, {refused} refused "
+        f"({refused / max(sent, 1):.1%}), {answered} answered, other: "
+        f"{ {k: v for k, v in statuses.items() if k not in ('200', '429')} or 'none' }; "
+        f"sockets: {flood['sockets_open']} open, {flood['sockets_refused']} refused; "
+        f"unfinished headers cut off after {flood['slow_cut_after']:.1f} s"
+    )
 
     # The patient: every message answered, none refused, about as fast as alone.
     assert all(t.ok for t in quiet + flooded), [(t.text, t.failures) for t in quiet + flooded if not t.ok]
@@ -131,8 +150,15 @@ def test_a_flooding_address_cannot_crowd_out_a_patient(cluster: Cluster, origin:
 
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 class HeldSockets:
@@ -145,8 +171,15 @@ class HeldSockets:
         self.clients: list[socketio.AsyncClient] = []
         for _ in range(count):
             client = socketio.AsyncClient(reconnection=False)
-            self._run(client.connect(url, headers={"Origin": origin}, transports=["websocket"],
-                                     socketio_path="/socket.io", wait_timeout=10))
+            self._run(
+                client.connect(
+                    url,
+                    headers={"Origin": origin},
+                    transports=["websocket"],
+                    socketio_path="/socket.io",
+                    wait_timeout=10,
+                )
+            )
             self.clients.append(client)
 
     def _run(self, coroutine) -> None:
@@ -167,8 +200,9 @@ def test_the_chat_widget_shows_the_refusal(cluster: Cluster, origin: str, report
         pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
     # The demo page, served where the clinic's page is allowed to open sockets from.
     page_html = render_page(cluster.clinic(), cluster.url)
-    web = ThreadingHTTPServer(("127.0.0.1", urlsplit(origin).port),
-                              partial(Handler, page=page_html, socket_url=cluster.url))
+    port = urlsplit(origin).port
+    assert port is not None
+    web = ThreadingHTTPServer(("127.0.0.1", port), partial(Handler, page=page_html, socket_url=cluster.url))
     threading.Thread(target=web.serve_forever, daemon=True).start()
     # Chromium connects from 127.0.0.1: take all of that address's chat sockets first.
     held = HeldSockets(cluster.url, origin, SOCKETS_PER_ADDRESS)
@@ -191,12 +225,13 @@ def test_the_chat_widget_shows_the_refusal(cluster: Cluster, origin: str, report
                 notice.wait_for(state="hidden", timeout=20_000)
                 page.locator(".rw-launcher").click(timeout=20_000)
                 page.locator(".rw-response").first.wait_for(timeout=30_000)  # the greeting
-                report.append(f"widget: refused socket shows nginx's message; it went and the greeting "
-                              f"came {time.monotonic() - started:.1f} s after the other sockets closed")
+                report.append(
+                    f"widget: refused socket shows nginx's message; it went and the greeting "
+                    f"came {time.monotonic() - started:.1f} s after the other sockets closed"
+                )
             finally:
                 browser.close()
     finally:
         held.close()
         web.shutdown()
         web.server_close()
-

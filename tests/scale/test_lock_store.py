@@ -1,5 +1,6 @@
 """The conversation lock store against the real Redis, as several Rasa servers use it:
 each ticket drawn once, and a turn queued behind a crashed server's turn goes ahead."""
+
 from __future__ import annotations
 
 import asyncio
@@ -17,8 +18,7 @@ TICKETS_EACH = 200
 
 
 def _settings(cluster: Cluster) -> dict[str, object]:
-    return {"port": cluster.redis_port, "password": cluster.redis_password, "db": 1,
-            "key_prefix": "locktest"}
+    return {"port": cluster.redis_port, "password": cluster.redis_password, "db": 1, "key_prefix": "locktest"}
 
 
 def _draw_at_once(stores: list[LockStore]) -> tuple[list[int], int]:
@@ -53,9 +53,11 @@ def test_rasas_own_redis_lock_store_draws_tickets_twice(cluster: Cluster, report
     """Why deploy/endpoints.yml does not use `type: redis`."""
     stores: list[LockStore] = [RedisLockStore(host="127.0.0.1", **_settings(cluster)) for _ in range(2)]
     drawn, stored = _draw_at_once(stores)
-    report.append(f"ticket race, Rasa's RedisLockStore: {len(drawn)} tickets drawn, "
-                  f"{len(drawn) - len(set(drawn))} drawn twice, {stored} kept; "
-                  f"AtomicRedisLockStore: none twice")
+    report.append(
+        f"ticket race, Rasa's RedisLockStore: {len(drawn)} tickets drawn, "
+        f"{len(drawn) - len(set(drawn))} drawn twice, {stored} kept; "
+        f"AtomicRedisLockStore: none twice"
+    )
     assert len(set(drawn)) < len(drawn)
 
 
@@ -75,27 +77,36 @@ async def _queue_behind_a_dead_ticket(dead: LockStore, alive: LockStore, lifetim
 def test_a_turn_queued_behind_a_crashed_server_goes_ahead(cluster: Cluster, report: list[str]) -> None:
     lifetime = 2.0
     config = EndpointConfig("127.0.0.1", **_settings(cluster))
-    waited = asyncio.run(asyncio.wait_for(_queue_behind_a_dead_ticket(
-        AtomicRedisLockStore(config), AtomicRedisLockStore(config), lifetime), 10))
+    waited = asyncio.run(
+        asyncio.wait_for(
+            _queue_behind_a_dead_ticket(AtomicRedisLockStore(config), AtomicRedisLockStore(config), lifetime), 10
+        )
+    )
     stock = [RedisLockStore(host="127.0.0.1", **_settings(cluster)) for _ in range(2)]
     try:
-        stock_waited = asyncio.run(asyncio.wait_for(
-            _queue_behind_a_dead_ticket(*stock, lifetime), 3 * lifetime))
+        stock_waited = asyncio.run(
+            asyncio.wait_for(_queue_behind_a_dead_ticket(stock[0], stock[1], lifetime), 3 * lifetime)
+        )
         outcome = f"got it after {stock_waited:.1f} s"
     except asyncio.TimeoutError:
         outcome = f"still waiting after {3 * lifetime:.0f} s"
     except LockError:
         outcome = "LockError"
-    report.append(f"turn queued behind a crashed server's ticket ({lifetime:.0f} s lifetime): "
-                  f"AtomicRedisLockStore got the lock after {waited:.1f} s; Rasa's RedisLockStore: {outcome}")
+    report.append(
+        f"turn queued behind a crashed server's ticket ({lifetime:.0f} s lifetime): "
+        f"AtomicRedisLockStore got the lock after {waited:.1f} s; Rasa's RedisLockStore: {outcome}"
+    )
     assert lifetime - 0.5 < waited < lifetime + 1.5
 
 
 async def _turns_across_a_redis_restart(cluster: Cluster, store_class: type) -> tuple[list[tuple], list[str]]:
     """A turn runs while Redis restarts, one waits behind it, a new one arrives right after
     the restart: which ran at the same time, and in which order they ran."""
-    make = (lambda: store_class(EndpointConfig("127.0.0.1", **_settings(cluster)))) \
-        if store_class is AtomicRedisLockStore else (lambda: store_class(host="127.0.0.1", **_settings(cluster)))
+    make = (
+        (lambda: store_class(EndpointConfig("127.0.0.1", **_settings(cluster))))
+        if store_class is AtomicRedisLockStore
+        else (lambda: store_class(host="127.0.0.1", **_settings(cluster)))
+    )
     first, second = make(), make()
     conversation = uuid.uuid4().hex
     running: list[str] = []
@@ -103,7 +114,7 @@ async def _turns_across_a_redis_restart(cluster: Cluster, store_class: type) -> 
     order: list[str] = []
 
     async def turn(store: LockStore, name: str, seconds: float) -> None:
-        for attempt in range(20):  # Redis down for a moment: the channel's user would retry
+        for _ in range(20):  # Redis down for a moment: the channel's user would retry
             try:
                 async with store.lock(conversation, lock_lifetime=6, wait_time_in_seconds=0.1):
                     running.append(name)
@@ -126,13 +137,13 @@ async def _turns_across_a_redis_restart(cluster: Cluster, store_class: type) -> 
     return overlaps, order
 
 
-def test_a_redis_restart_lets_no_two_turns_of_a_conversation_run_at_once(cluster: Cluster,
-                                                                         report: list[str]) -> None:
-    overlaps, order = asyncio.run(asyncio.wait_for(
-        _turns_across_a_redis_restart(cluster, AtomicRedisLockStore), 30))
+def test_a_redis_restart_lets_no_two_turns_of_a_conversation_run_at_once(cluster: Cluster, report: list[str]) -> None:
+    overlaps, order = asyncio.run(asyncio.wait_for(_turns_across_a_redis_restart(cluster, AtomicRedisLockStore), 30))
     stock, _ = asyncio.run(asyncio.wait_for(_turns_across_a_redis_restart(cluster, RedisLockStore), 30))
-    report.append(f"Redis restarted while a turn ran, one waited and one came right after: "
-                  f"AtomicRedisLockStore ran {len(overlaps)} at once (order {order}); "
-                  f"Rasa's RedisLockStore ran {len(stock)} at once")
+    report.append(
+        f"Redis restarted while a turn ran, one waited and one came right after: "
+        f"AtomicRedisLockStore ran {len(overlaps)} at once (order {order}); "
+        f"Rasa's RedisLockStore ran {len(stock)} at once"
+    )
     assert overlaps == []
     assert sorted(order) == ["new", "running", "waiting"] and order[0] == "running"

@@ -4,6 +4,7 @@ PostgreSQL (trackers) and Redis (conversation locks), and one action server.
 What is checked is read from where it happened: the events Rasa stored in PostgreSQL and
 nginx's log of which Rasa server served which request (tests/scale/evidence.py).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -36,8 +37,9 @@ def _sent(turns: list[Turn]) -> dict[str, list[str]]:
     return sent
 
 
-def _problems(events: dict[str, list[Event]], sent: dict[str, list[str]],
-              may_repeat: dict[str, set[str]] | None = None) -> dict[str, list[str]]:
+def _problems(
+    events: dict[str, list[Event]], sent: dict[str, list[str]], may_repeat: dict[str, set[str]] | None = None
+) -> dict[str, list[str]]:
     """Stored conversations that lost, repeated or interleaved anything."""
     problems = {}
     for sender, texts in sent.items():
@@ -48,8 +50,10 @@ def _problems(events: dict[str, list[Event]], sent: dict[str, list[str]],
 
 
 def _ms(summary: dict[str, float]) -> str:
-    return (f"{summary['n']:.0f} turns, {summary['rps']:.1f} turns/s, p50 {summary['p50']:.0f} ms, "
-            f"p95 {summary['p95']:.0f} ms, max {summary['max']:.0f} ms")
+    return (
+        f"{summary['n']:.0f} turns, {summary['rps']:.1f} turns/s, p50 {summary['p50']:.0f} ms, "
+        f"p95 {summary['p95']:.0f} ms, max {summary['max']:.0f} ms"
+    )
 
 
 async def _socket_chat(url: str, origin: str, transports: list[str], text: str) -> tuple[str, list[dict]]:
@@ -59,14 +63,14 @@ async def _socket_chat(url: str, origin: str, transports: list[str], text: str) 
     confirmed = asyncio.Event()
     client.on("bot_uttered", replies.put_nowait)
     client.on("session_confirm", lambda *_: confirmed.set())
-    await client.connect(url, headers={"Origin": origin}, transports=transports,
-                         socketio_path="/socket.io", wait_timeout=10)
+    await client.connect(
+        url, headers={"Origin": origin}, transports=transports, socketio_path="/socket.io", wait_timeout=10
+    )
     try:
         session_id = uuid.uuid4().hex
         await client.emit("session_request", {"session_id": session_id})
         await asyncio.wait_for(confirmed.wait(), 10)
-        await client.emit("user_uttered", {"message": text, "session_id": session_id,
-                                           "customData": {"language": "en"}})
+        await client.emit("user_uttered", {"message": text, "session_id": session_id, "customData": {"language": "en"}})
         received = [await asyncio.wait_for(replies.get(), 30)]
         while True:  # an answer comes as several messages
             try:
@@ -139,7 +143,8 @@ def test_load_survives_a_killed_rasa_server(cluster: Cluster, report: list[str])
     client_retries = sum(t.attempts - 1 for t in turns)
     why = Counter(f for t in turns for f in t.failures)
     retried = {tuple(e.request.split(":")[:2]) for e in resent} | {
-        (t.sender, str(t.index)) for t in turns if t.attempts > 1}
+        (t.sender, str(t.index)) for t in turns if t.attempts > 1
+    }
     # A retried turn may be stored twice: the crash may have come just after its save.
     may_repeat: dict[str, set[str]] = defaultdict(set)
     for t in turns:
@@ -149,31 +154,41 @@ def test_load_survives_a_killed_rasa_server(cluster: Cluster, report: list[str])
     problems = _problems(events, sent, may_repeat)
     stored_twice = sum(
         max(Counter(e.text for e in events.get(sender, []) if e.type == "user")[text] - 1, 0)
-        for sender, texts in sent.items() for text in set(texts))
+        for sender, texts in sent.items()
+        for text in set(texts)
+    )
     slowest_unretried = max(t.seconds for t in turns if (t.sender, str(t.index)) not in retried)
     late_to_dead = [e for e in entries if e.started > kill_epoch + 1 and e.upstreams[-1] == dead]
     lifetime = cluster.rasa_env()["TICKET_LOCK_LIFETIME"]
     survivor = cluster.rasa[1].processes["rasa"].pid
 
-    report.append(f"load: {CONVERSATIONS} conversations at once x {len(load.questions)} "
-                  f"messages = {len(turns)} turns in {load.ended - load.started:.1f} s; "
-                  f"Rasa server {dead} SIGKILLed after {int(load.total * KILL_AFTER)} turns")
+    report.append(
+        f"load: {CONVERSATIONS} conversations at once x {len(load.questions)} "
+        f"messages = {len(turns)} turns in {load.ended - load.started:.1f} s; "
+        f"Rasa server {dead} SIGKILLed after {int(load.total * KILL_AFTER)} turns"
+    )
     report.append(f"  before the kill (2 Rasa servers): {_ms(before)}")
     report.append(f"  after the kill  (1 Rasa server):  {_ms(after)}")
-    report.append(f"  retries: {len(resent)} requests re-sent by nginx to the other server "
-                  f"(slowest answered after {max((e.seconds for e in resent), default=0):.1f} s, "
-                  f"waiting for the dead server's lock, TICKET_LOCK_LIFETIME={lifetime} s); "
-                  f"{client_retries} retried by the client "
-                  f"({', '.join(f'{k}: {n}' for k, n in sorted(why.items())) or 'none failed'}); "
-                  f"{stored_twice} turns stored twice")
+    report.append(
+        f"  retries: {len(resent)} requests re-sent by nginx to the other server "
+        f"(slowest answered after {max((e.seconds for e in resent), default=0):.1f} s, "
+        f"waiting for the dead server's lock, TICKET_LOCK_LIFETIME={lifetime} s); "
+        f"{client_retries} retried by the client "
+        f"({', '.join(f'{k}: {n}' for k, n in sorted(why.items())) or 'none failed'}); "
+        f"{stored_twice} turns stored twice"
+    )
     survivor_log = (cluster.rasa[1].log_dir / "rasa.log").read_text(errors="replace")
-    report.append(f"  surviving server's log: {survivor_log.count('A turn failed')} turns failed, "
-                  f"{survivor_log.count('took longer than')} hit the channel's 10 s limit")
+    report.append(
+        f"  surviving server's log: {survivor_log.count('A turn failed')} turns failed, "
+        f"{survivor_log.count('took longer than')} hit the channel's 10 s limit"
+    )
+    assert cluster.actions is not None
     report.append(f"  slowest turn not retried: {slowest_unretried:.1f} s (a lock must outlive it)")
-    report.append(f"  checked in PostgreSQL: {len(sent)} conversations, {len(turns)} messages, "
-                  f"{len(problems)} wrong")
-    report.append(f"  peak memory: surviving Rasa server {peak_rss_mb(survivor):.0f} MB, action "
-                  f"server {peak_rss_mb(cluster.actions.processes['actions'].pid):.0f} MB")
+    report.append(f"  checked in PostgreSQL: {len(sent)} conversations, {len(turns)} messages, {len(problems)} wrong")
+    report.append(
+        f"  peak memory: surviving Rasa server {peak_rss_mb(survivor):.0f} MB, action "
+        f"server {peak_rss_mb(cluster.actions.processes['actions'].pid):.0f} MB"
+    )
 
     assert all(t.ok for t in turns), [(t.sender, t.text) for t in turns if not t.ok]
     assert not problems, problems
@@ -185,30 +200,42 @@ def test_report_and_forget_read_the_postgresql_store(cluster: Cluster, tmp_path)
     """`make report` and `make forget` on deploy/endpoints.yml: the same counts as PostgreSQL."""
     env = {**os.environ, **cluster.rasa_env()}
     endpoints = str(PROJECT_ROOT / "deploy" / "endpoints.yml")
-    made = subprocess.run([sys.executable, "scripts/report.py", "--endpoints", endpoints, "--out", str(tmp_path)],
-                          cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    made = subprocess.run(
+        [sys.executable, "scripts/report.py", "--endpoints", endpoints, "--out", str(tmp_path)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert made.returncode == 0, made.stderr
     with sa.create_engine(cluster.db_url).connect() as db:
         users = db.execute(sa.text("select count(*) from events where type_name = 'user'")).scalar()
-        sessions = db.execute(sa.text(
-            "select count(*) from events where type_name = 'session_started'")).scalar()
+        sessions = db.execute(sa.text("select count(*) from events where type_name = 'session_started'")).scalar()
     assert f"{sessions} conversations, {users} user messages" in made.stdout
     assert (tmp_path / "report.html").stat().st_size > 0
-    kept = subprocess.run([sys.executable, "scripts/forget.py", "--endpoints", endpoints, "--days", "30"],
-                          cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    kept = subprocess.run(
+        [sys.executable, "scripts/forget.py", "--endpoints", endpoints, "--days", "30"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert kept.returncode == 0 and "Deleted 0 conversations" in kept.stdout, kept.stderr
 
 
 def test_a_patient_deletes_their_conversation_from_postgresql(cluster: Cluster) -> None:
-    """"Delete my conversation", confirmed, through nginx: the PostgreSQL rows of that
+    """ "Delete my conversation", confirmed, through nginx: the PostgreSQL rows of that
     conversation are gone at once (deploy/endpoints.yml's store), another one's are not."""
     import requests
 
     patient, other = f"forget-{uuid.uuid4().hex}", f"keep-{uuid.uuid4().hex}"
 
     def say(sender: str, text: str) -> str:
-        reply = requests.post(f"{cluster.url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                              timeout=30)
+        reply = requests.post(
+            f"{cluster.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30
+        )
         reply.raise_for_status()
         return " ".join(m.get("text", "") for m in reply.json())
 
@@ -225,8 +252,7 @@ def test_a_patient_deletes_their_conversation_from_postgresql(cluster: Cluster) 
     assert rows(other) > 0
 
 
-def test_without_a_shared_lock_the_check_finds_overlapping_turns(cluster: Cluster,
-                                                                 report: list[str]) -> None:
+def test_without_a_shared_lock_the_check_finds_overlapping_turns(cluster: Cluster, report: list[str]) -> None:
     """The burst check again, with each Rasa server locking only in its own memory: the
     check must see turns of one conversation run at once (so it could fail above)."""
     if cluster.lock_store != "atomic":
@@ -246,7 +272,9 @@ def test_without_a_shared_lock_the_check_finds_overlapping_turns(cluster: Cluste
     for found in problems.values():
         for problem in found:
             kinds[problem.split(":")[0]] += 1
-    report.append(f"bursts without a shared lock: {len(problems)} of {len(sent)} stored "
-                  f"conversations wrong ({', '.join(f'{k}: {n}' for k, n in sorted(kinds.items()))}); "
-                  f"{sum(not t.ok for t in turns)} failed turns")
+    report.append(
+        f"bursts without a shared lock: {len(problems)} of {len(sent)} stored "
+        f"conversations wrong ({', '.join(f'{k}: {n}' for k, n in sorted(kinds.items()))}); "
+        f"{sum(not t.ok for t in turns)} failed turns"
+    )
     assert problems, "the check found nothing wrong without a lock store"

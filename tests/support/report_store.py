@@ -3,6 +3,7 @@
 Shared by tests/test_report.py and tests/e2e/test_report_browser.py. The expected numbers
 below are worked out by hand from the conversations, not computed by the report's code.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -13,7 +14,12 @@ from typing import Any
 import yaml
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import (
-    ActionExecuted, BotUttered, Event, SessionStarted, SlotSet, UserUttered,
+    ActionExecuted,
+    BotUttered,
+    Event,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
 )
 from rasa.shared.core.slots import ListSlot, TextSlot
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -24,7 +30,7 @@ SCRIPT_TEXT = "what's <script>alert(1)</script> the weather tomorrow"
 
 # Each turn: (text, intent, slots set in the turn, actions after it). A sender's list of
 # sessions: (start, turns, with a session_started event?).
-Turn = tuple[str, str, dict[str, str], list[str]]
+Turn = tuple[str, str, dict[str, Any], list[str]]
 ANSWER = ["action_answer"]
 OUT = ["utter_out_of_scope"]
 EMERGENCY = ["utter_red_flag_emergency", "action_red_flag_referral"]
@@ -32,53 +38,99 @@ URGENT = ["utter_red_flag_urgent", "action_red_flag_referral"]
 
 CONVERSATIONS: dict[str, list[tuple[datetime, bool, list[Turn]]]] = {
     "alice-7f3a9c": [
-        (DAY_1.replace(hour=9), True, [
-            ("does massage help my back?", "effectiveness", {"topic": "effectiveness"}, ANSWER),
-            ("yes, that helped", "feedback_helpful", {"feedback_topic": "effectiveness", "feedback": "helpful"}, []),
-            ("where can I park my car?", "out_of_scope", {"topic": "out_of_scope"}, OUT),
-            # Unchanged topic: the Rasa server does not set the slot again.
-            ("any car park nearby?", "out_of_scope", {}, OUT),
-        ]),
-        (DAY_2.replace(hour=10), True, [
-            ("how often should I get a massage?", "frequency", {"topic": "frequency"}, ANSWER),
-            ("is there parking near the clinic?", "nlu_fallback", {"topic": "out_of_scope"}, OUT),
-        ]),
+        (
+            DAY_1.replace(hour=9),
+            True,
+            [
+                ("does massage help my back?", "effectiveness", {"topic": "effectiveness"}, ANSWER),
+                (
+                    "yes, that helped",
+                    "feedback_helpful",
+                    {"feedback_topic": "effectiveness", "feedback": "helpful"},
+                    [],
+                ),
+                ("where can I park my car?", "out_of_scope", {"topic": "out_of_scope"}, OUT),
+                # Unchanged topic: the Rasa server does not set the slot again.
+                ("any car park nearby?", "out_of_scope", {}, OUT),
+            ],
+        ),
+        (
+            DAY_2.replace(hour=10),
+            True,
+            [
+                ("how often should I get a massage?", "frequency", {"topic": "frequency"}, ANSWER),
+                ("is there parking near the clinic?", "nlu_fallback", {"topic": "out_of_scope"}, OUT),
+            ],
+        ),
     ],
     # No session_started at all: still one conversation.
     "bob-91c2e4": [
-        (DAY_1.replace(hour=14), False, [
-            ("hello", "greet", {}, ["utter_greet"]),
-            ("is massage safe if I'm pregnant?", "precautions", {"topic": "precautions"}, ANSWER),
-            ("not really helpful", "feedback_not_helpful", {"feedback_topic": "precautions", "feedback": "not_helpful"}, []),
-            ("thanks", "thank", {}, ["utter_thank"]),
-        ]),
+        (
+            DAY_1.replace(hour=14),
+            False,
+            [
+                ("hello", "greet", {}, ["utter_greet"]),
+                ("is massage safe if I'm pregnant?", "precautions", {"topic": "precautions"}, ANSWER),
+                (
+                    "not really helpful",
+                    "feedback_not_helpful",
+                    {"feedback_topic": "precautions", "feedback": "not_helpful"},
+                    [],
+                ),
+                ("thanks", "thank", {}, ["utter_thank"]),
+            ],
+        ),
     ],
     "carol-55de01": [
-        (DAY_2.replace(hour=11), True, [
-            ("I suddenly can't control my bladder", "red_flag_emergency",
-             {"topic": "red_flags", "red_flag_tier": "emergency"}, EMERGENCY),
-            ("can I buy a gift voucher", "out_of_scope", {"topic": "out_of_scope"}, OUT),
-            ("do you sell gift vouchers for massage?", "nlu_fallback", {}, OUT),
-            (SCRIPT_TEXT, "out_of_scope", {}, OUT),
-        ]),
+        (
+            DAY_2.replace(hour=11),
+            True,
+            [
+                (
+                    "I suddenly can't control my bladder",
+                    "red_flag_emergency",
+                    {"topic": "red_flags", "red_flag_tier": "emergency"},
+                    EMERGENCY,
+                ),
+                ("can I buy a gift voucher", "out_of_scope", {"topic": "out_of_scope"}, OUT),
+                ("do you sell gift vouchers for massage?", "nlu_fallback", {}, OUT),
+                (SCRIPT_TEXT, "out_of_scope", {}, OUT),
+            ],
+        ),
     ],
     "dave-0b1e77": [
-        (DAY_2.replace(hour=15), True, [
-            ("I have a fever with my back pain", "red_flag_urgent",
-             {"topic": "red_flags", "red_flag_tier": "urgent"}, URGENT),
-            ("how much does a massage cost?", "cost_insurance", {"topic": "cost_insurance"}, ANSWER),
-            ("great, helpful", "feedback_helpful", {"feedback_topic": "cost_insurance", "feedback": "helpful"}, []),
-            ("does massage really work for back pain", "effectiveness", {"topic": "effectiveness"}, ANSWER),
-            # `feedback` stays "helpful": only the rated topic changes and is set again.
-            ("helpful again", "feedback_helpful", {"feedback_topic": "effectiveness"}, []),
-            ("swedish or deep tissue?", "massage_types", {"topic": "massage_types"}, ANSWER),
-        ]),
+        (
+            DAY_2.replace(hour=15),
+            True,
+            [
+                (
+                    "I have a fever with my back pain",
+                    "red_flag_urgent",
+                    {"topic": "red_flags", "red_flag_tier": "urgent"},
+                    URGENT,
+                ),
+                ("how much does a massage cost?", "cost_insurance", {"topic": "cost_insurance"}, ANSWER),
+                ("great, helpful", "feedback_helpful", {"feedback_topic": "cost_insurance", "feedback": "helpful"}, []),
+                ("does massage really work for back pain", "effectiveness", {"topic": "effectiveness"}, ANSWER),
+                # `feedback` stays "helpful": only the rated topic changes and is set again.
+                ("helpful again", "feedback_helpful", {"feedback_topic": "effectiveness"}, []),
+                ("swedish or deep tissue?", "massage_types", {"topic": "massage_types"}, ANSWER),
+            ],
+        ),
     ],
     "eve-3c4d5e": [
-        (DAY_2.replace(hour=17), True, [
-            ("numbness around my groin", "red_flag_emergency",
-             {"topic": "red_flags", "red_flag_tier": "emergency"}, EMERGENCY),
-        ]),
+        (
+            DAY_2.replace(hour=17),
+            True,
+            [
+                (
+                    "numbness around my groin",
+                    "red_flag_emergency",
+                    {"topic": "red_flags", "red_flag_tier": "emergency"},
+                    EMERGENCY,
+                ),
+            ],
+        ),
     ],
 }
 SENDER_IDS = tuple(CONVERSATIONS)

@@ -1,0 +1,362 @@
+"""Every change this project makes to the private internals of other packages, in one place,
+checked against the exact versions it was proved on before any of it is applied.
+
+Two kinds:
+- Patches: assignments into Rasa's, skops' and python-socketio's own classes and modules.
+  `apply()` makes them once, explicitly, where they are needed: the Rasa commands the project
+  runs go through `backcare-rasa` (`main` below: `make train`, `make run`, `make test`, the
+  Docker image), `make shell` calls `apply()` itself, and pytest calls it before collecting
+  any test (tests/conftest.py). The socket.io fix is made by the channel on its own server,
+  the shell's button printer by `make shell` alone.
+- Overrides: subclasses that replace private methods (the intent classifier, the SQL tracker
+  store, the Redis lock store, the socket.io channel). Rasa loads them by name from
+  config.yml, endpoints.yml and credentials.yml; they are listed here so that the same
+  version check covers what they rely on.
+
+Each one keeps the behaviour of the code it replaces (its test compares the two), except
+the tracker store's, which on purpose lets a store that handles its own failures be used
+without Rasa's FailSafeTrackerStore (issue 17). docs/engineering.md lists them with why.
+
+Before applying anything, `check_versions()` compares the installed version of every package
+a patch or override touches with the version it was proved on, and stops with a message
+naming the patch and both versions when one differs: another Rasa (or scikit-learn, skops,
+python-socketio ...) never loads them silently. To move to a new version, re-check each patch
+named in the message against it, run its test, then update PROVED_ON.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.abc
+import importlib.metadata
+import sys
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Optional, Sequence, Text, Tuple, Type
+
+# The versions every patch and override below was proved on (constraints.txt pins them).
+PROVED_ON: Dict[str, str] = {
+    "rasa": "3.6.21",
+    "jsonschema": "3.2.0",
+    "skops": "0.9.0",
+    "scikit-learn": "1.1.3",
+    "scipy": "1.10.1",
+    "python-socketio": "5.9.0",
+    "python-engineio": "4.8.0",
+    "SQLAlchemy": "1.4.54",
+    "redis": "4.6.0",
+}
+
+
+@dataclass(frozen=True)
+class Patch:
+    name: str
+    changes: str  # what of the other package it replaces
+    packages: Tuple[str, ...]  # the distributions whose internals it relies on
+    proved_by: str  # the test that compares it with the code it replaces
+
+
+PATCHES: Tuple[Patch, ...] = (
+    Patch(
+        "tracker store used as it is",
+        "rasa.core.agent.Agent._create_tracker_store",
+        ("rasa",),
+        "tests/test_store_faults.py::test_the_agent_uses_the_store_as_it_is_and_wraps_others_as_rasa_does",
+    ),
+    Patch(
+        "graph runner without dask",
+        "rasa.engine.runner.dask.DaskGraphRunner.run",
+        ("rasa",),
+        "tests/test_patches.py::test_the_direct_graph_runner_gives_dasks_results",
+    ),
+    Patch(
+        "action response check built once",
+        "rasa.core.actions.action.RemoteAction._validate_action_result",
+        ("rasa", "jsonschema"),
+        "tests/test_patches.py::test_malformed_action_responses_are_still_rejected",
+    ),
+    Patch(
+        "event class lookup by name",
+        "rasa.shared.core.events.Event.resolve_by_type",
+        ("rasa",),
+        "tests/test_patches.py::test_every_event_type_resolves_to_the_class_rasa_would_pick",
+    ),
+    Patch(
+        "skops type-name search",
+        "skops.io._utils.whichmodule",
+        ("skops",),
+        "tests/test_patches.py::test_skops_finds_the_same_type_names_as_its_own_search",
+    ),
+    Patch(
+        "socket.io binary parts dropped on disconnect",
+        "socketio.AsyncServer's engine.io disconnect handler (_handle_eio_disconnect, _binary_packet)",
+        ("python-socketio", "python-engineio"),
+        "tests/test_socket_channel.py::test_a_half_received_binary_message_is_dropped_when_its_client_leaves",
+    ),
+    Patch(
+        "socket.io origin check",
+        "channels/clinic_socketio.py: engine.io's cors_allowed_origins on Rasa's server",
+        ("rasa", "python-engineio"),
+        "tests/e2e/test_socket_origins.py",
+    ),
+    Patch(
+        "lean intent classifier",
+        "components/intent_classifier.py: LogisticRegressionClassifier._create_X, scikit-learn's coef_ layout",
+        ("rasa", "scikit-learn", "scipy"),
+        "tests/test_intent_classifier.py",
+    ),
+    Patch(
+        "SQL tracker store",
+        "stores/tracker_store.py: SQLTrackerStore's private query and save methods",
+        ("rasa", "SQLAlchemy"),
+        "tests/test_tracker_store.py",
+    ),
+    Patch(
+        "atomic Redis lock store",
+        "stores/lock_store.py: RedisLockStore's private ticket methods",
+        ("rasa", "redis"),
+        "tests/scale/test_lock_store.py",
+    ),
+    Patch(
+        "shell prints whole replies",
+        "rasa.core.channels.console.print_buttons (make shell)",
+        ("rasa",),
+        "tests/e2e/test_shell.py",
+    ),
+)
+
+
+class PatchVersionError(RuntimeError):
+    """An installed package is not the version a patch was proved on."""
+
+
+def check_versions(version: Callable[[str], str] = importlib.metadata.version) -> None:
+    """Stop before anything is patched if an installed version differs from PROVED_ON."""
+    differences: List[str] = []
+    for patch in PATCHES:
+        for package in patch.packages:
+            try:
+                installed = version(package)
+            except importlib.metadata.PackageNotFoundError:
+                installed = "none"
+            if installed != PROVED_ON[package]:
+                differences.append(
+                    f'patch "{patch.name}" ({patch.changes}) was proved on {package} {PROVED_ON[package]}, '
+                    f"but {package} {installed} is installed"
+                )
+    if differences:
+        raise PatchVersionError(
+            "patches.py changes other packages' internals and will not load them on versions they were not "
+            "proved on:\n- " + "\n- ".join(differences) + "\nCheck each named patch against the installed "
+            "version and run its test (docs/engineering.md lists them), then update PROVED_ON in patches.py."
+        )
+
+
+# --- The action server's reply check: the validator is built once --------------------------
+
+
+@functools.lru_cache(maxsize=None)
+def _action_response_validator() -> Any:
+    import jsonschema
+    from rasa.core.actions.action import RemoteAction
+
+    schema = RemoteAction.action_response_format_spec()
+    validator_class = jsonschema.validators.validator_for(schema)
+    validator_class.check_schema(schema)
+    return validator_class(schema)
+
+
+def _validate_action_result(self: Any, result: Dict[Text, Any]) -> bool:
+    """RemoteAction._validate_action_result with the schema checked once, not every turn."""
+    import jsonschema
+
+    try:
+        _action_response_validator().validate(result)
+    except jsonschema.ValidationError as error:
+        error.message += ". Failed to validate Action server response from API."
+        raise
+    return True
+
+
+# --- Event deserialisation: a dictionary instead of a walk over every Event subclass --------
+
+_RESOLVE_BY_TYPE: List[Callable[..., Any]] = []  # Rasa's own, kept when the patch is made
+
+
+@functools.lru_cache(maxsize=None)
+def _event_classes() -> Dict[Text, Type[Any]]:
+    from rasa.shared.core import events
+    from rasa.shared.utils.common import all_subclasses
+
+    classes: Dict[Text, Type[Any]] = {}
+    for cls in all_subclasses(events.Event):
+        classes.setdefault(cls.type_name, cls)  # first match wins, as in Rasa's walk
+    return classes
+
+
+def _resolve_by_type(type_name: Text, default: Optional[Type[Any]] = None) -> Optional[Type[Any]]:
+    cls = _event_classes().get(type_name)
+    return cls if cls is not None else _RESOLVE_BY_TYPE[0](type_name, default)
+
+
+# --- skops' start-up search for the module of every numpy and scipy ufunc -------------------
+
+
+def _fast_whichmodule(slow: Callable[[Any, Text], Text]) -> Callable[[Any, Text], Text]:
+    """skops lists the module of every ufunc with getattr over all of sys.modules (11 of the
+    server's 21 s with TensorFlow loaded); the same first-match search over the modules' own
+    dictionaries gives the same names in under a second."""
+
+    def whichmodule(obj: Any, name: Text) -> Text:
+        module_name = getattr(obj, "__module__", None)
+        if module_name is not None:
+            return str(module_name)
+        if "." not in name:
+            for module_name, module in sys.modules.copy().items():
+                if module_name in ("__main__", "__mp_main__") or module is None:
+                    continue
+                if getattr(module, "__dict__", {}).get(name) is obj:
+                    return str(module_name)
+        return slow(obj, name)  # dotted names, or found nowhere: skops' own search
+
+    whichmodule.slow = slow  # type: ignore[attr-defined]  # the test compares with skops' own
+    return whichmodule
+
+
+class _SkopsTrustedTypesHook(importlib.abc.MetaPathFinder):
+    """Swaps in the fast search just before skops.io._trusted_types runs (skops.io._utils,
+    which it uses, is loaded by then); imports nothing itself."""
+
+    def find_spec(self, fullname: str, path: Optional[Sequence[str]], target: Any = None) -> None:
+        if fullname == "skops.io._trusted_types":
+            utils: Any = sys.modules.get("skops.io._utils")
+            if utils is not None and not hasattr(utils.whichmodule, "slow"):
+                utils.whichmodule = _fast_whichmodule(utils.whichmodule)
+        return None  # the normal finders do the import
+
+
+# --- The graph runner: Rasa's nodes called in dependency order, without dask's scheduler ----
+
+_DASK_RUN: List[Callable[..., Any]] = []  # Rasa's own, kept for the test that compares the two
+
+
+def dask_run() -> Callable[..., Any]:
+    """Rasa's own DaskGraphRunner.run (before the patch), for the equivalence test."""
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    return _DASK_RUN[0] if _DASK_RUN else DaskGraphRunner.run
+
+
+def run_graph(
+    self: Any, inputs: Optional[Dict[Text, Any]] = None, targets: Optional[List[Text]] = None
+) -> Dict[Text, Any]:
+    """DaskGraphRunner.run without dask: each needed node once, after what it needs. dask's
+    scheduler cost about a tenth of a turn for graphs of a few nodes in a chain."""
+    from rasa.engine.exceptions import GraphRunError
+
+    run_targets = targets if targets else self._graph_schema.target_names
+    given = inputs or {}
+    nodes = self._graph_schema.nodes
+    results: Dict[Text, Any] = {}
+
+    def value(key: Text) -> Any:
+        if key in given:  # an input takes the place of a node of the same name, as in dask
+            return key, given[key]
+        if key not in nodes:
+            return key  # unresolved: the node reports it, as with dask
+        if key not in results:
+            results[key] = self._instantiated_nodes[key](*(value(need) for need in nodes[key].needs.values()))
+        return results[key]
+
+    try:
+        return dict(value(target) for target in run_targets)
+    except RuntimeError as error:
+        raise GraphRunError("Error running runner.") from error
+
+
+# --- The Agent's tracker store: a store that reports its own failures is used as it is ------
+
+_CREATE_TRACKER_STORE: List[Callable[..., Any]] = []  # Rasa's own: wraps in FailSafeTrackerStore
+
+
+def _create_tracker_store(store: Any, domain: Any) -> Any:
+    """Rasa wraps every store in FailSafeTrackerStore, which answers from a new, empty
+    conversation when a read fails. A store with `handles_its_own_failures` (stores/
+    tracker_store.py) is used as it is, so its errors reach the channel (issue 17)."""
+    if getattr(store, "handles_its_own_failures", False):
+        store.domain = domain
+        return store
+    return _CREATE_TRACKER_STORE[0](store, domain)
+
+
+# --- python-socketio 5.9: a half-received binary message outlives its client ---------------
+
+
+def forget_binary_parts_on_disconnect(sio: Any) -> None:
+    """python-socketio 5.9 keeps a half-received binary message after its client left
+    (CVE-2026-48804): reconnecting in a loop grows the server's memory. The fixed 5.16 is
+    held back by the <5.10 pin (see requirements.txt), so the disconnect handler drops it.
+    Made by channels/clinic_socketio.py on the server it creates."""
+    handle_disconnect = sio._handle_eio_disconnect
+
+    async def disconnect(eio_sid: Text) -> None:
+        sio._binary_packet.pop(eio_sid, None)
+        await handle_disconnect(eio_sid)
+
+    sio.eio.on("disconnect", disconnect)
+
+
+# --- `make shell` only: Rasa's console prints a reply with buttons whole -----------------
+
+
+def shell_prints_buttons_with(printer_for: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
+    """Replaces rasa.core.channels.console.print_buttons with ``printer_for(Rasa's own)``:
+    scripts/shell.py prints the reply's whole text, then its choices, where Rasa's shell made
+    the whole reply the prompt of its pick list, which the terminal cut to one line."""
+    from rasa.core.channels import console
+
+    console.print_buttons = printer_for(console.print_buttons)
+
+
+# --- Applying ------------------------------------------------------------------------------
+
+_applied: List[bool] = []
+
+
+def applied() -> bool:
+    return bool(_applied)
+
+
+def apply(version: Callable[[str], str] = importlib.metadata.version) -> None:
+    """Check the versions, then make the process-wide patches; a second call does nothing."""
+    if _applied:
+        return
+    check_versions(version)
+    if "skops.io._trusted_types" not in sys.modules:  # must come before skops is first imported
+        sys.meta_path.insert(0, _SkopsTrustedTypesHook())
+
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.agent import Agent
+    from rasa.engine.runner.dask import DaskGraphRunner
+    from rasa.shared.core import events
+
+    _CREATE_TRACKER_STORE.append(Agent._create_tracker_store)
+    # Rasa ships no type information (pyproject.toml): these assignments are not type-checked.
+    Agent._create_tracker_store = staticmethod(_create_tracker_store)
+    _DASK_RUN.append(DaskGraphRunner.run)
+    DaskGraphRunner.run = run_graph
+    RemoteAction._validate_action_result = _validate_action_result
+    _RESOLVE_BY_TYPE.append(events.Event.resolve_by_type)
+    events.Event.resolve_by_type = staticmethod(_resolve_by_type)
+    _applied.append(True)
+
+
+def main() -> None:
+    """`backcare-rasa`: Rasa's command line with the patches applied first (same arguments)."""
+    try:
+        apply()
+    except PatchVersionError as error:
+        sys.exit(f"Cannot start: {error}")
+    from rasa.__main__ import main as rasa_main
+
+    sys.argv[0] = "rasa"
+    rasa_main()

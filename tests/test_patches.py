@@ -1,0 +1,188 @@
+"""patches.py: each patch keeps Rasa's behaviour, none is applied by importing the project's
+code, and a version other than the one a patch was proved on stops the server."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import jsonschema
+import pytest
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.core import events
+from rasa.shared.utils.common import all_subclasses
+
+import patches
+
+ACTION = RemoteAction("action_answer", None)
+
+
+def test_valid_action_responses_pass() -> None:
+    result = {
+        "events": [{"event": "slot", "name": "topic", "value": "effectiveness"}],
+        "responses": [{"text": "hello", "buttons": []}],
+    }
+    assert ACTION._validate_action_result(result)
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        {"events": [{"name": "topic"}]},  # an event without its type
+        {"events": "not a list"},
+        {"responses": ["not an object"]},
+    ],
+)
+def test_malformed_action_responses_are_still_rejected(result) -> None:
+    with pytest.raises(jsonschema.ValidationError):
+        ACTION._validate_action_result(result)
+
+
+def test_every_event_type_resolves_to_the_class_rasa_would_pick() -> None:
+    for cls in all_subclasses(events.Event):
+        first = next(c for c in all_subclasses(events.Event) if c.type_name == cls.type_name)
+        assert events.Event.resolve_by_type(cls.type_name) is first
+    assert events.Event.resolve_by_type("no-such-event", default=events.UserUttered) is events.UserUttered
+    with pytest.raises(ValueError):
+        events.Event.resolve_by_type("no-such-event")
+
+
+def test_skops_finds_the_same_type_names_as_its_own_search(monkeypatch) -> None:
+    import numpy as np
+    import scipy.special
+    from skops.io import _trusted_types, _utils
+
+    assert hasattr(_utils.whichmodule, "slow"), "skops was imported before patches.apply()"
+    monkeypatch.setattr(_utils, "whichmodule", _utils.whichmodule.slow)
+    assert _utils.get_public_type_names(module=np, oftype=np.ufunc) == _trusted_types.NUMPY_UFUNC_TYPE_NAMES
+    assert _utils.get_public_type_names(module=scipy.special, oftype=np.ufunc) == _trusted_types.SCIPY_UFUNC_TYPE_NAMES
+
+
+def test_the_direct_graph_runner_gives_dasks_results() -> None:
+    """Parses with the trained model through both runners: same intents, confidences, entities."""
+    import rasa.engine.runner.dask as dask_runner
+    from rasa.core.agent import Agent
+
+    model = Path(__file__).resolve().parent.parent / "models" / "backcare.tar.gz"
+    assert model.exists(), "run `make train` (make test does it for you)"
+    agent = Agent.load(str(model))
+    messages = [
+        "does massage help?",
+        "is deep tissue safe in pregnancy",
+        "I can't feel my legs and my back hurts",
+        "no",
+        "what's your source?",
+        "¿ayuda el masaje?",
+        "book me a swedish massage for saturday",
+    ]
+
+    def parse_all() -> list:
+        return [asyncio.run(agent.parse_message(m)) for m in messages]
+
+    assert dask_runner.DaskGraphRunner.run is patches.run_graph and patches.dask_run() is not patches.run_graph
+    direct = parse_all()
+    try:
+        dask_runner.DaskGraphRunner.run = patches.dask_run()
+        through_dask = parse_all()
+    finally:
+        dask_runner.DaskGraphRunner.run = patches.run_graph
+    assert [(p["intent"], p["entities"]) for p in direct] == [(p["intent"], p["entities"]) for p in through_dask]
+
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+# Loaded by Python at start-up (sitecustomize on PYTHONPATH): the installed Rasa reports 3.6.22.
+ANOTHER_RASA = """
+import importlib.metadata
+_installed = importlib.metadata.version
+importlib.metadata.version = lambda name: "3.6.22" if name == "rasa" else _installed(name)
+"""
+
+
+def test_another_rasa_version_stops_the_server_with_a_message_naming_the_patch(tmp_path: Path) -> None:
+    (tmp_path / "sitecustomize.py").write_text(ANOTHER_RASA)
+    started = time.monotonic()
+    server = subprocess.run(
+        [
+            str(BIN / "backcare-rasa"),
+            "run",
+            "--model",
+            str(ROOT / "models" / "backcare.tar.gz"),
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            "9",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert server.returncode == 1
+    assert server.stdout == ""
+    message = server.stderr.strip().splitlines()
+    assert (
+        message[0] == "Cannot start: patches.py changes other packages' internals and will not load them "
+        "on versions they were not proved on:"
+    )
+    named = [line for line in message if line.startswith("- ")]
+    assert named[0] == (
+        '- patch "tracker store used as it is" (rasa.core.agent.Agent._create_tracker_store) '
+        "was proved on rasa 3.6.21, but rasa 3.6.22 is installed"
+    )
+    assert len(named) == sum("rasa" in patch.packages for patch in patches.PATCHES)
+    assert all("rasa 3.6.21, but rasa 3.6.22 is installed" in line for line in named)
+    assert time.monotonic() - started < 30  # stopped before Rasa was even imported
+
+
+def test_the_patches_are_proved_on_the_pinned_versions() -> None:
+    pins = dict(
+        line.strip().split("==")
+        for line in (ROOT / "constraints.txt").read_text().splitlines()
+        if "==" in line and not line.startswith("#")
+    )
+    assert {package: pins[package] for package in patches.PROVED_ON} == patches.PROVED_ON
+    assert {package for patch in patches.PATCHES for package in patch.packages} == set(patches.PROVED_ON)
+    for patch in patches.PATCHES:
+        test_file = patch.proved_by.split("::")[0]
+        assert (ROOT / test_file).is_file(), patch.name
+        if "::" in patch.proved_by:
+            assert f"def {patch.proved_by.split('::')[1]}(" in (ROOT / test_file).read_text(), patch.name
+
+
+NOTHING_APPLIED_ON_IMPORT = """
+import components.intent_classifier, components.question_focus, components.red_flag_screen
+import channels.clinic_socketio, stores.tracker_store, stores.lock_store
+from rasa.core.agent import Agent
+from rasa.engine.runner.dask import DaskGraphRunner
+import patches
+assert not patches.applied()
+assert DaskGraphRunner.run.__module__ == "rasa.engine.runner.dask"
+assert Agent._create_tracker_store.__module__ == "rasa.core.agent"
+try:
+    stores.tracker_store.FastSQLTrackerStore(None, dialect="sqlite", db=":memory:")
+except RuntimeError as error:
+    print(error)
+"""
+
+
+def test_importing_the_projects_code_patches_nothing_and_the_store_says_how_to_start() -> None:
+    run = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", NOTHING_APPLIED_ON_IMPORT],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout == (
+        "FastSQLTrackerStore reports its own failures only once patches.py is applied (otherwise Rasa wraps it in "
+        "FailSafeTrackerStore, which answers from an empty conversation when a read fails): start Rasa with "
+        "`backcare-rasa` (same arguments as `rasa`).\n"
+    )
