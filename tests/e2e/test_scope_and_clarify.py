@@ -21,6 +21,9 @@ def buttons(replies: list[dict]) -> list[dict]:
         "can I take my tramadol together with a glass of wine",
         "are there side effects from methocarbamol?",
         "which painkiller should I buy for my lower back",
+        # Words of another topic (how often, better than): the medicine router still decides.
+        "how many naproxen a day is too many?",
+        "is celecoxib better than diclofenac for a bad back?",
     ],
 )
 def test_a_medicine_question_gets_the_pharmacist_notice_not_an_answer(bot, question: str) -> None:

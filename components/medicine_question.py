@@ -1,0 +1,85 @@
+"""Routes a question about a medicine's dose, effects or mixing to the medicines notice.
+
+The classifier learns "a medicine is named" from a marker token (components/question_focus.py)
+but can still rank an everyday word higher: "how many tylenol is too many in a day" looks
+like a question about how often to have a massage. A message that names a medicine, asks
+about taking it (knowledge/medicine_questions.yml) and names no massage or other treatment
+is a medicines question: the bot never advises on medicines, so it says who can. Messages
+that compare massage with a medicine stay with the classifier (medication_comparison).
+Runs before the red-flag screen, which still wins.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Dict, List, Text
+
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from backcare.contract import PROJECT_ROOT
+from backcare.yamlfile import DataFileError
+from components.question_focus import load_scope_words
+
+MEDICINE_QUESTIONS_PATH = PROJECT_ROOT / "knowledge" / "medicine_questions.yml"
+MEDICINES_INTENT = "medicines"
+
+
+def _words(path: Path, key: str) -> re.Pattern[str]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    words = data.get(key)
+    if not isinstance(words, list) or not words:
+        raise DataFileError(f"{path}: '{key}' must list words")
+    alternatives = sorted((r"\s+".join(map(re.escape, str(w).split())) for w in words), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE)
+
+
+class MedicineQuestions:
+    """Tells a question about taking a medicine from one comparing massage with medicines."""
+
+    def __init__(self, path: Path = MEDICINE_QUESTIONS_PATH) -> None:
+        self.medicine = load_scope_words()["__medicine__"]
+        self.asks = _words(path, "asks")
+        self.treatments = _words(path, "treatments")
+
+    def is_medicine_question(self, text: Text) -> bool:
+        return bool(self.medicine.search(text) and self.asks.search(text) and not self.treatments.search(text))
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class MedicineQuestionRouter(GraphComponent):
+    """Sets the intent `medicines` for a question about taking a medicine (see the module)."""
+
+    def __init__(self, questions: MedicineQuestions) -> None:
+        self._questions = questions
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> MedicineQuestionRouter:
+        return cls(MedicineQuestions())
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            intent = message.get(INTENT) or {}
+            if not text or intent.get(INTENT_NAME_KEY) == MEDICINES_INTENT:
+                continue
+            if self._questions.is_medicine_question(text):
+                chosen = {INTENT_NAME_KEY: MEDICINES_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+                ranking = [
+                    r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != MEDICINES_INTENT
+                ]
+                message.set(INTENT, chosen)
+                message.set(INTENT_RANKING_KEY, [chosen] + ranking)
+        return messages

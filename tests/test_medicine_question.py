@@ -1,0 +1,70 @@
+"""The medicine router (components/medicine_question.py) on Rasa messages, without a server."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from components.medicine_question import MedicineQuestionRouter, MedicineQuestions
+
+
+@pytest.fixture(scope="module")
+def router() -> MedicineQuestionRouter:
+    return MedicineQuestionRouter(MedicineQuestions())
+
+
+def _classified(text: str, intent: str, confidence: float = 0.8) -> Message:
+    chosen = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: confidence}
+    other = {INTENT_NAME_KEY: "medicines", PREDICTED_CONFIDENCE_KEY: 0.1}
+    return Message(data={TEXT: text, INTENT: chosen, INTENT_RANKING_KEY: [chosen, other]})
+
+
+@pytest.mark.parametrize(
+    "text, classified_as",
+    [
+        ("how many naproxen a day is too many?", "frequency"),
+        ("what's the max dose of paracetamol?", "frequency"),
+        ("can I take co-codamol and ibuprofen together", "condition_advice"),
+        ("is celecoxib better than diclofenac?", "medication_comparison"),
+        ("does amitriptyline make you drowsy", "side_effects"),
+    ],
+)
+def test_a_question_about_taking_a_medicine_gets_the_medicines_intent(
+    router: MedicineQuestionRouter, text: str, classified_as: str
+) -> None:
+    [message] = router.process([_classified(text, classified_as)])
+    assert message.get(INTENT) == {INTENT_NAME_KEY: "medicines", PREDICTED_CONFIDENCE_KEY: 1.0}
+    names = [r[INTENT_NAME_KEY] for r in message.get(INTENT_RANKING_KEY)]
+    assert names == ["medicines", classified_as]
+
+
+@pytest.mark.parametrize(
+    "text, classified_as",
+    [
+        # massage compared with a medicine: the classifier decides
+        ("is a massage better than ibuprofen for back pain?", "medication_comparison"),
+        ("can deep tissue help me take fewer painkillers a day", "medication_comparison"),
+        # a medicine named, no question about taking it
+        ("I'm on warfarin, can I still come in on Friday?", "condition_advice"),
+        # a question about taking something, no medicine named
+        ("how many sessions a day would you book for my back?", "frequency"),
+    ],
+)
+def test_other_messages_keep_the_classifiers_intent(
+    router: MedicineQuestionRouter, text: str, classified_as: str
+) -> None:
+    message = _classified(text, classified_as)
+    router.process([message])
+    assert message.get(INTENT) == {INTENT_NAME_KEY: classified_as, PREDICTED_CONFIDENCE_KEY: 0.8}
+
+
+def test_it_runs_before_the_red_flag_screen_so_a_warning_sign_still_wins() -> None:
+    import yaml
+
+    from backcare.contract import PROJECT_ROOT
+
+    names = [c["name"] for c in yaml.safe_load((PROJECT_ROOT / "config.yml").read_text())["pipeline"]]
+    assert names.index("components.medicine_question.MedicineQuestionRouter") < names.index(
+        "components.red_flag_screen.RedFlagScreen"
+    )
