@@ -139,6 +139,9 @@ async def in_process_floor(endpoints_file: Path, messages: int = 600) -> float:
     action server and SQL tracker store), no HTTP: REST's own cost is the difference."""
     import logging
 
+    import patches
+
+    patches.apply()  # as `backcare-rasa run` does: the project's tracker store needs it
     from rasa.core.agent import Agent
     from rasa.core.tracker_store import TrackerStore
     from rasa.core.utils import AvailableEndpoints
