@@ -20,12 +20,13 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from backcare.contract import PROJECT_ROOT
 from backcare.yamlfile import DataFileError
-from components.question_focus import load_scope_words
+from components.intents import choose_intent
+from components.question_focus import load_scope_words, word_pattern
 
 MEDICINE_QUESTIONS_PATH = PROJECT_ROOT / "knowledge" / "medicine_questions.yml"
 MEDICINES_INTENT = "medicines"
@@ -36,8 +37,7 @@ def _words(path: Path, key: str) -> re.Pattern[str]:
     words = data.get(key)
     if not isinstance(words, list) or not words:
         raise DataFileError(f"{path}: '{key}' must list words")
-    alternatives = sorted((r"\s+".join(map(re.escape, str(w).split())) for w in words), key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE)
+    return word_pattern(words)
 
 
 class MedicineQuestions:
@@ -76,10 +76,5 @@ class MedicineQuestionRouter(GraphComponent):
             if not text or intent.get(INTENT_NAME_KEY) == MEDICINES_INTENT:
                 continue
             if self._questions.is_medicine_question(text):
-                chosen = {INTENT_NAME_KEY: MEDICINES_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
-                ranking = [
-                    r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != MEDICINES_INTENT
-                ]
-                message.set(INTENT, chosen)
-                message.set(INTENT_RANKING_KEY, [chosen] + ranking)
+                choose_intent(message, {INTENT_NAME_KEY: MEDICINES_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0})
         return messages

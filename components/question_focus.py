@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, Iterable, List, Optional, Text
 
 import yaml
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -60,14 +60,13 @@ def focus_span(text: Text) -> tuple[int, int] | None:
 def load_scope_words(path: Path = SCOPE_WORDS_PATH) -> Dict[Text, "re.Pattern[str]"]:
     """Marker name -> a whole-word, case-insensitive pattern of its words."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    patterns = {}
-    for kind, words in data.items():
-        alternatives = sorted((r"\s+".join(map(re.escape, str(w).split())) for w in words or []), key=len, reverse=True)
-        if alternatives:
-            patterns[f"__{kind}__"] = re.compile(
-                r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE
-            )
-    return patterns
+    return {f"__{kind}__": word_pattern(words) for kind, words in data.items() if words}
+
+
+def word_pattern(words: Iterable[object]) -> "re.Pattern[str]":
+    """Any of the words or phrases, whole and case-insensitive, the longest tried first."""
+    alternatives = sorted((r"\s+".join(map(re.escape, str(w).split())) for w in words), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE)
 
 
 def _repeats(question_tokens: int, story_tokens: int) -> int:

@@ -50,6 +50,7 @@ from backcare.contract import (
 )
 from backcare.redflags import RedFlagScreen as Screen
 from backcare.redflags import shared_screen
+from components.intents import choose_intent
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -91,7 +92,7 @@ class RedFlagScreen(GraphComponent):
         screening = self._screen.screen(text)
         intent = message.get(INTENT) or {}
         if screening.tier:
-            self._set_intent(message, {INTENT_NAME_KEY: RED_FLAG_INTENT[screening.tier], PREDICTED_CONFIDENCE_KEY: 1.0})
+            choose_intent(message, {INTENT_NAME_KEY: RED_FLAG_INTENT[screening.tier], PREDICTED_CONFIDENCE_KEY: 1.0})
             entities = [_entity(text, RED_FLAG_SIGN_ENTITY, sign.id) for sign in screening.signs]
             message.set(ENTITIES, entities + [_entity(text, RED_FLAG_TIER_ENTITY, screening.tier)])
             return
@@ -107,7 +108,7 @@ class RedFlagScreen(GraphComponent):
             check_tier = next(t for t, name in RED_FLAG_INTENT.items() if name == intent[INTENT_NAME_KEY])
             says = [self._screen.check_signs[check_tier]]
         if check_tier:
-            self._set_intent(message, {INTENT_NAME_KEY: RED_FLAG_INTENT[check_tier], PREDICTED_CONFIDENCE_KEY: 1.0})
+            choose_intent(message, {INTENT_NAME_KEY: RED_FLAG_INTENT[check_tier], PREDICTED_CONFIDENCE_KEY: 1.0})
             message.set(
                 ENTITIES,
                 [
@@ -119,14 +120,7 @@ class RedFlagScreen(GraphComponent):
             ranking = message.get(INTENT_RANKING_KEY) or []
             fallback = next((r for r in ranking if r.get(INTENT_NAME_KEY) not in RED_FLAG_INTENTS), None)
             if fallback:
-                self._set_intent(message, dict(fallback))
-
-    @staticmethod
-    def _set_intent(message: Message, chosen: Dict[Text, Any]) -> None:
-        name = chosen[INTENT_NAME_KEY]
-        ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != name]
-        message.set(INTENT, chosen)
-        message.set(INTENT_RANKING_KEY, [chosen] + ranking)
+                choose_intent(message, dict(fallback))
 
 
 def _join(phrases: List[Text]) -> Text:
