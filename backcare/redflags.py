@@ -357,7 +357,11 @@ def _compile(path: Path, where: str, source: str, fragments: dict[str, str]) -> 
 
 def spelling_lexicon(path: Path = RED_FLAGS_PATH) -> tuple[str, ...]:
     """The sign words misspellings are read as (red_flags.yml, spelling.lexicon)."""
-    lexicon = read_mapping(path, "spelling").get("lexicon")
+    return _lexicon(read_mapping(path, "spelling"), path)
+
+
+def _lexicon(spelling: dict[str, object], path: Path) -> tuple[str, ...]:
+    lexicon = spelling.get("lexicon")
     if not isinstance(lexicon, list) or not lexicon:
         raise DataFileError(f"{path}: 'spelling' needs a 'lexicon' list")
     return tuple(sorted({str(w).lower() for w in lexicon}))
@@ -483,7 +487,7 @@ def load_screen(
         check_signs={str(k): str(v) for k, v in check_signs.items()},
         check_words=pattern("check_words", data.get("check_words")),
         speller=Speller(
-            lexicon=spelling_lexicon(path),
+            lexicon=_lexicon(spelling, path),
             fixed={str(k): str(v) for k, v in fixed.items()},
             real_words=read_real_words(real_words_path),
         ),

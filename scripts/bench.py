@@ -21,7 +21,7 @@ from pathlib import Path
 
 import requests
 
-from scripts.servers import PROJECT_ROOT, VENV_BIN, Servers, free_port, write_endpoints
+from scripts.servers import PROJECT_ROOT, VENV_BIN, Servers, throwaway_servers
 
 # A realistic conversation: answers (custom action), a source follow-up, chit-chat.
 CONVERSATION = [
@@ -179,15 +179,7 @@ def main() -> int:
         rows.append(("training (rasa train --force)", f"{train_seconds():.0f} s"))
 
     with tempfile.TemporaryDirectory() as work:
-        work_dir = Path(work)
-        action_port, rasa_port = free_port(), free_port()
-        servers = Servers(
-            model=PROJECT_ROOT / "models" / "backcare.tar.gz",
-            log_dir=work_dir,
-            rasa_port=rasa_port,
-            action_port=action_port,
-            endpoints=write_endpoints(work_dir / "endpoints.yml", action_port, work_dir / "t.db"),
-        )
+        servers = throwaway_servers(Path(work))
         try:
             print("Cold start ...", flush=True)
             started = time.monotonic()

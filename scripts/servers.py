@@ -204,21 +204,25 @@ class Servers:
                 process.wait(timeout=5)
 
 
+def throwaway_servers(work_dir: Path, token: str | None = None) -> Servers:
+    """The trained model's action and Rasa servers on free loopback ports, logging and
+    storing conversations (SQLite) in ``work_dir``; not started yet."""
+    action_port = free_port()
+    return Servers(
+        model=PROJECT_ROOT / "models" / "backcare.tar.gz",
+        log_dir=work_dir,
+        rasa_port=free_port(),
+        action_port=action_port,
+        token=token,
+        endpoints=write_endpoints(work_dir / "endpoints.yml", action_port, work_dir / "t.db"),
+    )
+
+
 @contextlib.contextmanager
 def evaluation_servers(token: str, purpose: str) -> Iterator[Servers]:
-    """The trained model's action and Rasa servers on free loopback ports with a throwaway
-    SQLite store, for `make eval`'s scripts; stopped on the way out."""
+    """`throwaway_servers` for `make eval`'s scripts, started; stopped on the way out."""
     with tempfile.TemporaryDirectory() as work:
-        work_dir = Path(work)
-        action_port, rasa_port = free_port(), free_port()
-        servers = Servers(
-            model=PROJECT_ROOT / "models" / "backcare.tar.gz",
-            log_dir=work_dir,
-            rasa_port=rasa_port,
-            action_port=action_port,
-            token=token,
-            endpoints=write_endpoints(work_dir / "endpoints.yml", action_port, work_dir / "t.db"),
-        )
+        servers = throwaway_servers(Path(work), token)
         print(f"Starting servers for {purpose} ...", flush=True)
         try:
             servers.start()
