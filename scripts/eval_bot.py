@@ -112,14 +112,30 @@ def report_follow_ups(pairs: list[tuple[Result, Result]], show_misses: bool) -> 
                 print(f"    [{a.got}] {b.topic} -> {b.got}{list(b.suggested) or ''}: {a.text[:50]} || {b.text[:70]}")
 
 
+def shown(directory: Path) -> str:
+    """A set's folder, relative to the project when it is inside it."""
+    return str(directory.relative_to(PROJECT_ROOT)) if directory.is_relative_to(PROJECT_ROOT) else str(directory)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--misses", action="store_true", help="list every miss")
     parser.add_argument("--json", type=Path, help="also write every result to this file")
+    parser.add_argument(
+        "--blind",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also measure this set (the blind sets' layout), e.g. a new one before it joins tests/data",
+    )
     args = parser.parse_args()
+    missing = [d for d in args.blind if not d.is_dir() or not any(d.glob("*.yml"))]
+    if missing:
+        parser.error(f"no *.yml set in {', '.join(map(str, missing))}")
     token = uuid.uuid4().hex
     old = load_heldout(HELDOUT_DIR)
-    blind_sets = {directory: load_blind(directory) for directory in BLIND_DIRS}
+    blind_sets = {directory: load_blind(directory) for directory in (*BLIND_DIRS, *args.blind)}
     with evaluation_servers(token, "the held-out runs") as servers:
         old_results = measure(servers, token, old)
         measured = {
@@ -148,7 +164,7 @@ def main() -> int:
     report_set(f"Held-out set {HELDOUT_DIR.relative_to(PROJECT_ROOT)}", old_results, args.misses)
     for directory, (results, pairs) in measured.items():
         if results:
-            report_set(f"Blind held-out set {directory.relative_to(PROJECT_ROOT)}", results, args.misses)
+            report_set(f"Blind held-out set {shown(directory)}", results, args.misses)
         if pairs:
             report_follow_ups(pairs, args.misses)
     return 0
