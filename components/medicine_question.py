@@ -24,9 +24,9 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDE
 from rasa.shared.nlu.training_data.message import Message
 
 from backcare.contract import PROJECT_ROOT
+from backcare.scope_words import load_scope_words, word_pattern
 from backcare.yamlfile import DataFileError
 from components.intents import choose_intent
-from components.question_focus import load_scope_words, word_pattern
 
 MEDICINE_QUESTIONS_PATH = PROJECT_ROOT / "knowledge" / "medicine_questions.yml"
 MEDICINES_INTENT = "medicines"

@@ -18,17 +18,16 @@ from __future__ import annotations
 
 import hashlib
 import re
-from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text
 
-import yaml
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-SCOPE_WORDS_PATH = Path(__file__).resolve().parent.parent / "knowledge" / "scope_words.yml"
+from backcare.scope_words import SCOPE_WORDS_PATH, load_scope_words
+
 # At most this many extra copies of the question of a long story.
 MAX_REPEATS = 3
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
@@ -55,18 +54,6 @@ def focus_span(text: Text) -> tuple[int, int] | None:
     """The last sentence emphasised, or None for one-sentence messages."""
     spans = focus_spans(text)
     return spans[-1] if spans else None
-
-
-def load_scope_words(path: Path = SCOPE_WORDS_PATH) -> Dict[Text, "re.Pattern[str]"]:
-    """Marker name -> a whole-word, case-insensitive pattern of its words."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {f"__{kind}__": word_pattern(words) for kind, words in data.items() if words}
-
-
-def word_pattern(words: Iterable[object]) -> "re.Pattern[str]":
-    """Any of the words or phrases, whole and case-insensitive, the longest tried first."""
-    alternatives = sorted((r"\s+".join(map(re.escape, str(w).split())) for w in words), key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE)
 
 
 def _repeats(question_tokens: int, story_tokens: int) -> int:
