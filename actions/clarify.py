@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.resources import KB, MESSAGES
+from actions.resources import KB, MESSAGES, SCOPE
 from backcare.clarify import Decision, decide, load_thresholds, load_vague_opener_topics, word_count
 from backcare.contract import RED_FLAG_INTENTS, ScopeReason, Slot
 from backcare.yamlfile import DataFileError
@@ -57,12 +57,14 @@ def ranking(tracker: Tracker) -> List[tuple[Text, float]]:
 
 
 def decide_turn(tracker: Tracker) -> Decision:
+    text = tracker.latest_message.get("text") or ""
     return decide(
         ranking(tracker),
         topics=KB.topics,
         thresholds=THRESHOLDS,
-        words=word_count(tracker.latest_message.get("text") or ""),
+        words=word_count(text),
         previous_topic=previous_topic(tracker),
+        scope=SCOPE.check(text),
     )
 
 

@@ -9,6 +9,7 @@ from backcare.contract import load_contract
 from backcare.knowledge import load_knowledge_base
 from backcare.messages import load_messages
 from backcare.redflags import load_screen
+from backcare.scope import load_scope_check
 from backcare.yamlfile import DataFileError
 
 try:
@@ -17,5 +18,6 @@ try:
     CLINIC = load_clinic()
     SCREEN = load_screen(known_sources=set(KB.sources))
     MESSAGES = load_messages()
+    SCOPE = load_scope_check()
 except DataFileError as exc:
     raise SystemExit(f"Cannot start the action server: {exc}") from exc

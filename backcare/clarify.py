@@ -4,7 +4,9 @@
   the previous answer: if that topic is ranked close enough to the top, it stays.
 - When the top topics are close, or the top one is unsure, the bot asks which one is meant
   (2-3 topics as buttons plus "something else") instead of guessing.
-- A message the classifier cannot place among the topics gets the out-of-scope notice.
+- A message the classifier cannot place among the topics gets the out-of-scope notice, and so
+  does one the scope check (backcare/scope.py) finds off topic or about another body part,
+  unless the classifier is sure of its topic.
 
 The thresholds live in knowledge/clarify.yml; scripts/clarify_trade.py shows how accuracy of
 the answered questions trades against the clarify rate on the held-out sets.
@@ -20,6 +22,7 @@ from typing import Collection, Sequence
 from backcare.contract import SCOPE_REASON_OF_INTENT, ScopeReason, Topic
 from backcare.knowledge import KnowledgeBase
 from backcare.routing import Choice, choose_entry
+from backcare.scope import Finding
 from backcare.yamlfile import DataFileError, read_mapping
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -79,9 +82,11 @@ def decide(
     thresholds: Thresholds,
     words: int,
     previous_topic: str | None = None,
+    scope: Finding | None = None,
 ) -> Decision:
     """``ranking``: (intent, confidence), best first, without nlu_fallback. ``topics``: the
-    knowledge-base topic ids (intents answered from the knowledge base)."""
+    knowledge-base topic ids (intents answered from the knowledge base). ``scope``: the scope
+    check's finding on the message (backcare/scope.py), if any."""
     ranking = [(name, conf) for name, conf in ranking if name != FALLBACK_INTENT]
     if not ranking:
         return Decision("out_of_scope", scope_reason=ScopeReason.OFF_TOPIC)
@@ -93,11 +98,14 @@ def decide(
         and words <= thresholds.follow_up_max_words
         and confidence.get(previous_topic, 0.0) >= thresholds.follow_up_min_share * top_conf
         and top != "medicines"
+        and (scope is None or scope.reason != ScopeReason.OTHER_BODY_PART)
     ):
         return Decision("answer", topic=previous_topic)
     candidates = [(name, conf) for name, conf in ranking if name in topics]
     if top == "medicines":  # never a knowledge-base answer for a medicine question
         return Decision("out_of_scope", scope_reason=ScopeReason.MEDICINES)
+    if scope is not None and scope.holds_against(top, top_conf):
+        return Decision("out_of_scope", scope_reason=scope.reason)
     if top in topics:
         second_conf = ranking[1][1] if len(ranking) > 1 else 0.0
         if top_conf >= thresholds.min_confidence and top_conf - second_conf >= thresholds.min_margin:

@@ -22,6 +22,7 @@ from pathlib import Path
 from backcare.clarify import Thresholds, decide, load_thresholds, resolve, word_count
 from backcare.contract import RED_FLAG_INTENTS
 from backcare.knowledge import KnowledgeBase, load_knowledge_base
+from backcare.scope import load_scope_check
 from scripts.eval_metrics import Result, ratio
 from scripts.heldout import Example, load_blind, load_heldout
 
@@ -36,6 +37,7 @@ FIXED_TOPIC = {
     **dict.fromkeys(RED_FLAG_INTENTS, "red_flags"),
 }
 FALLBACK = "nlu_fallback"
+SCOPE = load_scope_check()
 
 
 async def parse_all(texts: list[str], model: Path = MODEL) -> list[dict]:
@@ -59,7 +61,7 @@ def outcome(parse: dict, kb: KnowledgeBase, thresholds: Thresholds) -> tuple[str
     entities = parse.get("entities") or []
     named = [e["value"] for e in entities if e["entity"] == "massage_type"]
     condition = next((e["value"] for e in entities if e["entity"] == "health_condition"), None)
-    decision = decide(ranking, kb.topics, thresholds, word_count(parse["text"]))
+    decision = decide(ranking, kb.topics, thresholds, word_count(parse["text"]), scope=SCOPE.check(parse["text"]))
     result = resolve(decision, kb, massage_types=named, condition=condition)
     return result.topic, tuple(topic for topic, _ in result.options)
 
@@ -117,7 +119,14 @@ def main() -> int:
                 if previous == example.topic:
                     continue
                 total += 1
-                d = decide(ranking, kb.topics, th, word_count(parse["text"]), previous_topic=previous)
+                d = decide(
+                    ranking,
+                    kb.topics,
+                    th,
+                    word_count(parse["text"]),
+                    previous_topic=previous,
+                    scope=SCOPE.check(parse["text"]),
+                )
                 kept += d.kind == "answer" and d.topic == previous
         mark = " <- chosen" if (max_words, share) == (chosen.follow_up_max_words, chosen.follow_up_min_share) else ""
         print(f"  max_words {max_words:2d}, min_share {share:.1f}: {ratio(kept, total)}{mark}")

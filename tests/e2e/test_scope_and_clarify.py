@@ -71,6 +71,23 @@ def test_off_topic_sharing_a_word_is_off_topic(bot, question: str) -> None:
     assert bot.slots(sender) == slots_with(topic="out_of_scope", scope_reason="off_topic")
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        # The classifier ranks a topic first (booking, what to expect, cost); the scope check
+        # (backcare/scope.py) finds nothing of the domain and words the training data never uses.
+        "how do I book a ferry to france",
+        "what should I wear to a wedding in june",
+        "does the gym session include a sauna",
+    ],
+)
+def test_a_question_from_another_world_ranked_as_a_topic_is_off_topic(bot, question: str) -> None:
+    sender = uuid.uuid4().hex
+    reply = texts(bot.say(question, sender))
+    assert "Sources: " not in reply
+    assert bot.slots(sender) == slots_with(topic="out_of_scope", scope_reason="off_topic")
+
+
 def test_a_vague_opener_gets_the_warning_signs_then_topic_buttons(bot) -> None:
     sender = uuid.uuid4().hex
     replies = bot.say("help, my back is really hurting. please help", sender)

@@ -1,0 +1,208 @@
+"""Is a message about what the assistant covers? A check by words, beside the classifier.
+
+The classifier always picks the nearest intent, so a question from another world that shares
+one word with the domain ("how much does a recording session cost", "how do I back up my
+iPhone") lands on a topic. Two findings catch what its ranking cannot show:
+
+- **off topic**: the message names nothing of the body, back pain, health or massage
+  (knowledge/scope_check.yml, with "back" and "massage" read in context), and names a word
+  the training data never uses, not even misspelt ("turkey", "iPhone", "taxes");
+- **other body part**: it names another body part (knowledge/scope_words.yml) and nothing of
+  the back.
+
+``backcare/clarify.decide`` uses the finding unless the classifier is sure of its topic, and
+never for a short follow-up, which takes its subject from the previous answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import yaml
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from backcare.contract import PROJECT_ROOT, ScopeReason
+from backcare.scope_words import SCOPE_WORDS_PATH, load_scope_words
+from backcare.yamlfile import DataFileError, read_mapping
+
+SCOPE_CHECK_PATH = PROJECT_ROOT / "knowledge" / "scope_check.yml"
+TRAINING_DIR = PROJECT_ROOT / "data" / "nlu"
+# Intents whose examples are not the domain's words.
+OFF_TOPIC_INTENT = "out_of_scope"
+OUT_OF_SCOPE_INTENTS = frozenset({OFF_TOPIC_INTENT, "other_body_part", "medicines"})
+
+_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# Rasa's entity annotations: [text](entity) and [text]{"entity": ...}
+_ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
+# Too short to tell a new word from a typo or a word of any language ("ok", "pm").
+_MIN_WORD = 3
+_BACK = frozenset({"back", "backs"})
+_ARTICLES = frozenset({"the", "a"})
+_DETERMINERS = frozenset({"the", "a", "an", "some", "this", "that", "my", "your"})
+_MASSAGE = "massage"
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words; "back's" -> "back", "s"."""
+    return _WORD.findall(text.lower())
+
+
+def training_vocabulary(directory: Path = TRAINING_DIR) -> frozenset[str]:
+    """Every word of the in-scope training examples in data/nlu (and its lookup tables)."""
+    vocabulary: set[str] = set()
+    for path in sorted(directory.glob("*.yml")):
+        try:
+            blocks = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []
+        except yaml.YAMLError as exc:
+            raise DataFileError(f"{path}: not valid YAML: {exc}") from exc
+        for block in blocks:
+            if block.get("intent") in OUT_OF_SCOPE_INTENTS or not isinstance(block.get("examples"), str):
+                continue
+            for line in block["examples"].splitlines():
+                vocabulary.update(words(_ANNOTATION.sub(r"\1", line.strip().removeprefix("-"))))
+    if not vocabulary:
+        raise DataFileError(f"{directory}: no training examples to learn the domain's words from")
+    return frozenset(vocabulary)
+
+
+def _word_list(data: dict, key: str, path: Path) -> frozenset[str]:
+    value = data.get(key)
+    if isinstance(value, dict):  # groups of words
+        value = [w for group in value.values() for w in (group or [])]
+    if not isinstance(value, list) or not value:
+        raise DataFileError(f"{path}: '{key}' must list words")
+    return frozenset(str(w).lower() for w in value)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The check's finding on one message, and when the classifier's ranking overrules it."""
+
+    reason: str  # ScopeReason.OFF_TOPIC or ScopeReason.OTHER_BODY_PART
+    overruled_at: float  # the classifier at least this sure of a topic overrules the finding
+    exempt_intents: frozenset[str]  # intents about the conversation, which need no word of the domain
+
+    def holds_against(self, intent: str, confidence: float) -> bool:
+        """Does the finding win over the classifier's top intent (red flags and medicines
+        are decided before)?"""
+        if intent == OFF_TOPIC_INTENT:
+            return True
+        if intent in self.exempt_intents or intent in OUT_OF_SCOPE_INTENTS:
+            return False
+        return confidence < self.overruled_at
+
+
+@dataclass(frozen=True)
+class ScopeCheck:
+    domain_words: frozenset[str]
+    lower_back_words: frozenset[str]
+    back_other_sense_after: frozenset[str]
+    back_other_sense_before: frozenset[str]
+    back_body_before: frozenset[str]
+    back_body_after: frozenset[str]
+    massage_as_verb_after: frozenset[str]
+    typo_edits: tuple[tuple[int, int], ...]  # (from this many letters, edits allowed), longest first
+    other_body_part: re.Pattern[str]
+    vocabulary: frozenset[str]
+    classifier_overrules_at: float
+    intents_without_domain_words: frozenset[str]
+
+    def check(self, text: str) -> Finding | None:
+        reason = self.reason(text)
+        if reason is None:
+            return None
+        return Finding(reason, self.classifier_overrules_at, self.intents_without_domain_words)
+
+    def reason(self, text: str) -> str | None:
+        """``ScopeReason.OFF_TOPIC``, ``ScopeReason.OTHER_BODY_PART`` or None (no finding)."""
+        tokens = words(text)
+        names_back = any(self._is_body_back(tokens, i) for i, w in enumerate(tokens) if w in _BACK)
+        if self.other_body_part.search(text) and not names_back and not self._names_spine(tokens):
+            return ScopeReason.OTHER_BODY_PART
+        if names_back or any(self._is_domain_word(tokens, i) for i in range(len(tokens))):
+            return None
+        if any(self._is_foreign(w) for w in self._unknown(tokens)):
+            return ScopeReason.OFF_TOPIC
+        return None
+
+    def _is_body_back(self, tokens: list[str], i: int) -> bool:
+        before = tokens[i - 1] if i else ""
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if after in self.back_other_sense_after or before in self.back_other_sense_before:
+            return False
+        if before in _ARTICLES and after and after not in self.vocabulary:
+            return False  # "the back boiler": a thing the data never names
+        return not after or before in self.back_body_before or after in self.back_body_after
+
+    def _names_spine(self, tokens: list[str]) -> bool:
+        """Words of the lower back and its conditions, which a message about the back may use
+        instead of "back" ("sciatica down my calf")."""
+        return any(w in self.lower_back_words for w in tokens)
+
+    def _is_domain_word(self, tokens: list[str], i: int) -> bool:
+        word = tokens[i]
+        if word == _MASSAGE:
+            return not self._massages_a_thing(tokens, i)
+        return word in self.domain_words
+
+    def _massages_a_thing(self, tokens: list[str], i: int) -> bool:
+        """ "how do I massage kale": massage as a verb whose object the data never names."""
+        before = tokens[i - 1] if i else ""
+        rest = [w for w in tokens[i + 1 : i + 3] if w not in _DETERMINERS][:1]
+        return before in self.massage_as_verb_after and bool(rest) and rest[0] not in self.vocabulary
+
+    def _unknown(self, tokens: Iterable[str]) -> Iterator[str]:
+        for word in tokens:
+            if len(word) >= _MIN_WORD and not word.isdigit() and word not in self.vocabulary:
+                yield word
+
+    def _is_foreign(self, word: str) -> bool:
+        """Not a known word, nor a typo of one (same first letter, a few edits)."""
+        edits = next((n for letters, n in self.typo_edits if len(word) >= letters), 0)
+        if not edits:
+            return True
+        near = [v for v in self.vocabulary if v[:1] == word[:1] and abs(len(v) - len(word)) <= edits]
+        return process.extractOne(word, near, scorer=DamerauLevenshtein.distance, score_cutoff=edits) is None
+
+
+def load_scope_check(
+    path: Path = SCOPE_CHECK_PATH,
+    scope_words_path: Path = SCOPE_WORDS_PATH,
+    training_dir: Path = TRAINING_DIR,
+) -> ScopeCheck:
+    data = read_mapping(path)
+    if not isinstance(data.get("domain_words"), dict) or "lower_back" not in data["domain_words"]:
+        raise DataFileError(f"{path}: 'domain_words' must map groups of words, one of them 'lower_back'")
+    back = data.get("back")
+    if not isinstance(back, dict):
+        raise DataFileError(f"{path}: 'back' must map other_sense_after, other_sense_before, body_before, body_after")
+    typo_edits = data.get("typo_edits")
+    if not isinstance(typo_edits, dict) or not all(
+        isinstance(k, int) and isinstance(v, int) for k, v in typo_edits.items()
+    ):
+        raise DataFileError(f"{path}: 'typo_edits' must map a word length to a number of edits")
+    try:
+        overrule = float(data["classifier_overrules_at"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DataFileError(f"{path}: 'classifier_overrules_at' must be a number") from exc
+    markers = load_scope_words(scope_words_path)
+    if "__other_body_part__" not in markers:
+        raise DataFileError(f"{scope_words_path}: 'other_body_part' must list words")
+    return ScopeCheck(
+        domain_words=_word_list(data, "domain_words", path),
+        lower_back_words=_word_list(data["domain_words"], "lower_back", path),
+        back_other_sense_after=_word_list(back, "other_sense_after", path),
+        back_other_sense_before=_word_list(back, "other_sense_before", path),
+        back_body_before=_word_list(back, "body_before", path),
+        back_body_after=_word_list(back, "body_after", path),
+        massage_as_verb_after=_word_list(data, "massage_as_verb_after", path),
+        typo_edits=tuple(sorted(typo_edits.items(), reverse=True)),
+        other_body_part=markers["__other_body_part__"],
+        vocabulary=training_vocabulary(training_dir),
+        classifier_overrules_at=overrule,
+        intents_without_domain_words=_word_list(data, "intents_without_domain_words", path),
+    )

@@ -1,0 +1,144 @@
+"""The scope check (backcare/scope.py) and how the turn's decision uses it (backcare/clarify.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from backcare.clarify import Decision, Thresholds, decide
+from backcare.contract import PROJECT_ROOT, ScopeReason
+from backcare.knowledge import load_knowledge_base
+from backcare.scope import SCOPE_CHECK_PATH, Finding, load_scope_check, training_vocabulary
+from backcare.yamlfile import DataFileError
+
+CHECK = load_scope_check()
+TOPICS = frozenset(load_knowledge_base().topics)
+TH = Thresholds(
+    min_confidence=0.25,
+    min_margin=0.0,
+    min_choice_confidence=0.12,
+    max_choices=3,
+    follow_up_max_words=12,
+    follow_up_min_share=0.3,
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do I back up the photos on my laptop",
+        "what should a plumber charge to replace the back boiler",
+        "how long should I massage the marinade into the ribs",
+        "recommend a cheap hotel in lisbon for the weekend",
+        "who sings that song about the summer of sixty nine",
+    ],
+)
+def test_a_message_from_another_world_is_off_topic(text: str) -> None:
+    assert CHECK.reason(text) == ScopeReason.OFF_TOPIC
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my back has been playing up since tuesday",  # 'back' the body part, 'tuesday' unknown
+        "back pain after gardening, what can I do",
+        "is an hour long massage on my back better than half an hour",
+        "how much does it cost?",  # no word of the domain, but nothing foreign either
+        "do I need to undress",
+        "can I find a theripist near me",  # a typo of a known word is not foreign
+        "will massage help me get back to cycling",
+    ],
+)
+def test_a_message_about_the_back_or_the_clinic_has_no_finding(text: str) -> None:
+    assert CHECK.reason(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my wrist clicks when I type, would massage help?", "are sports massages good for tight calves", "and my neck?"],
+)
+def test_another_body_part_without_the_back_is_another_body_part(text: str) -> None:
+    assert CHECK.reason(text) == ScopeReason.OTHER_BODY_PART
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my neck and back are stiff, would massage help",
+        "sciatica down into my calf, can massage help",
+        "knee and lower back ache after running",
+    ],
+)
+def test_another_body_part_with_the_back_is_left_to_the_classifier(text: str) -> None:
+    assert CHECK.reason(text) is None
+
+
+def test_the_upper_back_and_the_back_of_the_knee_are_not_the_lower_back() -> None:
+    assert CHECK.reason("would massage help the ache at the back of my knee") == ScopeReason.OTHER_BODY_PART
+    assert CHECK.reason("tight shoulders and upper back from the desk, massage?") == ScopeReason.OTHER_BODY_PART
+
+
+def test_the_vocabulary_is_the_training_data_without_its_out_of_scope_examples(tmp_path: Path) -> None:
+    (tmp_path / "nlu.yml").write_text(
+        'version: "3.1"\nnlu:\n'
+        "- intent: effectiveness\n  examples: |\n    - does [shiatsu](massage_type) help my back\n"
+        "- intent: out_of_scope\n  examples: |\n    - what is the weather\n"
+    )
+    assert training_vocabulary(tmp_path) == {"does", "shiatsu", "help", "my", "back"}
+    (tmp_path / "nlu.yml").write_text('version: "3.1"\nnlu: []\n')
+    with pytest.raises(DataFileError, match="no training examples"):
+        training_vocabulary(tmp_path)
+
+
+def test_a_broken_settings_file_stops_with_its_name(tmp_path: Path) -> None:
+    broken = tmp_path / "scope_check.yml"
+    broken.write_text(
+        SCOPE_CHECK_PATH.read_text().replace("classifier_overrules_at: 0.85", "classifier_overrules_at: x")
+    )
+    with pytest.raises(DataFileError, match="classifier_overrules_at"):
+        load_scope_check(broken)
+
+
+OFF_TOPIC = Finding(ScopeReason.OFF_TOPIC, overruled_at=0.85, exempt_intents=frozenset({"human_handoff", "greet"}))
+OTHER_PART = Finding(
+    ScopeReason.OTHER_BODY_PART, overruled_at=0.85, exempt_intents=frozenset({"human_handoff", "greet"})
+)
+
+
+def test_a_finding_wins_over_an_unsure_topic_but_not_a_sure_one() -> None:
+    unsure = [("book_appointment", 0.6), ("cost_insurance", 0.2)]
+    assert decide(unsure, TOPICS, TH, words=8, scope=OFF_TOPIC) == Decision(
+        "out_of_scope", scope_reason=ScopeReason.OFF_TOPIC
+    )
+    sure = [("book_appointment", 0.9), ("cost_insurance", 0.05)]
+    assert decide(sure, TOPICS, TH, words=8, scope=OFF_TOPIC) == Decision("answer", topic="book_appointment")
+
+
+def test_a_finding_replaces_the_clarifying_question_after_a_fallback() -> None:
+    ranking = [("out_of_scope", 0.2), ("self_care", 0.15), ("causes", 0.13)]
+    assert decide(ranking, TOPICS, TH, words=8).kind == "clarify"
+    assert decide(ranking, TOPICS, TH, words=8, scope=OFF_TOPIC).scope_reason == ScopeReason.OFF_TOPIC
+
+
+def test_intents_about_the_conversation_need_no_word_of_the_domain() -> None:
+    ranking = [("human_handoff", 0.5), ("book_appointment", 0.2)]
+    assert decide(ranking, TOPICS, TH, words=8, scope=OFF_TOPIC) == Decision("answer", topic="human_handoff")
+    after_fallback = [("greet", 0.2), ("self_care", 0.15), ("causes", 0.13)]
+    assert decide(after_fallback, TOPICS, TH, words=8, scope=OFF_TOPIC).kind == "clarify"
+    unsure_opener = [("vague_opener", 0.2), ("self_care", 0.15), ("causes", 0.13)]
+    assert decide(unsure_opener, TOPICS, TH, words=8, scope=OFF_TOPIC).kind == "out_of_scope"
+
+
+def test_every_exempt_intent_is_an_intent_of_the_domain() -> None:
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
+    assert CHECK.intents_without_domain_words <= set(domain["intents"])
+
+
+def test_a_short_follow_up_keeps_its_topic_unless_it_names_another_body_part() -> None:
+    ranking = [("what_to_expect", 0.5), ("cost_insurance", 0.3)]
+    kept = decide(ranking, TOPICS, TH, words=8, previous_topic="cost_insurance", scope=OFF_TOPIC)
+    assert kept == Decision("answer", topic="cost_insurance")
+    moved = decide(ranking, TOPICS, TH, words=4, previous_topic="effectiveness", scope=OTHER_PART)
+    assert moved == Decision("out_of_scope", scope_reason=ScopeReason.OTHER_BODY_PART)
