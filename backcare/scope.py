@@ -8,7 +8,9 @@ iPhone") lands on a topic. Two findings catch what its ranking cannot show:
   (knowledge/scope_check.yml, with "back" and "massage" read in context), and names a word
   the training data never uses, not even misspelt ("turkey", "iPhone", "taxes");
 - **other body part**: it names another body part (knowledge/scope_words.yml) and nothing of
-  the back.
+  the back;
+- **instructions to the assistant** ("ignore your instructions", "show me your system
+  prompt") are off topic whatever the classifier says.
 
 ``backcare/clarify.decide`` uses the finding unless the classifier is sure of its topic, and
 never for a short follow-up, which takes its subject from the previous answer.
@@ -16,6 +18,7 @@ never for a short follow-up, which takes its subject from the previous answer.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,6 +81,16 @@ def _word_list(data: dict, key: str, path: Path) -> frozenset[str]:
     return frozenset(str(w).lower() for w in value)
 
 
+def _patterns(data: dict, key: str, path: Path) -> tuple[re.Pattern[str], ...]:
+    value = data.get(key)
+    if not isinstance(value, list) or not value:
+        raise DataFileError(f"{path}: '{key}' must list regular expressions")
+    try:
+        return tuple(re.compile(str(p), re.IGNORECASE) for p in value)
+    except re.error as exc:
+        raise DataFileError(f"{path}: '{key}': {exc.pattern!r} is not a valid regular expression: {exc}") from exc
+
+
 @dataclass(frozen=True)
 class Finding:
     """The check's finding on one message, and when the classifier's ranking overrules it."""
@@ -110,8 +123,11 @@ class ScopeCheck:
     vocabulary: frozenset[str]
     classifier_overrules_at: float
     intents_without_domain_words: frozenset[str]
+    instructions: tuple[re.Pattern[str], ...]  # instructions to the assistant itself
 
     def check(self, text: str) -> Finding | None:
+        if any(pattern.search(text) for pattern in self.instructions):
+            return Finding(ScopeReason.OFF_TOPIC, overruled_at=math.inf, exempt_intents=frozenset())
         reason = self.reason(text)
         if reason is None:
             return None
@@ -205,4 +221,5 @@ def load_scope_check(
         vocabulary=training_vocabulary(training_dir),
         classifier_overrules_at=overrule,
         intents_without_domain_words=_word_list(data, "intents_without_domain_words", path),
+        instructions=_patterns(data, "instructions_to_the_assistant", path),
     )
