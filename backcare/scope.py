@@ -29,7 +29,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from backcare.contract import PROJECT_ROOT, ScopeReason
-from backcare.scope_words import SCOPE_WORDS_PATH, load_scope_words
+from backcare.scope_words import SCOPE_WORDS_PATH, scope_word_lists, word_pattern
 from backcare.yamlfile import DataFileError, read_mapping
 
 SCOPE_CHECK_PATH = PROJECT_ROOT / "knowledge" / "scope_check.yml"
@@ -120,6 +120,7 @@ class ScopeCheck:
     massage_as_verb_after: frozenset[str]
     typo_edits: tuple[tuple[int, int], ...]  # (from this many letters, edits allowed), longest first
     other_body_part: re.Pattern[str]
+    other_body_part_words: frozenset[str]  # its one-word entries, for misspellings
     vocabulary: frozenset[str]
     classifier_overrules_at: float
     intents_without_domain_words: frozenset[str]
@@ -137,13 +138,19 @@ class ScopeCheck:
         """``ScopeReason.OFF_TOPIC``, ``ScopeReason.OTHER_BODY_PART`` or None (no finding)."""
         tokens = words(text)
         names_back = any(self._is_body_back(tokens, i) for i, w in enumerate(tokens) if w in _BACK)
-        if self.other_body_part.search(text) and not names_back and not self._names_spine(tokens):
+        if self._names_other_part(text, tokens) and not names_back and not self._names_spine(tokens):
             return ScopeReason.OTHER_BODY_PART
         if names_back or any(self._is_domain_word(tokens, i) for i in range(len(tokens))):
             return None
         if any(self._is_foreign(w) for w in self._unknown(tokens)):
             return ScopeReason.OFF_TOPIC
         return None
+
+    def _names_other_part(self, text: str, tokens: list[str]) -> bool:
+        """Another body part, also misspelt ("migranes", "sholder")."""
+        if self.other_body_part.search(text):
+            return True
+        return any(self._near(w, self.other_body_part_words) for w in self._unknown(tokens))
 
     def _is_body_back(self, tokens: list[str], i: int) -> bool:
         before = tokens[i - 1] if i else ""
@@ -177,12 +184,16 @@ class ScopeCheck:
                 yield word
 
     def _is_foreign(self, word: str) -> bool:
-        """Not a known word, nor a typo of one (same first letter, a few edits)."""
+        """Not a known word, nor a typo of one."""
+        return not self._near(word, self.vocabulary)
+
+    def _near(self, word: str, known: Iterable[str]) -> bool:
+        """A typo of one of ``known``: same first letter, a few edits (none for short words)."""
         edits = next((n for letters, n in self.typo_edits if len(word) >= letters), 0)
         if not edits:
-            return True
-        near = [v for v in self.vocabulary if v[:1] == word[:1] and abs(len(v) - len(word)) <= edits]
-        return process.extractOne(word, near, scorer=DamerauLevenshtein.distance, score_cutoff=edits) is None
+            return False
+        near = [v for v in known if v[:1] == word[:1] and abs(len(v) - len(word)) <= edits]
+        return process.extractOne(word, near, scorer=DamerauLevenshtein.distance, score_cutoff=edits) is not None
 
 
 def load_scope_check(
@@ -205,8 +216,8 @@ def load_scope_check(
         overrule = float(data["classifier_overrules_at"])
     except (KeyError, TypeError, ValueError) as exc:
         raise DataFileError(f"{path}: 'classifier_overrules_at' must be a number") from exc
-    markers = load_scope_words(scope_words_path)
-    if "__other_body_part__" not in markers:
+    lists = scope_word_lists(scope_words_path)
+    if "other_body_part" not in lists:
         raise DataFileError(f"{scope_words_path}: 'other_body_part' must list words")
     return ScopeCheck(
         domain_words=_word_list(data, "domain_words", path),
@@ -217,7 +228,8 @@ def load_scope_check(
         back_body_after=_word_list(back, "body_after", path),
         massage_as_verb_after=_word_list(data, "massage_as_verb_after", path),
         typo_edits=tuple(sorted(typo_edits.items(), reverse=True)),
-        other_body_part=markers["__other_body_part__"],
+        other_body_part=word_pattern(lists["other_body_part"]),
+        other_body_part_words=frozenset(w for w in lists["other_body_part"] if " " not in w),
         vocabulary=training_vocabulary(training_dir),
         classifier_overrules_at=overrule,
         intents_without_domain_words=_word_list(data, "intents_without_domain_words", path),

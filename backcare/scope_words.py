@@ -17,10 +17,15 @@ from backcare.contract import PROJECT_ROOT
 SCOPE_WORDS_PATH = PROJECT_ROOT / "knowledge" / "scope_words.yml"
 
 
+def scope_word_lists(path: Path = SCOPE_WORDS_PATH) -> Dict[str, list[str]]:
+    """Kind ("medicine", "other_body_part") -> its words and phrases, lower-case."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {str(kind): [str(w).lower() for w in words] for kind, words in data.items() if words}
+
+
 def load_scope_words(path: Path = SCOPE_WORDS_PATH) -> Dict[str, "re.Pattern[str]"]:
     """Marker name ("__medicine__", "__other_body_part__") -> a pattern of its words."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {f"__{kind}__": word_pattern(words) for kind, words in data.items() if words}
+    return {f"__{kind}__": word_pattern(words) for kind, words in scope_word_lists(path).items()}
 
 
 def word_pattern(words: Iterable[object]) -> "re.Pattern[str]":

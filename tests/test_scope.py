@@ -57,7 +57,12 @@ def test_a_message_about_the_back_or_the_clinic_has_no_finding(text: str) -> Non
 
 @pytest.mark.parametrize(
     "text",
-    ["my wrist clicks when I type, would massage help?", "are sports massages good for tight calves", "and my neck?"],
+    [
+        "my wrist clicks when I type, would massage help?",
+        "are sports massages good for tight calves",
+        "and my neck?",
+        "sholder is stiff after tennis, can I get it massaged",  # misspelt
+    ],
 )
 def test_another_body_part_without_the_back_is_another_body_part(text: str) -> None:
     assert CHECK.reason(text) == ScopeReason.OTHER_BODY_PART
