@@ -11,13 +11,21 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.resources import KB, MESSAGES, SCOPE
-from backcare.clarify import Decision, decide, load_thresholds, load_vague_opener_topics, word_count
+from backcare.clarify import (
+    Decision,
+    decide,
+    load_entity_topics,
+    load_thresholds,
+    load_vague_opener_topics,
+    word_count,
+)
 from backcare.contract import RED_FLAG_INTENTS, ScopeReason, Slot
 from backcare.yamlfile import DataFileError
 
 try:
     THRESHOLDS = load_thresholds()
     VAGUE_OPENER_TOPICS = load_vague_opener_topics()
+    ENTITY_TOPICS = load_entity_topics()
 except DataFileError as exc:
     raise SystemExit(f"Cannot start the action server: {exc}") from exc
 
@@ -65,6 +73,7 @@ def decide_turn(tracker: Tracker) -> Decision:
         words=word_count(text),
         previous_topic=previous_topic(tracker),
         scope=SCOPE.check(text),
+        entity_topics={ENTITY_TOPICS[e] for e in named_entities(tracker) if e in ENTITY_TOPICS},
     )
 
 

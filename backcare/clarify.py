@@ -65,6 +65,14 @@ def load_thresholds(path: Path = CLARIFY_PATH) -> Thresholds:
         raise DataFileError(f"{path}: thresholds need {exc}") from exc
 
 
+def load_entity_topics(path: Path = CLARIFY_PATH) -> dict[str, str]:
+    """Entity -> the topic about it, for follow-ups that name a new one."""
+    data = read_mapping(path).get("follow_up_entity_topics")
+    if not isinstance(data, dict) or not data:
+        raise DataFileError(f"{path}: 'follow_up_entity_topics' must map an entity to a topic id")
+    return {str(entity): str(topic) for entity, topic in data.items()}
+
+
 def load_vague_opener_topics(path: Path = CLARIFY_PATH) -> tuple[str, ...]:
     topics = read_mapping(path).get("vague_opener_topics")
     if not isinstance(topics, list) or not topics:
@@ -83,10 +91,12 @@ def decide(
     words: int,
     previous_topic: str | None = None,
     scope: Finding | None = None,
+    entity_topics: Collection[str] = (),
 ) -> Decision:
     """``ranking``: (intent, confidence), best first, without nlu_fallback. ``topics``: the
     knowledge-base topic ids (intents answered from the knowledge base). ``scope``: the scope
-    check's finding on the message (backcare/scope.py), if any."""
+    check's finding on the message (backcare/scope.py), if any. ``entity_topics``: the topics
+    of the entities the message names (a condition: condition_advice), for follow-ups."""
     ranking = [(name, conf) for name, conf in ranking if name != FALLBACK_INTENT]
     if not ranking:
         return Decision("out_of_scope", scope_reason=ScopeReason.OFF_TOPIC)
@@ -96,7 +106,11 @@ def decide(
         previous_topic is not None
         and previous_topic in topics
         and words <= thresholds.follow_up_max_words
-        and confidence.get(previous_topic, 0.0) >= thresholds.follow_up_min_share * top_conf
+        and (
+            confidence.get(previous_topic, 0.0) >= thresholds.follow_up_min_share * top_conf
+            # "and if it's osteoporosis?" after an answer on a condition: the same question
+            or previous_topic in entity_topics
+        )
         and top != "medicines"
         and (scope is None or scope.reason != ScopeReason.OTHER_BODY_PART)
     ):

@@ -10,6 +10,7 @@ from backcare.clarify import (
     Decision,
     Thresholds,
     decide,
+    load_entity_topics,
     load_thresholds,
     load_vague_opener_topics,
     resolve,
@@ -59,6 +60,28 @@ def test_a_short_follow_up_stays_on_the_previous_topic() -> None:
     # ... but not a long message, nor a previous topic far down the ranking.
     assert decide(ranking, TOPICS, TH, words=20, previous_topic="find_therapist").topic == "what_to_expect"
     assert decide(ranking, TOPICS, TH, words=6, previous_topic="frequency").topic == "what_to_expect"
+
+
+def test_a_follow_up_naming_a_new_condition_or_type_asks_the_same_question_of_it() -> None:
+    # "and if it's osteoporosis?" after an answer on sciatica: ranked acute vs chronic first,
+    # condition advice far below.
+    ranking = [("acute_vs_chronic", 0.6), ("precautions", 0.2), ("condition_advice", 0.1)]
+    assert decide(ranking, TOPICS, TH, words=5, previous_topic="condition_advice").topic == "acute_vs_chronic"
+    named = {"condition_advice"}
+    assert decide(ranking, TOPICS, TH, words=5, previous_topic="condition_advice", entity_topics=named) == Decision(
+        "answer", topic="condition_advice"
+    )
+    # ... not after another topic, nor in a long new question.
+    assert decide(ranking, TOPICS, TH, words=5, previous_topic="frequency", entity_topics=named).topic != ("frequency")
+    assert decide(ranking, TOPICS, TH, words=20, previous_topic="condition_advice", entity_topics=named).topic == (
+        "acute_vs_chronic"
+    )
+
+
+def test_the_follow_up_entities_name_entities_and_topics_of_the_domain() -> None:
+    domain = yaml.safe_load((Path(__file__).resolve().parent.parent / "domain.yml").read_text())
+    entity_topics = load_entity_topics()
+    assert set(entity_topics) <= set(domain["entities"]) and set(entity_topics.values()) <= TOPICS
 
 
 def test_a_medicine_question_never_gets_a_knowledge_answer() -> None:

@@ -109,6 +109,17 @@ def test_a_short_follow_up_stays_on_the_previous_topic(bot) -> None:
     assert bot.slots(sender)["topic"] == "cost_insurance"
 
 
+def test_a_follow_up_naming_another_condition_gets_that_conditions_advice(bot) -> None:
+    sender = uuid.uuid4().hex
+    bot.say("is massage safe if I have osteoporosis?", sender)
+    assert bot.slots(sender)["health_condition"] == "osteoporosis"
+    # Alone, the classifier cannot place this one (it would ask which topic is meant).
+    reply = texts(bot.say("and for a fracture that healed long ago?", sender))
+    slots = bot.slots(sender)
+    assert (slots["topic"], slots["health_condition"]) == ("condition_advice", "fracture")
+    assert "Sources: " in reply
+
+
 def test_a_clarifying_question_offers_topics_and_something_else(bot) -> None:
     sender = uuid.uuid4().hex
     replies = bot.say(CLARIFY_PROBE, sender)
