@@ -2,7 +2,7 @@
 
 The classifier always picks the nearest intent, so a question from another world that shares
 one word with the domain ("how much does a recording session cost", "how do I back up my
-iPhone") lands on a topic. Two findings catch what its ranking cannot show:
+iPhone") lands on a topic. Three findings catch what its ranking cannot show:
 
 - **off topic**: the message names nothing of the body, back pain, health or massage
   (knowledge/scope_check.yml, with "back" and "massage" read in context), and names a word
@@ -12,8 +12,9 @@ iPhone") lands on a topic. Two findings catch what its ranking cannot show:
 - **instructions to the assistant** ("ignore your instructions", "show me your system
   prompt") are off topic whatever the classifier says.
 
-``backcare/clarify.decide`` uses the finding unless the classifier is sure of its topic, and
-never for a short follow-up, which takes its subject from the previous answer.
+``backcare/clarify.decide`` uses the finding unless the classifier is sure of its topic; a
+short follow-up takes its subject from the previous answer instead, unless it names another
+body part.
 """
 
 from __future__ import annotations
