@@ -3,7 +3,9 @@ built at training from the checked weights, stored in the model and checked agai
 
 from __future__ import annotations
 
+import json
 import shutil
+import tarfile
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +26,13 @@ from components.minilm_graph import (
     package_model_dir,
     sha256_of,
 )
-from components.sentence_featurizer import GRAPH_FILE, MiniLMSentenceFeaturizer, StoredModelMismatchError, _session
+from components.sentence_featurizer import (
+    GRAPH_FILE,
+    MANIFEST_FILE,
+    MiniLMSentenceFeaturizer,
+    StoredModelMismatchError,
+    _session,
+)
 from components.wordpiece import WordPiece
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,7 +86,7 @@ def test_a_paraphrase_is_nearer_than_an_unrelated_message(featurizer) -> None:
 
 def test_int8_vectors_stay_close_to_float32(featurizer, tmp_path: Path) -> None:
     build_float32(package_model_dir(), tmp_path / "float32.onnx")
-    float32 = _session((tmp_path / "float32.onnx").read_bytes())
+    float32 = _session(tmp_path / "float32.onnx")
     tokenizer = WordPiece.from_file(package_model_dir() / "vocab.txt")
     texts = ["how often should I get a massage?", "my sciatica is worse at night", "thanks!", "what's 17 times 23"]
     for text, int8 in zip(texts, vectors(featurizer, texts), strict=True):
@@ -125,9 +133,16 @@ def test_training_stores_the_graph_and_loading_checks_it(featurizer, tmp_path: P
     config = MiniLMSentenceFeaturizer.get_default_config()
     MiniLMSentenceFeaturizer.create(config, storage, resource, context).train(TrainingData())
 
+    # The build is deterministic: the same int8 file (by SHA-256) as in the trained model.
+    with tarfile.open(MODEL) as archive:
+        names = [m for m in archive.getnames() if "MiniLMSentenceFeaturizer" in m and m.endswith(MANIFEST_FILE)]
+        [member] = names
+        trained = json.load(archive.extractfile(member))  # type: ignore[arg-type]  # a file member: never None
+    with storage.read_from(resource) as built:
+        assert json.loads((built / MANIFEST_FILE).read_text()) == trained
     loaded = MiniLMSentenceFeaturizer.load(config, storage, resource, context)
     text = "can massage make my back worse?"
-    assert np.array_equal(vectors(loaded, [text]), vectors(featurizer, [text]))  # the build is deterministic
+    assert np.array_equal(vectors(loaded, [text]), vectors(featurizer, [text]))
 
     with storage.write_to(resource) as directory:
         graph = bytearray((directory / GRAPH_FILE).read_bytes())
