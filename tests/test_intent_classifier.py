@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, List
+from typing import Any, Iterator, List
 
 import numpy as np
 import pytest
@@ -45,16 +46,36 @@ def training_texts() -> List[str]:
     return [m.get(TEXT) for m in data.intent_examples]
 
 
+@contextmanager
+def dense_scale(classifier: LeanLogisticRegressionClassifier, scale: float) -> Iterator[None]:
+    configured = classifier.config["dense_feature_scale"]
+    classifier.config["dense_feature_scale"] = scale
+    try:
+        yield
+    finally:
+        classifier.config["dense_feature_scale"] = configured
+
+
 def test_feature_rows_are_rasas_on_every_training_message(pipeline) -> None:
     _, classifier = pipeline
     texts = training_texts() + ["", "?", "massage massage massage", "🙂", "x" * 3000]
     assert len(texts) > 2000
     messages = featurized(pipeline, texts)
-    ours = classifier._create_X(messages)
     rasas = scipy.sparse.csr_matrix(LogisticRegressionClassifier._create_X(classifier, messages))
+    with dense_scale(classifier, 1.0):  # Rasa's own features
+        ours = classifier._create_X(messages)
     assert ours.shape == rasas.shape and ours.dtype == rasas.dtype
     assert (ours != rasas).nnz == 0
     assert np.array_equal(ours.indptr, rasas.indptr) and np.array_equal(ours.indices, rasas.indices)
+
+    # As configured: the sentence vector (the last 384 columns) times the scale, the counts as they are.
+    scale = classifier.config["dense_feature_scale"]
+    assert scale == 10.0
+    scaled = classifier._create_X(messages)
+    dense = 384
+    assert (scaled[:, :-dense] != rasas[:, :-dense]).nnz == 0
+    assert np.array_equal(scaled[:, -dense:].toarray(), rasas[:, -dense:].toarray() * scale)
+    assert np.allclose(np.linalg.norm(rasas[:, -dense:].toarray(), axis=1), 1.0, atol=1e-4)
 
 
 def test_intents_and_confidences_are_rasas(pipeline) -> None:
@@ -75,11 +96,12 @@ def test_intents_and_confidences_are_rasas(pipeline) -> None:
     assert ours == rasas
 
 
-def test_dense_features_fall_back_to_rasas_stacking(pipeline) -> None:
+def test_another_dense_feature_joins_after_the_sparse_ones_as_in_rasa(pipeline) -> None:
     _, classifier = pipeline
     [message] = featurized(pipeline, ["does massage help?"])
     message.add_features(Features(np.ones((1, 3)), "sentence", TEXT, "dense-test"))
-    ours = classifier._create_X([message])
     rasas = LogisticRegressionClassifier._create_X(classifier, [message])
+    with dense_scale(classifier, 1.0):
+        ours = classifier._create_X([message])
     assert ours.shape[1] == rasas.shape[1] == classifier.clf.coef_.shape[1] + 3
     assert (scipy.sparse.csr_matrix(ours) != scipy.sparse.csr_matrix(rasas)).nnz == 0

@@ -37,6 +37,15 @@ def test_each_topic_gets_a_sourced_answer_and_sets_the_topic(bot, topic: str, qu
     assert bot.slots(sender)["topic"] == topic
 
 
+def test_a_paraphrase_in_words_the_training_data_never_uses_gets_its_topic(bot) -> None:
+    """Read with the sentence vector (components/sentence_featurizer.py): word and character
+    counts alone answered this with the causes of back pain."""
+    sender = uuid.uuid4().hex
+    reply = texts(bot.say("who could I see locally that is properly qualified to rub my lower back?", sender))
+    assert bot.slots(sender)["topic"] == "find_therapist"
+    assert "\nSources: " in reply
+
+
 def test_sources_follow_up_and_topic_unchanged(bot) -> None:
     sender = uuid.uuid4().hex
     bot.say("is massage worth it for a bad back", sender)
