@@ -92,6 +92,13 @@ def _patterns(data: dict, key: str, path: Path) -> tuple[re.Pattern[str], ...]:
         raise DataFileError(f"{path}: '{key}': {exc.pattern!r} is not a valid regular expression: {exc}") from exc
 
 
+def _other_kinds(data: dict, path: Path) -> dict[str, frozenset[str]]:
+    value = data.get("other_kinds_of")
+    if not isinstance(value, dict):
+        raise DataFileError(f"{path}: 'other_kinds_of' must map a domain word to the words that change its sense")
+    return {str(word).lower(): _word_list(value, word, path) for word in value}
+
+
 @dataclass(frozen=True)
 class Finding:
     """The check's finding on one message, and when the classifier's ranking overrules it."""
@@ -114,6 +121,7 @@ class Finding:
 class ScopeCheck:
     domain_words: frozenset[str]
     lower_back_words: frozenset[str]
+    other_kinds_of: dict[str, frozenset[str]]  # domain word -> words before it that change its sense
     back_other_sense_after: frozenset[str]
     back_other_sense_before: frozenset[str]
     back_body_before: frozenset[str]
@@ -171,7 +179,8 @@ class ScopeCheck:
         word = tokens[i]
         if word == _MASSAGE:
             return not self._massages_a_thing(tokens, i)
-        return word in self.domain_words
+        before = tokens[i - 1] if i else ""
+        return word in self.domain_words and before not in self.other_kinds_of.get(word, ())
 
     def _massages_a_thing(self, tokens: list[str], i: int) -> bool:
         """ "how do I massage kale": massage as a verb whose object the data never names."""
@@ -223,6 +232,7 @@ def load_scope_check(
     return ScopeCheck(
         domain_words=_word_list(data, "domain_words", path),
         lower_back_words=_word_list(data["domain_words"], "lower_back", path),
+        other_kinds_of=_other_kinds(data, path),
         back_other_sense_after=_word_list(back, "other_sense_after", path),
         back_other_sense_before=_word_list(back, "other_sense_before", path),
         back_body_before=_word_list(back, "body_before", path),

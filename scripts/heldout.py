@@ -18,8 +18,8 @@ import yaml
 TESTS_DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 HELDOUT_DIR = TESTS_DATA / "heldout"
 BLIND_DIR = TESTS_DATA / "heldout_blind"
-# A second set written blind later (same layout), to check what was tuned on the first.
-BLIND_DIRS = (BLIND_DIR, TESTS_DATA / "heldout_blind2")
+# Sets written blind later (same layout), each first measured before it joined tests/data.
+BLIND_DIRS = (BLIND_DIR, *(TESTS_DATA / f"heldout_blind{n}" for n in (2, 3, 4)))
 _ANNOTATION = re.compile(r"\[([^\]]+)\]\{([^}]*)\}")
 ENTITY_SLOTS = ("massage_type", "health_condition")
 

@@ -33,6 +33,7 @@ TH = Thresholds(
         "how long should I massage the marinade into the ribs",
         "recommend a cheap hotel in lisbon for the weekend",
         "who sings that song about the summer of sixty nine",
+        "how do I find a couples therapist for me and my fiance",
     ],
 )
 def test_a_message_from_another_world_is_off_topic(text: str) -> None:
@@ -49,6 +50,7 @@ def test_a_message_from_another_world_is_off_topic(text: str) -> None:
         "do I need to undress",
         "can I find a theripist near me",  # a typo of a known word is not foreign
         "will massage help me get back to cycling",
+        "is an electric massager as good as a therapist",
     ],
 )
 def test_a_message_about_the_back_or_the_clinic_has_no_finding(text: str) -> None:
