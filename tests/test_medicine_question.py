@@ -27,6 +27,8 @@ def _classified(text: str, intent: str, confidence: float = 0.8) -> Message:
         ("what's the max dose of paracetamol?", "frequency"),
         ("can I take co-codamol and ibuprofen together", "condition_advice"),
         ("is celecoxib better than diclofenac?", "medication_comparison"),
+        # two medicines compared, with no massage named
+        ("tylenol or aleve, which one is safer for my dad?", "medication_comparison"),
         ("does amitriptyline make you drowsy", "side_effects"),
     ],
 )
