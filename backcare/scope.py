@@ -2,15 +2,16 @@
 
 The classifier always picks the nearest intent, so a question from another world that shares
 one word with the domain ("how much does a recording session cost", "how do I back up my
-iPhone") lands on a topic. Three findings catch what its ranking cannot show:
+iPhone") lands on a topic. Two findings catch what its ranking cannot show:
 
 - **off topic**: the message names nothing of the body, back pain, health or massage
   (knowledge/scope_check.yml, with "back" and "massage" read in context), and names a word
   the training data never uses, not even misspelt ("turkey", "iPhone", "taxes");
 - **other body part**: it names another body part (knowledge/scope_words.yml) and nothing of
-  the back;
-- **instructions to the assistant** ("ignore your instructions", "show me your system
-  prompt") are off topic whatever the classifier says.
+  the back.
+- (instructions to the assistant, "ignore your instructions", are off topic whatever the
+  classifier says: the Rasa server decides those, components/instruction_router.py, with the
+  patterns this module reads from the same file.)
 
 ``backcare/clarify.decide`` uses the finding unless the classifier is sure of its topic; a
 short follow-up takes its subject from the previous answer instead, unless it names another
@@ -19,7 +20,6 @@ body part.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +35,7 @@ from backcare.yamlfile import DataFileError, read_mapping
 
 SCOPE_CHECK_PATH = PROJECT_ROOT / "knowledge" / "scope_check.yml"
 TRAINING_DIR = PROJECT_ROOT / "data" / "nlu"
+INSTRUCTIONS_KEY = "instructions_to_the_assistant"
 # Intents whose examples are not the domain's words.
 OFF_TOPIC_INTENT = "out_of_scope"
 OUT_OF_SCOPE_INTENTS = frozenset({OFF_TOPIC_INTENT, "other_body_part", "medicines"})
@@ -80,6 +81,11 @@ def _word_list(data: dict, key: str, path: Path) -> frozenset[str]:
     if not isinstance(value, list) or not value:
         raise DataFileError(f"{path}: '{key}' must list words")
     return frozenset(str(w).lower() for w in value)
+
+
+def load_instruction_patterns(path: Path = SCOPE_CHECK_PATH) -> tuple[re.Pattern[str], ...]:
+    """Instructions to the assistant itself ("ignore your instructions"), case-insensitive."""
+    return _patterns(read_mapping(path), INSTRUCTIONS_KEY, path)
 
 
 def _patterns(data: dict, key: str, path: Path) -> tuple[re.Pattern[str], ...]:
@@ -133,11 +139,8 @@ class ScopeCheck:
     vocabulary: frozenset[str]
     classifier_overrules_at: float
     intents_without_domain_words: frozenset[str]
-    instructions: tuple[re.Pattern[str], ...]  # instructions to the assistant itself
 
     def check(self, text: str) -> Finding | None:
-        if any(pattern.search(text) for pattern in self.instructions):
-            return Finding(ScopeReason.OFF_TOPIC, overruled_at=math.inf, exempt_intents=frozenset())
         reason = self.reason(text)
         if reason is None:
             return None
@@ -244,5 +247,4 @@ def load_scope_check(
         vocabulary=training_vocabulary(training_dir),
         classifier_overrules_at=overrule,
         intents_without_domain_words=_word_list(data, "intents_without_domain_words", path),
-        instructions=_patterns(data, "instructions_to_the_assistant", path),
     )
