@@ -8,42 +8,26 @@ which still wins: a warning sign in the same message gets its referral.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Sequence, Text
+from typing import Sequence, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
-from rasa.shared.nlu.training_data.message import Message
 
 from backcare.scope import OFF_TOPIC_INTENT, load_instruction_patterns
-from components.intents import choose_intent
+from components.intents import IntentRouter
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class InstructionRouter(GraphComponent):
+class InstructionRouter(IntentRouter):
     """Sets the intent `out_of_scope` for an instruction to the assistant (see the module)."""
+
+    intent = OFF_TOPIC_INTENT
 
     def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
         self._patterns = tuple(patterns)
 
     @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> InstructionRouter:
+    def from_files(cls) -> InstructionRouter:
         return cls(load_instruction_patterns())
 
-    def is_instruction(self, text: Text) -> bool:
+    def matches(self, text: Text) -> bool:
         return any(pattern.search(text) for pattern in self._patterns)
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            text = message.get(TEXT)
-            if text and self.is_instruction(text):
-                choose_intent(message, {INTENT_NAME_KEY: OFF_TOPIC_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0})
-        return messages

@@ -13,20 +13,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Dict, List, Text
+from typing import Text
 
 import yaml
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
-from rasa.shared.nlu.training_data.message import Message
 
 from backcare.contract import PROJECT_ROOT
 from backcare.scope_words import load_scope_words, word_pattern
 from backcare.yamlfile import DataFileError
-from components.intents import choose_intent
+from components.intents import IntentRouter
 
 MEDICINE_QUESTIONS_PATH = PROJECT_ROOT / "knowledge" / "medicine_questions.yml"
 MEDICINES_INTENT = "medicines"
@@ -53,28 +48,17 @@ class MedicineQuestions:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class MedicineQuestionRouter(GraphComponent):
+class MedicineQuestionRouter(IntentRouter):
     """Sets the intent `medicines` for a question about taking a medicine (see the module)."""
+
+    intent = MEDICINES_INTENT
 
     def __init__(self, questions: MedicineQuestions) -> None:
         self._questions = questions
 
     @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> MedicineQuestionRouter:
+    def from_files(cls) -> MedicineQuestionRouter:
         return cls(MedicineQuestions())
 
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            text = message.get(TEXT)
-            intent = message.get(INTENT) or {}
-            if not text or intent.get(INTENT_NAME_KEY) == MEDICINES_INTENT:
-                continue
-            if self._questions.is_medicine_question(text):
-                choose_intent(message, {INTENT_NAME_KEY: MEDICINES_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0})
-        return messages
+    def matches(self, text: Text) -> bool:
+        return self._questions.is_medicine_question(text)
