@@ -115,18 +115,12 @@ def main() -> int:
             ranking = [
                 (r["name"], r["confidence"]) for r in parse["intent_ranking"] if r["name"] not in RED_FLAG_INTENTS
             ]
+            words, scope = word_count(parse["text"]), SCOPE.check(parse["text"])
             for previous in kb.topics:
                 if previous == example.topic:
                     continue
                 total += 1
-                d = decide(
-                    ranking,
-                    kb.topics,
-                    th,
-                    word_count(parse["text"]),
-                    previous_topic=previous,
-                    scope=SCOPE.check(parse["text"]),
-                )
+                d = decide(ranking, kb.topics, th, words, previous_topic=previous, scope=scope)
                 kept += d.kind == "answer" and d.topic == previous
         mark = " <- chosen" if (max_words, share) == (chosen.follow_up_max_words, chosen.follow_up_min_share) else ""
         print(f"  max_words {max_words:2d}, min_share {share:.1f}: {ratio(kept, total)}{mark}")
