@@ -19,7 +19,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from backcare.clarify import Thresholds, decide, load_thresholds, resolve, word_count
+from backcare.clarify import Thresholds, decide, load_entity_topics, load_thresholds, resolve, word_count
 from backcare.contract import RED_FLAG_INTENTS
 from backcare.knowledge import KnowledgeBase, load_knowledge_base
 from backcare.scope import load_scope_check
@@ -38,6 +38,7 @@ FIXED_TOPIC = {
 }
 FALLBACK = "nlu_fallback"
 SCOPE = load_scope_check()
+ENTITY_TOPICS = load_entity_topics()
 
 
 async def parse_all(texts: list[str], model: Path = MODEL) -> list[dict]:
@@ -116,11 +117,12 @@ def main() -> int:
                 (r["name"], r["confidence"]) for r in parse["intent_ranking"] if r["name"] not in RED_FLAG_INTENTS
             ]
             words, scope = word_count(parse["text"]), SCOPE.check(parse["text"])
+            named = {ENTITY_TOPICS[e["entity"]] for e in parse.get("entities") or [] if e["entity"] in ENTITY_TOPICS}
             for previous in kb.topics:
                 if previous == example.topic:
                     continue
                 total += 1
-                d = decide(ranking, kb.topics, th, words, previous_topic=previous, scope=scope)
+                d = decide(ranking, kb.topics, th, words, previous_topic=previous, scope=scope, entity_topics=named)
                 kept += d.kind == "answer" and d.topic == previous
         mark = " <- chosen" if (max_words, share) == (chosen.follow_up_max_words, chosen.follow_up_min_share) else ""
         print(f"  max_words {max_words:2d}, min_share {share:.1f}: {ratio(kept, total)}{mark}")
