@@ -1,7 +1,7 @@
 """The held-out sets (never used for training) as plain messages with expectations.
 
 - tests/data/heldout/*.yml: Rasa NLU blocks, the intent label is the expected topic id.
-- tests/data/heldout_blind/*.yml and heldout_blind2/*.yml: each written blind by someone who
+- tests/data/heldout_blind*/*.yml (four sets): each written blind by someone who
   had not seen the training data or the other sets: `cases` ({topic, massage_type?,
   health_condition?, scope_reason?, voice, text}) and two-turn `conversations`
   ({first, first_topic, text, topic}).
