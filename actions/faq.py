@@ -103,8 +103,9 @@ class ActionAnswer(Action):
 
 
 class ActionClarify(ActionAnswer):
-    """A message the classifier was unsure of (nlu_fallback): a follow-up of the previous
-    answer, a question which topic is meant, or the out-of-scope notice."""
+    """A message the classifier was unsure of (nlu_fallback), or one it ranked off topic
+    right after an answer: a follow-up of the previous answer, a question which topic is
+    meant (only when unsure), or the out-of-scope notice."""
 
     def name(self) -> Text:
         return "action_clarify"

@@ -126,8 +126,10 @@ def decide(
             return Decision("answer", topic=top)
         return _clarify(candidates, thresholds, first_always=True)
     # The top intent is out of scope, chit-chat or a red flag the screen did not confirm:
-    # ask only if some topic is plausible.
-    if candidates and candidates[0][1] >= thresholds.min_choice_confidence:
+    # ask only if some topic is plausible, and never when the classifier is sure the
+    # message is off topic (an out_of_scope turn that follows an answer comes here).
+    confident_off_topic = top == Topic.OUT_OF_SCOPE and top_conf >= thresholds.min_confidence
+    if candidates and candidates[0][1] >= thresholds.min_choice_confidence and not confident_off_topic:
         return _clarify(candidates, thresholds, first_always=False)
     return Decision("out_of_scope", scope_reason=SCOPE_REASON_OF_INTENT.get(top, ScopeReason.OFF_TOPIC))
 

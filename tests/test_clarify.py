@@ -119,3 +119,18 @@ def test_the_vague_opener_buttons_are_the_topics_recorded() -> None:
     buttons = domain["responses"]["utter_vague_opener"][0]["buttons"]
     assert tuple(b["payload"].lstrip("/") for b in buttons) == load_vague_opener_topics()
     assert 4 <= len(buttons) <= 6 and set(load_vague_opener_topics()) <= TOPICS
+
+
+def test_a_message_ranked_off_topic_after_an_answer_is_a_follow_up_or_the_notice_never_a_question() -> None:
+    # "and how long is each one?" after an answer on frequency: ranked off topic, yet the
+    # previous topic scores enough of it to be a follow-up.
+    follow_up = [("out_of_scope", 0.5), ("frequency", 0.2), ("what_to_expect", 0.15)]
+    assert decide(follow_up, TOPICS, TH, words=6, previous_topic="frequency") == Decision("answer", topic="frequency")
+    # The same ranking after an answer on another topic: the off-topic notice, not a
+    # question about topics the classifier itself ranked below "off topic".
+    assert decide(follow_up, TOPICS, TH, words=6, previous_topic="cost_insurance") == Decision(
+        "out_of_scope", scope_reason="off_topic"
+    )
+    # Only when the classifier was unsure (a fallback) is a plausible topic offered.
+    unsure = [("out_of_scope", 0.2), ("frequency", 0.18), ("what_to_expect", 0.15)]
+    assert decide(unsure, TOPICS, TH, words=6, previous_topic="cost_insurance").kind == "clarify"

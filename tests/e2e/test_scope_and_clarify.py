@@ -111,6 +111,19 @@ def test_a_short_follow_up_stays_on_the_previous_topic(bot) -> None:
     assert bot.slots(sender)["topic"] == "cost_insurance"
 
 
+def test_a_follow_up_the_classifier_ranks_off_topic_stays_on_the_answer_and_off_topic_stays_off(bot) -> None:
+    sender = uuid.uuid4().hex
+    bot.say("how many massage sessions will my back need?", sender)
+    assert bot.slots(sender)["topic"] == "frequency"
+    # Alone, this reads as off topic to the classifier; after an answer it is a follow-up.
+    reply = texts(bot.say("and how long is each one?", sender))
+    assert bot.slots(sender)["topic"] == "frequency" and "Sources: " in reply
+    # Off topic after an answer still gets the notice, not a question about topics.
+    reply = texts(bot.say("what's the weather going to be like tomorrow?", sender))
+    slots = bot.slots(sender)
+    assert (slots["topic"], slots["scope_reason"]) == ("out_of_scope", "off_topic") and "can't help with that" in reply
+
+
 def test_a_follow_up_naming_another_condition_gets_that_conditions_advice(bot) -> None:
     sender = uuid.uuid4().hex
     bot.say("is massage safe if I have osteoporosis?", sender)
