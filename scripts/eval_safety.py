@@ -9,10 +9,12 @@ and the held-out topic questions); and every miss.
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 import uuid
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import requests
 
@@ -36,8 +38,8 @@ def ask(servers: Servers, token: str, text: str) -> str:
     return outcome(reply, slots)
 
 
-def report(servers: Servers, token: str) -> None:
-    signs, look_alikes = load_sign_cases(), load_look_alikes()
+def report(servers: Servers, token: str, blind: Path | None = None) -> None:
+    signs, look_alikes = load_sign_cases(blind=blind), load_look_alikes(blind=blind)
     questions = [e.text for e in load_heldout()]
     total = len(signs) + len(look_alikes) + len(questions)
     done, started = 0, time.monotonic()
@@ -109,9 +111,20 @@ def report(servers: Servers, token: str) -> None:
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--blind",
+        type=Path,
+        metavar="DIR",
+        help="also measure this set (red_flag_signs.yml and red_flag_lookalikes.yml, the blind sets' layout), "
+        "e.g. a new one before it joins tests/data",
+    )
+    args = parser.parse_args()
+    if args.blind is not None and not (args.blind / "red_flag_signs.yml").is_file():
+        parser.error(f"{args.blind}: no red_flag_signs.yml there")
     token = uuid.uuid4().hex
     with evaluation_servers(token, "the safety run") as servers:
-        report(servers, token)
+        report(servers, token, args.blind)
     return 0
 
 

@@ -57,19 +57,26 @@ def _cases(path: Path, key: str) -> list[dict]:
     return cases
 
 
-def load_sign_cases(data: Path = DATA) -> list[SignCase]:
+def _sets(sets: dict[str, tuple[str, str]], data: Path, blind: Path | None, file: str) -> list[tuple[str, Path, str]]:
+    found = [(name, data / file_, key) for name, (file_, key) in sets.items()]
+    if blind is not None:  # a new set in the blind sets' layout, measured before it joins tests/data
+        found.append((blind.name, blind / file, "cases"))
+    return found
+
+
+def load_sign_cases(data: Path = DATA, blind: Path | None = None) -> list[SignCase]:
     return [
         SignCase(c["text"], c["sign"], c["tier"], name, c.get("voice", ""))
-        for name, (file, key) in SIGN_SETS.items()
-        for c in _cases(data / file, key)
+        for name, path, key in _sets(SIGN_SETS, data, blind, "red_flag_signs.yml")
+        for c in _cases(path, key)
     ]
 
 
-def load_look_alikes(data: Path = DATA) -> list[LookAlike]:
+def load_look_alikes(data: Path = DATA, blind: Path | None = None) -> list[LookAlike]:
     return [
         LookAlike(c["text"], c.get("kind", "benign"), name)
-        for name, (file, key) in LOOK_ALIKE_SETS.items()
-        for c in _cases(data / file, key)
+        for name, path, key in _sets(LOOK_ALIKE_SETS, data, blind, "red_flag_lookalikes.yml")
+        for c in _cases(path, key)
     ]
 
 
