@@ -12,7 +12,7 @@ LOGS  := logs
 # Rasa 3.6 needs Python 3.10: the pyenv shim (selected by .python-version) or any 3.10 found.
 PYTHON ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/bin/python3.10; do \
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
-TRAINING_DATA := config.yml domain.yml knowledge/scope_words.yml $(shell find data -name '*.yml' 2>/dev/null)
+TRAINING_DATA := config.yml domain.yml knowledge/scope_words.yml knowledge/abbreviations.yml $(wildcard components/*.py) $(shell find data -name '*.yml' 2>/dev/null)
 
 .PHONY: help install train run shell validate lint test scale-test scale-deps eval bench forget report audit clean
 

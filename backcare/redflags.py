@@ -29,6 +29,7 @@ from typing import Callable, Iterable, Optional
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from backcare.abbreviations import ABBREVIATIONS_PATH, Abbreviations, load_abbreviations
 from backcare.contract import PROJECT_ROOT, Tier
 from backcare.literals import Probe
 from backcare.yamlfile import DataFileError, read_mapping, require_text
@@ -175,6 +176,7 @@ class RedFlagScreen:
     check_signs: dict[str, str]  # tier -> its signs in plain words, for the safety check
     check_words: re.Pattern[str]  # sites and symptoms of the signs: a classifier guess needs one
     speller: Speller
+    abbreviations: Abbreviations  # "IVDU", "Hx" read as their words (knowledge/abbreviations.yml)
     _by_id: dict[str, Sign] = field(init=False, repr=False)
     # Rules out, by the literals any match must contain, the sign patterns a message cannot
     # match (backcare/literals.py): most messages name no sign, and the test is far cheaper.
@@ -196,7 +198,7 @@ class RedFlagScreen:
         return tuple(dict.fromkeys(keys))
 
     def screen(self, text: str) -> Screening:
-        message = self.speller.correct(normalise(text))
+        message = self.speller.correct(normalise(self.abbreviations.expand(text)))
         sentences = [s for s in _SENTENCE_BREAK.split(message) if s.strip()]
         found: list[Sign] = []
         suspected: list[Sign] = []
@@ -378,6 +380,7 @@ def load_screen(
     path: Path = RED_FLAGS_PATH,
     known_sources: set[str] | None = None,
     real_words_path: Path = REAL_WORDS_PATH,
+    abbreviations_path: Path = ABBREVIATIONS_PATH,
 ) -> RedFlagScreen:
     """Load and compile the vocabulary; raise DataFileError naming the file and entry."""
     fragments = {str(k): str(v) for k, v in read_mapping(path, "fragments").items()}
@@ -491,6 +494,7 @@ def load_screen(
             fixed={str(k): str(v) for k, v in fixed.items()},
             real_words=read_real_words(real_words_path),
         ),
+        abbreviations=load_abbreviations(abbreviations_path),
     )
 
 

@@ -29,6 +29,7 @@ import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from backcare.abbreviations import ABBREVIATIONS_PATH, Abbreviations, load_abbreviations
 from backcare.contract import PROJECT_ROOT, ScopeReason
 from backcare.scope_words import SCOPE_WORDS_PATH, scope_word_lists, word_pattern
 from backcare.yamlfile import DataFileError, read_mapping
@@ -139,6 +140,7 @@ class ScopeCheck:
     vocabulary: frozenset[str]
     classifier_overrules_at: float
     intents_without_domain_words: frozenset[str]
+    abbreviations: Abbreviations
 
     def check(self, text: str) -> Finding | None:
         reason = self.reason(text)
@@ -148,6 +150,7 @@ class ScopeCheck:
 
     def reason(self, text: str) -> str | None:
         """``ScopeReason.OFF_TOPIC``, ``ScopeReason.OTHER_BODY_PART`` or None (no finding)."""
+        text = self.abbreviations.expand(text)  # "non-specific LBP": lower back pain
         tokens = words(text)
         names_back = any(self._is_body_back(tokens, i) for i, w in enumerate(tokens) if w in _BACK)
         if self._names_other_part(text, tokens) and not names_back and not self._names_spine(tokens):
@@ -213,6 +216,7 @@ def load_scope_check(
     path: Path = SCOPE_CHECK_PATH,
     scope_words_path: Path = SCOPE_WORDS_PATH,
     training_dir: Path = TRAINING_DIR,
+    abbreviations_path: Path = ABBREVIATIONS_PATH,
 ) -> ScopeCheck:
     data = read_mapping(path)
     if not isinstance(data.get("domain_words"), dict) or "lower_back" not in data["domain_words"]:
@@ -247,4 +251,5 @@ def load_scope_check(
         vocabulary=training_vocabulary(training_dir),
         classifier_overrules_at=overrule,
         intents_without_domain_words=_word_list(data, "intents_without_domain_words", path),
+        abbreviations=load_abbreviations(abbreviations_path),
     )

@@ -9,6 +9,8 @@ sentence) again, once or, when the story is much longer than the question, up to
 times, so the featurizers count them more; the original tokens, offsets and text are
 unchanged.
 
+Abbreviations (knowledge/abbreviations.yml: "LBP") add the tokens of their words.
+
 It also adds a marker token (``__medicine__``, ``__other_body_part__``) when the message
 names a word from knowledge/scope_words.yml, so a medicine or body part the training data
 never named still looks like the ones it did.
@@ -26,6 +28,7 @@ from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from backcare.abbreviations import ABBREVIATIONS_PATH, load_abbreviations
 from backcare.scope_words import SCOPE_WORDS_PATH, load_scope_words
 
 # At most this many extra copies of the question of a long story.
@@ -72,11 +75,12 @@ class QuestionFocusTokenizer(WhitespaceTokenizer):
     def __init__(self, config: Dict[Text, Any]) -> None:
         super().__init__(config)
         self._markers = load_scope_words() if config.get("scope_words", True) else {}
+        self._abbreviations = load_abbreviations()
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
-        """Retrain when the word lists change."""
-        return hashlib.sha256(SCOPE_WORDS_PATH.read_bytes()).hexdigest()
+        """Retrain when the word lists or the abbreviations change."""
+        return "/".join(hashlib.sha256(p.read_bytes()).hexdigest() for p in (SCOPE_WORDS_PATH, ABBREVIATIONS_PATH))
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
         tokens = super().tokenize(message, attribute)
@@ -88,6 +92,11 @@ class QuestionFocusTokenizer(WhitespaceTokenizer):
         extra: List[Token] = []
         for _ in range(_repeats(len(focused), len(tokens) - len(focused))):
             extra += [Token(t.text, t.start, t.end, dict(t.data), t.lemma) for t in focused]
+        # "LBP" also counts as "lower back pain" (knowledge/abbreviations.yml).
+        for token in tokens:
+            words = self._abbreviations.expansion(token.text)
+            if words:
+                extra += [Token(word, token.start, token.end) for word in words.split()]
         for marker, pattern in self._markers.items():
             found = pattern.search(text)
             if found:

@@ -15,6 +15,7 @@ the small products of one message gain nothing from more threads.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from pathlib import Path
@@ -31,6 +32,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from backcare.abbreviations import ABBREVIATIONS_PATH, load_abbreviations
 from components.minilm_graph import DIMENSION, INPUT, WEIGHTS_SHA256, build_int8, package_model_dir, sha256_of
 from components.wordpiece import WordPiece
 
@@ -79,7 +81,9 @@ class MiniLMSentenceFeaturizer(DenseFeaturizer, GraphComponent):
         import onnxruntime
 
         # Other weights, another graph or another quantiser mean another training.
-        return f"{WEIGHTS_SHA256}/{BUILD}/onnxruntime-{onnxruntime.__version__}"
+        # ... and other abbreviations mean other vectors for the training examples.
+        abbreviations = hashlib.sha256(ABBREVIATIONS_PATH.read_bytes()).hexdigest()
+        return f"{WEIGHTS_SHA256}/{BUILD}/onnxruntime-{onnxruntime.__version__}/{abbreviations}"
 
     def __init__(
         self,
@@ -95,6 +99,7 @@ class MiniLMSentenceFeaturizer(DenseFeaturizer, GraphComponent):
         self._resource = resource
         self._session = session
         self._tokenizer = tokenizer
+        self._abbreviations = load_abbreviations()
 
     @classmethod
     def create(
@@ -158,7 +163,9 @@ class MiniLMSentenceFeaturizer(DenseFeaturizer, GraphComponent):
         text = message.get(TEXT)
         if text is None:
             return
-        message.add_features(Features(self.vector(text), FEATURE_TYPE_SENTENCE, TEXT, self._identifier))
+        # "non-specific LBP" read as "non-specific lower back pain" (knowledge/abbreviations.yml)
+        vector = self.vector(self._abbreviations.expand(text))
+        message.add_features(Features(vector, FEATURE_TYPE_SENTENCE, TEXT, self._identifier))
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
