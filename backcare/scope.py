@@ -185,8 +185,13 @@ class ScopeCheck:
         word = tokens[i]
         if word == _MASSAGE:
             return not self._massages_a_thing(tokens, i)
+        if word not in self.domain_words:
+            return False
+        # "a marriage therapist", "a therapist for my marriage": another kind of therapist
+        kinds = self.other_kinds_of.get(word, frozenset())
         before = tokens[i - 1] if i else ""
-        return word in self.domain_words and before not in self.other_kinds_of.get(word, ())
+        after_for = tokens[i + 2 : i + 5] if tokens[i + 1 : i + 2] == ["for"] else []
+        return before not in kinds and not kinds.intersection(after_for)
 
     def _massages_a_thing(self, tokens: list[str], i: int) -> bool:
         """ "how do I massage kale": massage as a verb whose object the data never names."""

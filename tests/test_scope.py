@@ -34,6 +34,7 @@ TH = Thresholds(
         "recommend a cheap hotel in lisbon for the weekend",
         "who sings that song about the summer of sixty nine",
         "how do I find a couples therapist for me and my fiance",
+        "could you suggest a therapist for our marriage, we argue all the time",
     ],
 )
 def test_a_message_from_another_world_is_off_topic(text: str) -> None:
@@ -51,6 +52,8 @@ def test_a_message_from_another_world_is_off_topic(text: str) -> None:
         "can I find a theripist near me",  # a typo of a known word is not foreign
         "will massage help me get back to cycling",
         "is an electric massager as good as a therapist",
+        "could you suggest a therapist for my lower back",
+        "non-specific LBP: is massage a fair recommendation",  # LBP: lower back pain
     ],
 )
 def test_a_message_about_the_back_or_the_clinic_has_no_finding(text: str) -> None:
