@@ -39,7 +39,7 @@ def ask(servers: Servers, token: str, text: str) -> str:
 
 
 def report(servers: Servers, token: str, blind: Path | None = None) -> None:
-    signs, look_alikes = load_sign_cases(blind=blind), load_look_alikes(blind=blind)
+    signs, look_alikes = load_sign_cases(blind=blind, eval_only=True), load_look_alikes(blind=blind, eval_only=True)
     questions = [e.text for e in load_heldout()]
     total = len(signs) + len(look_alikes) + len(questions)
     done, started = 0, time.monotonic()

@@ -1,7 +1,7 @@
 """The held-out sets (never used for training) as plain messages with expectations.
 
 - tests/data/heldout/*.yml: Rasa NLU blocks, the intent label is the expected topic id.
-- tests/data/heldout_blind*/*.yml (four sets): each written blind by someone who
+- tests/data/heldout_blind*/*.yml (five sets): each written blind by someone who
   had not seen the training data or the other sets: `cases` ({topic, massage_type?,
   health_condition?, scope_reason?, voice, text}) and two-turn `conversations`
   ({first, first_topic, text, topic}).
@@ -19,7 +19,7 @@ TESTS_DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 HELDOUT_DIR = TESTS_DATA / "heldout"
 BLIND_DIR = TESTS_DATA / "heldout_blind"
 # Sets written blind later (same layout), each first measured before it joined tests/data.
-BLIND_DIRS = (BLIND_DIR, *(TESTS_DATA / f"heldout_blind{n}" for n in (2, 3, 4)))
+BLIND_DIRS = (BLIND_DIR, *(TESTS_DATA / f"heldout_blind{n}" for n in (2, 3, 4, 5)))
 _ANNOTATION = re.compile(r"\[([^\]]+)\]\{([^}]*)\}")
 ENTITY_SLOTS = ("massage_type", "health_condition")
 

@@ -4,7 +4,8 @@ Sets: the project's own (`safety_cases.yml`), an earlier independent one
 (`safety_cases_unseen.yml`), and two written blind, each by a helper who saw neither the
 training data nor the other sets (`blind/`, `blind2/`, `blind3/`; blind2 and blind3 were
 each written after the screen was tuned on the sets before them, and measured once before
-any change).
+any change), and `blind4/` (2026-12-05, in clinicians' and forum voices too), which `make eval`
+measures but the tests do not assert.
 Used by the tests (tests/test_redflag_screen.py, tests/e2e/test_safety_e2e.py) and by
 `make eval` (scripts/eval_safety.py).
 """
@@ -32,6 +33,11 @@ LOOK_ALIKE_SETS = {
     "blind2": ("blind2/red_flag_lookalikes.yml", "cases"),
     "blind3": ("blind3/red_flag_lookalikes.yml", "cases"),
 }
+# Measured by `make eval` (scripts/eval_safety.py) but not asserted by the tests: sets whose
+# remaining misses are listed in docs/understanding.md rather than tuned away one by one.
+EVAL_ONLY_SETS = {
+    "blind4": "blind4",
+}
 
 
 @dataclass(frozen=True)
@@ -57,25 +63,29 @@ def _cases(path: Path, key: str) -> list[dict]:
     return cases
 
 
-def _sets(sets: dict[str, tuple[str, str]], data: Path, blind: Path | None, file: str) -> list[tuple[str, Path, str]]:
+def _sets(
+    sets: dict[str, tuple[str, str]], data: Path, blind: Path | None, file: str, eval_only: bool
+) -> list[tuple[str, Path, str]]:
     found = [(name, data / file_, key) for name, (file_, key) in sets.items()]
+    if eval_only:
+        found += [(name, data / folder / file, "cases") for name, folder in EVAL_ONLY_SETS.items()]
     if blind is not None:  # a new set in the blind sets' layout, measured before it joins tests/data
         found.append((blind.name, blind / file, "cases"))
     return found
 
 
-def load_sign_cases(data: Path = DATA, blind: Path | None = None) -> list[SignCase]:
+def load_sign_cases(data: Path = DATA, blind: Path | None = None, eval_only: bool = False) -> list[SignCase]:
     return [
         SignCase(c["text"], c["sign"], c["tier"], name, c.get("voice", ""))
-        for name, path, key in _sets(SIGN_SETS, data, blind, "red_flag_signs.yml")
+        for name, path, key in _sets(SIGN_SETS, data, blind, "red_flag_signs.yml", eval_only)
         for c in _cases(path, key)
     ]
 
 
-def load_look_alikes(data: Path = DATA, blind: Path | None = None) -> list[LookAlike]:
+def load_look_alikes(data: Path = DATA, blind: Path | None = None, eval_only: bool = False) -> list[LookAlike]:
     return [
         LookAlike(c["text"], c.get("kind", "benign"), name)
-        for name, path, key in _sets(LOOK_ALIKE_SETS, data, blind, "red_flag_lookalikes.yml")
+        for name, path, key in _sets(LOOK_ALIKE_SETS, data, blind, "red_flag_lookalikes.yml", eval_only)
         for c in _cases(path, key)
     ]
 
