@@ -155,3 +155,33 @@ def test_bad_vocabulary_fails_naming_the_sign(knowledge_copy: Path) -> None:
     path.write_text(yaml.safe_dump(data))
     with pytest.raises(DataFileError, match="sign 'fever' rule 1"):
         load_screen(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        ("Physio query: new LBP with loss of perianal sensation since this morning", "emergency"),
+        ("lumbar pain with pyrexia and rigors since yesterday", "urgent"),
+        ("28/40, LBP with dysuria and a temperature", "urgent"),
+        ("fell off the scaffold, a good two storeys, and my back is agony", "emergency"),
+        ("I'm getting more hunched and my lower back aches", "urgent"),
+        ("I take tablets to thin my blood and I fell on the ice, now my back hurts", "urgent"),
+    ],
+)
+def test_clinical_and_plain_words_of_a_sign_are_read(screen, text: str, tier: str) -> None:
+    assert screen.screen(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my back is worse when I'm hunched over spreadsheets at tax time",
+        "a postman on my feet with a heavy bag all day, my back aches",
+        "the fever pitch at work is giving me a stiff back",
+        "collapsing into bed every night exhausted, my lower back is tight",
+        "carried a sofa up 4 floors for a mate, my back is just stiff today",
+        "is a weight loss massage a real thing? my back is fine",
+    ],
+)
+def test_everyday_words_that_sound_like_a_sign_are_not_one(screen, text: str) -> None:
+    assert not screen.screen(text).signs
