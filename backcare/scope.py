@@ -50,6 +50,8 @@ _BACK = frozenset({"back", "backs"})
 _ARTICLES = frozenset({"the", "a"})
 _DETERMINERS = frozenset({"the", "a", "an", "some", "this", "that", "my", "your"})
 _MASSAGE = "massage"
+# A finding no classifier confidence overrules.
+NEVER = float("inf")
 
 
 def words(text: str) -> list[str]:
@@ -146,7 +148,11 @@ class ScopeCheck:
         reason = self.reason(text)
         if reason is None:
             return None
-        return Finding(reason, self.classifier_overrules_at, self.intents_without_domain_words)
+        # "a marriage therapist", "massage the figures", "back up my phone": the message used
+        # the domain's own word in another sense, which the classifier's features cannot see,
+        # so however sure it is of a topic, the finding stands.
+        sure = reason == ScopeReason.OFF_TOPIC and self._reads_in_another_sense(words(self.abbreviations.expand(text)))
+        return Finding(reason, NEVER if sure else self.classifier_overrules_at, self.intents_without_domain_words)
 
     def reason(self, text: str) -> str | None:
         """``ScopeReason.OFF_TOPIC``, ``ScopeReason.OTHER_BODY_PART`` or None (no finding)."""
@@ -192,6 +198,19 @@ class ScopeCheck:
         before = tokens[i - 1] if i else ""
         after_for = tokens[i + 2 : i + 5] if tokens[i + 1 : i + 2] == ["for"] else []
         return before not in kinds and not kinds.intersection(after_for)
+
+    def _reads_in_another_sense(self, tokens: list[str]) -> bool:
+        """Does the message use "massage", "therapist" or "back" in another sense?"""
+        for i, word in enumerate(tokens):
+            if word == _MASSAGE and self._massages_a_thing(tokens, i):
+                return True
+            if word in self.other_kinds_of and word in self.domain_words and not self._is_domain_word(tokens, i):
+                return True
+            before = tokens[i - 1] if i else ""
+            after = tokens[i + 1] if i + 1 < len(tokens) else ""
+            if word in _BACK and (after in self.back_other_sense_after or before in self.back_other_sense_before):
+                return True
+        return False
 
     def _massages_a_thing(self, tokens: list[str], i: int) -> bool:
         """ "how do I massage kale": massage as a verb whose object the data never names."""

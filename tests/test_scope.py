@@ -159,3 +159,23 @@ def test_a_broken_pattern_stops_with_its_name(tmp_path: Path) -> None:
     broken.write_text(SCOPE_CHECK_PATH.read_text() + "  - ([unclosed\n")
     with pytest.raises(DataFileError, match="instructions_to_the_assistant"):
         load_instruction_patterns(broken)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "where do I find a marriage therapist near me",
+        "you must massage the spreadsheet numbers before the audit",
+        "how do I back up my phone to the cloud",
+    ],
+)
+def test_the_domains_word_in_another_sense_holds_however_sure_the_classifier_is(text: str) -> None:
+    finding = CHECK.check(text)
+    assert finding is not None and finding.reason == ScopeReason.OFF_TOPIC
+    assert finding.holds_against("find_therapist", 0.99)
+
+
+def test_a_word_the_data_never_uses_alone_is_overruled_by_a_sure_classifier() -> None:
+    finding = CHECK.check("how much does a recording session in a studio cost")
+    assert finding is not None and finding.reason == ScopeReason.OFF_TOPIC
+    assert finding.holds_against("cost_insurance", 0.5) and not finding.holds_against("cost_insurance", 0.99)
