@@ -3,8 +3,8 @@
 The classifier learns "a medicine is named" from a marker token (components/question_focus.py)
 but can still rank an everyday word higher: "how many tylenol is too many in a day" looks
 like a question about how often to have a massage. A message that names a medicine, asks
-about taking it (knowledge/medicine_questions.yml) and names no massage or other treatment
-is a medicines question: the bot never advises on medicines, so it says who can. Messages
+about taking it (knowledge/medicine_questions.yml) in a question that names no massage or
+other treatment is a medicines question: the bot never advises on medicines, so it says who can. Messages
 that compare massage with a medicine stay with the classifier (medication_comparison).
 Runs before the red-flag screen, which still wins.
 """
@@ -22,9 +22,12 @@ from backcare.contract import PROJECT_ROOT
 from backcare.scope_words import load_scope_words, word_pattern
 from backcare.yamlfile import DataFileError
 from components.intents import IntentRouter
+from components.question_focus import focus_spans
 
 MEDICINE_QUESTIONS_PATH = PROJECT_ROOT / "knowledge" / "medicine_questions.yml"
 MEDICINES_INTENT = "medicines"
+# A pronoun that can stand for a treatment named earlier in the message.
+_REFERS_BACK = re.compile(r"\b(?:it|that|this)\b", re.IGNORECASE)
 
 
 def _words(path: Path, key: str) -> re.Pattern[str]:
@@ -44,7 +47,18 @@ class MedicineQuestions:
         self.treatments = _words(path, "treatments")
 
     def is_medicine_question(self, text: Text) -> bool:
-        return bool(self.medicine.search(text) and self.asks.search(text) and not self.treatments.search(text))
+        """A medicine named anywhere, and a question (the message's question sentences, or the
+        whole of a one-sentence message) that asks about taking it and names no treatment:
+        "... I've thought about massage, but that's for later. Are those safe to take with my
+        heart tablets?" asks about the tablets."""
+        if not self.medicine.search(text):
+            return False
+        questions = [text[start:end] for start, end in focus_spans(text)] or [text]
+        if self.treatments.search(text):
+            # "Is it realistic to use it instead of them?" after naming massage: "it" is the
+            # massage, so the question compares it with the medicine.
+            questions = [q for q in questions if not _REFERS_BACK.search(q)]
+        return any(self.asks.search(q) and not self.treatments.search(q) for q in questions)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -30,6 +30,12 @@ def _classified(text: str, intent: str, confidence: float = 0.8) -> Message:
         # two medicines compared, with no massage named
         ("tylenol or aleve, which one is safer for my dad?", "medication_comparison"),
         ("does amitriptyline make you drowsy", "side_effects"),
+        # a story that mentions massage, then a question about the medicine alone
+        (
+            "I might book a massage next month. My friend gave me some of her naproxen. Is naproxen safe to take "
+            "with my blood pressure tablets?",
+            "precautions",
+        ),
     ],
 )
 def test_a_question_about_taking_a_medicine_gets_the_medicines_intent(
@@ -47,6 +53,8 @@ def test_a_question_about_taking_a_medicine_gets_the_medicines_intent(
         # massage compared with a medicine: the classifier decides
         ("is a massage better than ibuprofen for back pain?", "medication_comparison"),
         ("can deep tissue help me take fewer painkillers a day", "medication_comparison"),
+        # "it" is the massage named before
+        ("My GP suggested massage. Would it be better than ibuprofen?", "medication_comparison"),
         # a medicine named, no question about taking it
         ("I'm on warfarin, can I still come in on Friday?", "condition_advice"),
         # a question about taking something, no medicine named
