@@ -181,6 +181,7 @@ def test_clinical_and_plain_words_of_a_sign_are_read(screen, text: str, tier: st
         "collapsing into bed every night exhausted, my lower back is tight",
         "carried a sofa up 4 floors for a mate, my back is just stiff today",
         "is a weight loss massage a real thing? my back is fine",
+        "my physio told me to watch out for saddle numbness, what would that feel like?",
     ],
 )
 def test_everyday_words_that_sound_like_a_sign_are_not_one(screen, text: str) -> None:
