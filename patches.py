@@ -26,6 +26,7 @@ named in the message against it, run its test, then update PROVED_ON.
 
 from __future__ import annotations
 
+import collections
 import functools
 import importlib.abc
 import importlib.metadata
@@ -171,15 +172,43 @@ def _action_response_validator() -> Any:
     return validator_class(schema)
 
 
+# The action server's replies found valid, as canonical JSON: the same few replies come back
+# turn after turn, and checking one against Rasa's event schema costs ~0.5 ms.
+_VALID_ACTION_RESULTS: "collections.OrderedDict[Text, None]" = collections.OrderedDict()
+_VALID_ACTION_RESULTS_KEPT = 256
+
+
+def _plain_json(value: Any) -> bool:
+    """Only JSON's own types (what the action server's reply parses to): then equal canonical
+    JSON means equal for the schema too (a tuple, say, would dump like a list but fail it)."""
+    kind = type(value)
+    if kind is dict:
+        return all(type(key) is str and _plain_json(item) for key, item in value.items())
+    if kind is list:
+        return all(_plain_json(item) for item in value)
+    return kind in (str, int, float, bool, type(None))
+
+
 def _validate_action_result(self: Any, result: Dict[Text, Any]) -> bool:
-    """RemoteAction._validate_action_result with the schema checked once, not every turn."""
+    """RemoteAction._validate_action_result with the schema checked once, not every turn, and
+    a reply already found valid (the same JSON) not checked again."""
+    import json
+
     import jsonschema
 
+    key = json.dumps(result, sort_keys=True) if _plain_json(result) else None
+    if key is not None and key in _VALID_ACTION_RESULTS:
+        _VALID_ACTION_RESULTS.move_to_end(key)
+        return True
     try:
         _action_response_validator().validate(result)
     except jsonschema.ValidationError as error:
         error.message += ". Failed to validate Action server response from API."
         raise
+    if key is not None:
+        _VALID_ACTION_RESULTS[key] = None
+        if len(_VALID_ACTION_RESULTS) > _VALID_ACTION_RESULTS_KEPT:
+            _VALID_ACTION_RESULTS.popitem(last=False)
     return True
 
 
