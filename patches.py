@@ -26,12 +26,13 @@ named in the message against it, run its test, then update PROVED_ON.
 
 from __future__ import annotations
 
+import collections
 import functools
 import importlib.abc
 import importlib.metadata
 import sys
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Sequence, Text, Tuple, Type
+from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Text, Tuple, Type
 
 # The versions every patch and override below was proved on (constraints.txt pins them).
 PROVED_ON: Dict[str, str] = {
@@ -79,6 +80,12 @@ PATCHES: Tuple[Patch, ...] = (
         "rasa.shared.core.events.Event.resolve_by_type",
         ("rasa",),
         "tests/test_patches.py::test_every_event_type_resolves_to_the_class_rasa_would_pick",
+    ),
+    Patch(
+        "rule lookup by previous action",
+        "rasa.core.policies.rule_policy.RulePolicy._get_possible_keys",
+        ("rasa",),
+        "tests/test_rule_lookup.py::test_the_rule_lookup_finds_the_rules_rasa_finds",
     ),
     Patch(
         "skops type-name search",
@@ -165,15 +172,43 @@ def _action_response_validator() -> Any:
     return validator_class(schema)
 
 
+# The action server's replies found valid, as canonical JSON: the same few replies come back
+# turn after turn, and checking one against Rasa's event schema costs ~0.5 ms.
+_VALID_ACTION_RESULTS: "collections.OrderedDict[Text, None]" = collections.OrderedDict()
+_VALID_ACTION_RESULTS_KEPT = 256
+
+
+def _plain_json(value: Any) -> bool:
+    """Only JSON's own types (what the action server's reply parses to): then equal canonical
+    JSON means equal for the schema too (a tuple, say, would dump like a list but fail it)."""
+    kind = type(value)
+    if kind is dict:
+        return all(type(key) is str and _plain_json(item) for key, item in value.items())
+    if kind is list:
+        return all(_plain_json(item) for item in value)
+    return kind in (str, int, float, bool, type(None))
+
+
 def _validate_action_result(self: Any, result: Dict[Text, Any]) -> bool:
-    """RemoteAction._validate_action_result with the schema checked once, not every turn."""
+    """RemoteAction._validate_action_result with the schema checked once, not every turn, and
+    a reply already found valid (the same JSON) not checked again."""
+    import json
+
     import jsonschema
 
+    key = json.dumps(result, sort_keys=True) if _plain_json(result) else None
+    if key is not None and key in _VALID_ACTION_RESULTS:
+        _VALID_ACTION_RESULTS.move_to_end(key)
+        return True
     try:
         _action_response_validator().validate(result)
     except jsonschema.ValidationError as error:
         error.message += ". Failed to validate Action server response from API."
         raise
+    if key is not None:
+        _VALID_ACTION_RESULTS[key] = None
+        if len(_VALID_ACTION_RESULTS) > _VALID_ACTION_RESULTS_KEPT:
+            _VALID_ACTION_RESULTS.popitem(last=False)
     return True
 
 
@@ -196,6 +231,101 @@ def _event_classes() -> Dict[Text, Type[Any]]:
 def _resolve_by_type(type_name: Text, default: Optional[Type[Any]] = None) -> Optional[Type[Any]]:
     cls = _event_classes().get(type_name)
     return cls if cls is not None else _RESOLVE_BY_TYPE[0](type_name, default)
+
+
+# --- RulePolicy: the rules that can match a turn, looked up by its previous action ---------
+
+_GET_POSSIBLE_KEYS: List[Callable[..., Any]] = []  # Rasa's own, kept when the patch is made
+
+
+@dataclass(frozen=True)
+class _RuleIndex:
+    """The rules of one lookup (rule key -> action), filed by what their last state needs."""
+
+    keys: frozenset  # the lookup's keys when the index was built
+    # (previous action's feature and value, or None; user intent, or None) -> rule keys
+    filed: Dict[Tuple[Optional[Tuple[Text, Any]], Optional[Text]], Tuple[Text, ...]]
+    longest: int  # the most states any rule has
+
+
+def _needed(sub_state: Dict[Text, Any], features: Tuple[Text, ...]) -> Optional[Tuple[Text, Any]]:
+    """The first of ``features`` the (rule's) sub-state requires a value of: set, and not
+    "should_not_be_set" (RulePolicy._does_rule_match_state then demands the same value)."""
+    from rasa.shared.core.constants import SHOULD_NOT_BE_SET
+
+    for feature in features:
+        value = sub_state.get(feature)
+        if isinstance(value, list):
+            value = tuple(value)  # as RulePolicy._does_rule_match_state compares it
+        if value and value != SHOULD_NOT_BE_SET:
+            return feature, value
+    return None
+
+
+def _rule_index(keys: Any) -> _RuleIndex:
+    import json
+
+    from rasa.shared.core.constants import PREVIOUS_ACTION, USER
+    from rasa.shared.nlu.constants import ACTION_NAME, ACTION_TEXT, INTENT
+
+    filed: Dict[Tuple[Optional[Tuple[Text, Any]], Optional[Text]], List[Text]] = {}
+    longest = 0
+    for key in keys:
+        states = json.loads(key)
+        longest = max(longest, len(states))
+        last = states[-1] if states else {}
+        previous = _needed(last.get(PREVIOUS_ACTION) or {}, (ACTION_NAME, ACTION_TEXT))
+        intent = _needed(last.get(USER) or {}, (INTENT,))
+        filed.setdefault((previous, intent[1] if intent else None), []).append(key)
+    return _RuleIndex(frozenset(keys), {place: tuple(found) for place, found in filed.items()}, longest)
+
+
+def _get_possible_keys(self: Any, lookup: Dict[Text, Text], states: List[Dict[Text, Any]]) -> Set[Text]:
+    """RulePolicy._get_possible_keys checks every rule (114) against the turn's last state.
+    A rule whose last state requires a previous action (action_name or action_text, set and
+    not "should_not_be_set") or a user intent fails that check unless the turn has the same
+    value, so only the rules filed under the turn's own previous action and intent, or under
+    none, are checked, with Rasa's own _is_rule_applicable; the earlier states as Rasa does.
+    When two matching rules are equally long, Rasa's max() picks one by set order, so then
+    Rasa's own method answers."""
+    from rasa.shared.core.constants import PREVIOUS_ACTION, USER
+    from rasa.shared.nlu.constants import ACTION_NAME, ACTION_TEXT, INTENT
+
+    if not states:
+        return _GET_POSSIBLE_KEYS[0](self, lookup, states)
+    indexes: Dict[int, _RuleIndex] = self.__dict__.setdefault("_backcare_rule_indexes", {})
+    index = indexes.get(id(lookup))
+    if index is None or index.keys != lookup.keys():
+        index = indexes[id(lookup)] = _rule_index(lookup.keys())
+    last = states[-1]
+    previous_action = last.get(PREVIOUS_ACTION) or {}
+    previous_values: List[Optional[Tuple[Text, Any]]] = [None]
+    for feature in (ACTION_NAME, ACTION_TEXT):
+        value = previous_action.get(feature)
+        if isinstance(value, list):
+            value = tuple(value)
+        if value:
+            previous_values.append((feature, value))
+    intent = (last.get(USER) or {}).get(INTENT)
+    intents = [None, intent] if intent else [None]
+    possible = {
+        key
+        for previous in previous_values
+        for wanted in intents
+        for key in index.filed.get((previous, wanted), ())
+        if self._is_rule_applicable(key, 0, last)
+    }
+    for turn, state in enumerate(reversed(states)):
+        if turn == 0:
+            continue
+        if turn >= index.longest or not possible:
+            break  # _is_rule_applicable is True from a rule's length on: nothing changes
+        possible = {key for key in possible if self._is_rule_applicable(key, turn, state)}
+    if len(possible) > 1:
+        longest = max(len(key) for key in possible)
+        if sum(len(key) == longest for key in possible) > 1:
+            return _GET_POSSIBLE_KEYS[0](self, lookup, states)  # a tie: Rasa's set, Rasa's order
+    return possible
 
 
 # --- skops' start-up search for the module of every numpy and scipy ufunc -------------------
@@ -336,6 +466,7 @@ def apply(version: Callable[[str], str] = importlib.metadata.version) -> None:
 
     from rasa.core.actions.action import RemoteAction
     from rasa.core.agent import Agent
+    from rasa.core.policies.rule_policy import RulePolicy
     from rasa.engine.runner.dask import DaskGraphRunner
     from rasa.shared.core import events
 
@@ -347,6 +478,8 @@ def apply(version: Callable[[str], str] = importlib.metadata.version) -> None:
     RemoteAction._validate_action_result = _validate_action_result
     _RESOLVE_BY_TYPE.append(events.Event.resolve_by_type)
     events.Event.resolve_by_type = staticmethod(_resolve_by_type)
+    _GET_POSSIBLE_KEYS.append(RulePolicy._get_possible_keys)
+    RulePolicy._get_possible_keys = _get_possible_keys
     _applied.append(True)
 
 

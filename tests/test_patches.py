@@ -4,6 +4,7 @@ code, and a version other than the one a patch was proved on stops the server.""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -186,3 +187,62 @@ def test_importing_the_projects_code_patches_nothing_and_the_store_says_how_to_s
         "FailSafeTrackerStore, which answers from an empty conversation when a read fails): start Rasa with "
         "`backcare-rasa` (same arguments as `rasa`).\n"
     )
+
+
+def _action_replies() -> list:
+    """Replies like the action server's (every kind of event it may send), and broken ones."""
+    sent = [
+        events.SlotSet("topic", "effectiveness"),
+        events.SlotSet("suggested_topics", ["benefits", "self_care"]),
+        events.SlotSet("last_answer", None),
+        events.BotUttered("hello", {"buttons": [{"title": "Yes", "payload": "/affirm"}]}),
+        events.FollowupAction("utter_greet"),
+        events.ActionExecuted("action_listen"),
+        events.UserUttered("hi", {"name": "greet", "confidence": 1.0}),
+        events.SessionStarted(),
+        events.Restarted(),
+        events.AllSlotsReset(),
+        events.ActiveLoop(None),
+        events.ConversationPaused(),
+        events.UserUtteranceReverted(),
+        events.ActionReverted(),
+    ]
+    replies: list = [{"events": [], "responses": []}, {}]
+    for n, event in enumerate(sent):
+        data = event.as_dict()
+        replies.append({"events": [data], "responses": [{"text": f"answer {n}", "buttons": []}]})
+        replies.append({"events": [data, sent[0].as_dict()], "responses": []})
+        broken = dict(data)
+        broken.pop("event")
+        replies.append({"events": [broken]})  # an event without its type
+        replies.append({"events": [{**data, "event": 3}]})
+        replies.append({"events": [data], "responses": [f"answer {n}"]})  # a response that is not an object
+        replies.append({"events": [data]})
+        replies.append({"events": (data,)})  # dumps as the list above does, but is not a JSON array
+        replies.append({"events": [data], "responses": [{"text": n}]})
+    replies += [{"events": "not a list"}, {"events": [None]}, {"responses": None}, {"events": [{"event": "slot"}]}]
+    return replies
+
+
+def test_a_reply_found_valid_before_is_judged_as_jsonschema_judges_it() -> None:
+    """The check remembers replies it found valid (as canonical JSON): asked once or again,
+    it accepts and rejects exactly the replies jsonschema does against Rasa's own schema."""
+    schema = RemoteAction.action_response_format_spec()
+    accepted = rejected = 0
+    for reply in _action_replies():
+        try:
+            jsonschema.validate(reply, schema)
+            valid = True
+        except jsonschema.ValidationError:
+            valid = False
+        for _ in range(2):  # the second time from the remembered replies
+            if valid:
+                assert ACTION._validate_action_result(reply)
+            else:
+                with pytest.raises(jsonschema.ValidationError):
+                    ACTION._validate_action_result(reply)
+        accepted += valid
+        rejected += not valid
+        if patches._plain_json(reply):  # (a tuple's dump is its list twin's)
+            assert (json.dumps(reply, sort_keys=True) in patches._VALID_ACTION_RESULTS) == valid
+    assert accepted > 20 and rejected > 40
