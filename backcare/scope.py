@@ -220,8 +220,16 @@ class ScopeCheck:
 
     def _unknown(self, tokens: Iterable[str]) -> Iterator[str]:
         for word in tokens:
-            if len(word) >= _MIN_WORD and not word.isdigit() and word not in self.vocabulary:
+            if len(word) >= _MIN_WORD and not word.isdigit() and not self._known(word):
                 yield word
+
+    def _known(self, word: str) -> bool:
+        """In the vocabulary, or made of known words and numbers ("follow-up", "half-hour",
+        "90-minute")."""
+        if word in self.vocabulary:
+            return True
+        parts = word.split("-")
+        return len(parts) > 1 and all(p.isdigit() or p in self.vocabulary for p in parts)
 
     def _is_foreign(self, word: str) -> bool:
         """Not a known word, nor a typo of one."""

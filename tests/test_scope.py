@@ -54,6 +54,8 @@ def test_a_message_from_another_world_is_off_topic(text: str) -> None:
         "is an electric massager as good as a therapist",
         "could you suggest a therapist for my lower back",
         "non-specific LBP: is massage a fair recommendation",  # LBP: lower back pain
+        "how much is a 90-minute session?",  # a word made of known words and numbers
+        "can I get a half-hour session on saturday",
     ],
 )
 def test_a_message_about_the_back_or_the_clinic_has_no_finding(text: str) -> None:
