@@ -186,3 +186,50 @@ def test_clinical_and_plain_words_of_a_sign_are_read(screen, text: str, tier: st
 )
 def test_everyday_words_that_sound_like_a_sign_are_not_one(screen, text: str) -> None:
     assert not screen.screen(text).signs
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        # clinicians' shorthand (knowledge/abbreviations.yml and the vocabulary)
+        ("RTA on the motorway yesterday, LBP since. Ok to treat?", "emergency"),
+        ("Bilat lower limb numbness and LBP, started this morning", "emergency"),
+        ("LBP, unable to void since 6am", "emergency"),
+        ("PMH breast Ca 2019. New onset LBP this month.", "urgent"),
+        ("Unexplained wt loss of 5kg and a sore lower back", "urgent"),
+        ("18M, constant LBP for 8 weeks", "urgent"),
+        ("67F, severe low back pain that came on suddenly, 9/10", "urgent"),
+        # plain and regional words
+        ("since my back went I keep not making it to the toilet in time", "emergency"),
+        ("my back hurts and I've been pushing for ages to get my stream started", "emergency"),
+        ("back pain and I can't feel a thing down below when we're intimate", "emergency"),
+        ("my back's killing me and the old fella won't work since Friday", "emergency"),
+        ("I went arse over tit off the loft ladder and my back is agony", "emergency"),
+        ("my back has changed shape over the summer and it aches", "urgent"),
+        ("had my spine operated on last month and the scar is red and oozing", "urgent"),
+        ("my back aches and I've been running a temperature since Sunday", "urgent"),
+    ],
+)
+def test_shorthand_slang_and_plain_words_of_a_sign_are_read(screen, text: str, tier: str) -> None:
+    assert screen.screen(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # someone else's sign, when the writer sets themselves apart
+        "My neighbour fell off a ladder and broke his back. I'm booking for myself, just a stiff lower back.",
+        "A colleague of mine has bladder trouble with her back. Separately, I'd like a massage for my neck and back.",
+        # a general question, not the writer's own sign
+        "Is numbness in the groin with back pain serious?",
+        "What's the connection between a fever and back pain?",
+        # a past, settled sign
+        "Last winter my back hurt when I coughed for a couple of weeks, it settled completely.",
+        # massage and gym words
+        "After the deep tissue I felt like I'd been hit by a truck, in a good way. Sore lower back now.",
+        "My chest is sore from push-ups and my lower back is tight from deadlifts.",
+        "The hot and cold stone massage left my lower back tingly. Is that normal?",
+    ],
+)
+def test_other_peoples_signs_questions_and_massage_words_are_not_referred(screen, text: str) -> None:
+    assert not screen.screen(text).signs
