@@ -8,6 +8,7 @@ import yaml
 
 from backcare.clarify import (
     Decision,
+    Outcome,
     Thresholds,
     decide,
     load_entity_topics,
@@ -28,6 +29,12 @@ TH = Thresholds(
     follow_up_max_words=12,
     follow_up_min_share=0.3,
 )
+
+
+def entry_key(outcome: Outcome) -> str:
+    """The key of the knowledge-base entry an answer outcome gives."""
+    assert outcome.kind == "answer" and outcome.choice is not None, outcome
+    return outcome.choice.entry.key
 
 
 def test_a_clear_top_topic_is_answered() -> None:
@@ -106,6 +113,16 @@ def test_options_leading_to_the_same_answer_are_one() -> None:
     assert outcome.topic == "clarify"
     assert [topic for topic, _ in outcome.options] == ["precautions", "condition_advice"]
     assert all(title for _, title in outcome.options)
+
+
+def test_a_timing_question_naming_a_condition_gets_that_conditions_advice() -> None:
+    # "had my op six weeks ago, is it too soon?": ranked acute vs chronic, about recent surgery.
+    timing = Decision("answer", topic="acute_vs_chronic")
+    assert resolve(timing, KB, massage_types=[], condition="recent_surgery").topic == "condition_advice"
+    assert entry_key(resolve(timing, KB, massage_types=[], condition="recent_surgery")) == "recent_surgery"
+    # Without a condition it is the general answer, and a massage type does not refine it.
+    assert entry_key(resolve(timing, KB, massage_types=[], condition=None)) == "acute_vs_chronic"
+    assert entry_key(resolve(timing, KB, massage_types=["shiatsu"], condition=None)) == "acute_vs_chronic"
 
 
 def test_thresholds_file_is_read_and_words_are_counted() -> None:
