@@ -31,7 +31,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from backcare.abbreviations import ABBREVIATIONS_PATH, Abbreviations, load_abbreviations
 from backcare.contract import PROJECT_ROOT, ScopeReason
-from backcare.scope_words import SCOPE_WORDS_PATH, scope_word_lists, word_pattern
+from backcare.scope_words import OTHER_BODY_PART, SCOPE_WORDS_PATH, WordFinder, load_word_finders, scope_word_lists
 from backcare.yamlfile import DataFileError, read_mapping
 
 SCOPE_CHECK_PATH = PROJECT_ROOT / "knowledge" / "scope_check.yml"
@@ -137,7 +137,7 @@ class ScopeCheck:
     back_body_after: frozenset[str]
     massage_as_verb_after: frozenset[str]
     typo_edits: tuple[tuple[int, int], ...]  # (from this many letters, edits allowed), longest first
-    other_body_part: re.Pattern[str]
+    other_body_part: WordFinder  # its words, except in phrases that mean something else
     other_body_part_words: frozenset[str]  # its one-word entries, for misspellings
     vocabulary: frozenset[str]
     classifier_overrules_at: float
@@ -159,7 +159,7 @@ class ScopeCheck:
         text = self.abbreviations.expand(text)  # "non-specific LBP": lower back pain
         tokens = words(text)
         names_back = any(self._is_body_back(tokens, i) for i, w in enumerate(tokens) if w in _BACK)
-        if self._names_other_part(text, tokens) and not names_back and not self._names_spine(tokens):
+        if self._names_other_part(text) and not names_back and not self._names_spine(tokens):
             return ScopeReason.OTHER_BODY_PART
         if names_back or any(self._is_domain_word(tokens, i) for i in range(len(tokens))):
             return None
@@ -167,11 +167,17 @@ class ScopeCheck:
             return ScopeReason.OFF_TOPIC
         return None
 
-    def _names_other_part(self, text: str, tokens: list[str]) -> bool:
-        """Another body part, also misspelt ("migranes", "sholder")."""
-        if self.other_body_part.search(text):
+    def names_other_body_part(self, text: str) -> bool:
+        """Does the message name a body part other than the lower back (with the back or not)?"""
+        return self._names_other_part(self.abbreviations.expand(text))
+
+    def _names_other_part(self, text: str) -> bool:
+        """Another body part, also misspelt ("migranes", "sholder"); not in a phrase that
+        uses its word in another sense ("on the other hand", "on my feet all day")."""
+        text = self.other_body_part.without_other_senses(text)
+        if self.other_body_part.words.search(text):
             return True
-        return any(self._near(w, self.other_body_part_words) for w in self._unknown(tokens))
+        return any(self._near(w, self.other_body_part_words) for w in self._unknown(words(text)))
 
     def _is_body_back(self, tokens: list[str], i: int) -> bool:
         before = tokens[i - 1] if i else ""
@@ -266,8 +272,8 @@ def load_scope_check(
     except (KeyError, TypeError, ValueError) as exc:
         raise DataFileError(f"{path}: 'classifier_overrules_at' must be a number") from exc
     lists = scope_word_lists(scope_words_path)
-    if "other_body_part" not in lists:
-        raise DataFileError(f"{scope_words_path}: 'other_body_part' must list words")
+    if OTHER_BODY_PART not in lists:
+        raise DataFileError(f"{scope_words_path}: '{OTHER_BODY_PART}' must list words")
     return ScopeCheck(
         domain_words=_word_list(data, "domain_words", path),
         lower_back_words=_word_list(data["domain_words"], "lower_back", path),
@@ -278,8 +284,8 @@ def load_scope_check(
         back_body_after=_word_list(back, "body_after", path),
         massage_as_verb_after=_word_list(data, "massage_as_verb_after", path),
         typo_edits=tuple(sorted(typo_edits.items(), reverse=True)),
-        other_body_part=word_pattern(lists["other_body_part"]),
-        other_body_part_words=frozenset(w for w in lists["other_body_part"] if " " not in w),
+        other_body_part=load_word_finders(scope_words_path)[OTHER_BODY_PART],
+        other_body_part_words=frozenset(w for w in lists[OTHER_BODY_PART] if " " not in w),
         vocabulary=training_vocabulary(training_dir),
         classifier_overrules_at=overrule,
         intents_without_domain_words=_word_list(data, "intents_without_domain_words", path),
