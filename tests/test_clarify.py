@@ -10,6 +10,7 @@ from backcare.clarify import (
     Decision,
     Outcome,
     Thresholds,
+    carried_entity,
     decide,
     load_entity_topics,
     load_thresholds,
@@ -89,6 +90,57 @@ def test_the_follow_up_entities_name_entities_and_topics_of_the_domain() -> None
     domain = yaml.safe_load((Path(__file__).resolve().parent.parent / "domain.yml").read_text())
     entity_topics = load_entity_topics()
     assert set(entity_topics) <= set(domain["entities"]) and set(entity_topics.values()) <= TOPICS
+
+
+ENTITY_TOPICS = load_entity_topics()
+REMEMBERED = {"health_condition": "arthritis", "massage_type": "reflexology"}
+
+
+def carried(previous_topic: str | None, words: int = 6, **named: bool) -> tuple[str, str] | None:
+    return carried_entity(
+        previous_topic,
+        words,
+        TH,
+        names_entity=named.get("entity", False),
+        names_other_body_part=named.get("other_body_part", False),
+        remembered=REMEMBERED,
+        entity_topics=ENTITY_TOPICS,
+    )
+
+
+def test_a_short_follow_up_carries_the_condition_or_type_of_the_previous_answer() -> None:
+    assert carried("condition_advice") == ("health_condition", "arthritis")
+    assert carried("massage_type_detail") == ("massage_type", "reflexology")
+    # ... not when it names a condition or a type of its own, or another body part ...
+    assert carried("condition_advice", entity=True) is None
+    assert carried("condition_advice", other_body_part=True) is None
+    # ... nor in a long message, after another topic, or when no condition was answered.
+    assert carried("condition_advice", words=TH.follow_up_max_words) is not None
+    assert carried("condition_advice", words=TH.follow_up_max_words + 1) is None
+    assert carried("precautions") is None and carried("cost_insurance") is None and carried(None) is None
+    no_condition = carried_entity(
+        "condition_advice",
+        6,
+        TH,
+        names_entity=False,
+        names_other_body_part=False,
+        remembered={"health_condition": None, "massage_type": "reflexology"},
+        entity_topics=ENTITY_TOPICS,
+    )
+    assert no_condition is None
+
+
+def test_the_carried_condition_or_type_chooses_the_entry_of_the_topics_it_refines() -> None:
+    # "so is it safe for me then?" (precautions), "does it have side effects?" after arthritis;
+    # "does it actually help back pain?" (effectiveness) after reflexology.
+    for topic in ("precautions", "side_effects", "acute_vs_chronic"):
+        assert entry_key(resolve(Decision("answer", topic=topic), KB, [], condition="arthritis")) == "arthritis"
+    effectiveness = Decision("answer", topic="effectiveness")
+    assert entry_key(resolve(effectiveness, KB, ["reflexology"], condition=None)) == "reflexology"
+    # Topics a named condition or type does not refine stay themselves.
+    for topic in ("cost_insurance", "book_appointment"):
+        assert entry_key(resolve(Decision("answer", topic=topic), KB, [], condition="arthritis")) == topic
+    assert entry_key(resolve(Decision("answer", topic="side_effects"), KB, ["reflexology"], None)) == "side_effects"
 
 
 def test_a_medicine_question_never_gets_a_knowledge_answer() -> None:
