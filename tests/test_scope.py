@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -244,6 +245,41 @@ def test_the_domains_word_in_another_sense_holds_however_sure_the_classifier_is(
 
 
 def test_a_word_the_data_never_uses_alone_is_overruled_by_a_sure_classifier() -> None:
-    finding = CHECK.check("how much does a recording session in a studio cost")
+    finding = CHECK.check("how much does a ferry to france cost")
     assert finding is not None and finding.reason == ScopeReason.OFF_TOPIC
     assert finding.holds_against("cost_insurance", 0.5) and not finding.holds_against("cost_insurance", 0.99)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How much does a recording session at a music studio usually cost?",
+        "whats a good gym session for chest day",  # every word known: the session makes the finding
+        "set a reminder for my dentist appointment tomorrow",
+        "can I move my dentist's appointment to friday",
+        "how long should a revision session be before exams",
+    ],
+)
+def test_a_session_or_appointment_of_another_world_is_off_topic_however_sure_the_classifier_is(text: str) -> None:
+    finding = CHECK.check(text)
+    assert finding is not None and finding.reason == ScopeReason.OFF_TOPIC
+    assert finding.overruled_at == math.inf and finding.holds_against("book_appointment", 0.99)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How much is a session?",
+        "can I book a session for my lower back?",
+        "is a massage session at the gym any good for back pain",  # names the domain
+    ],
+)
+def test_the_clinics_own_session_or_appointment_has_no_finding(text: str) -> None:
+    assert CHECK.check(text) is None
+
+
+def test_a_message_using_the_clinics_appointment_too_has_no_strong_finding() -> None:
+    # "dentist" is a word the data never uses: a finding a sure classifier overrules.
+    finding = CHECK.check("can I move my appointment? I have a dentist appointment then")
+    assert finding is not None and finding.overruled_at != math.inf
+    assert not finding.holds_against("book_appointment", 0.99)
