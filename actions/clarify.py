@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.resources import KB, MESSAGES, SCOPE
 from backcare.clarify import (
     Decision,
+    carried_entity,
     decide,
     load_entity_topics,
     load_thresholds,
@@ -77,8 +78,32 @@ def decide_turn(tracker: Tracker) -> Decision:
     )
 
 
+def answered_entities(tracker: Tracker) -> tuple[Optional[Text], List[Text]]:
+    """The condition and the massage types to answer for: those this message names or, in a
+    short follow-up that names none, the one the previous answer was about."""
+    condition = next(tracker.get_latest_entity_values(Slot.HEALTH_CONDITION), None)
+    massage_types = list(tracker.get_latest_entity_values(Slot.MASSAGE_TYPE))
+    text = tracker.latest_message.get("text") or ""
+    carried = carried_entity(
+        previous_topic(tracker),
+        word_count(text),
+        THRESHOLDS,
+        names_entity=bool(condition or massage_types),
+        names_other_body_part=SCOPE.names_other_body_part(text),
+        remembered={entity: tracker.get_slot(entity) for entity in ENTITY_TOPICS},
+        entity_topics=ENTITY_TOPICS,
+    )
+    if carried is not None:
+        entity, value = carried
+        if entity == Slot.HEALTH_CONDITION:
+            condition = value
+        elif entity == Slot.MASSAGE_TYPE:
+            massage_types = [value]
+    return condition, massage_types
+
+
 def named_entities(tracker: Tracker) -> Dict[Text, Text]:
-    """The massage type and condition named in this message, for the buttons' payloads."""
+    """The massage type and condition named in this message (not carried from an earlier one)."""
     found = {}
     for entity in (Slot.MASSAGE_TYPE, Slot.HEALTH_CONDITION):
         value = next(tracker.get_latest_entity_values(entity), None)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.clarify import SCOPE_RESPONSE, clarify_buttons, decide_turn, named_entities
+from actions.clarify import SCOPE_RESPONSE, answered_entities, clarify_buttons, decide_turn
 from actions.feedback import feedback_buttons
 from actions.resources import CLINIC, KB, MESSAGES
 from backcare.clarify import resolve
@@ -25,10 +25,6 @@ def first_reply_of_session(tracker: Tracker) -> bool:
         if event.get("event") == "session_started":
             return True
     return True
-
-
-def latest_entity(tracker: Tracker, entity: Text) -> Optional[Text]:
-    return next(tracker.get_latest_entity_values(entity), None)
 
 
 def _pick_buttons(offer: Text) -> List[Dict[Text, Text]]:
@@ -49,11 +45,13 @@ class ActionAnswer(Action):
         return "action_answer"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        # Named in the message, or carried from the previous answer by a short follow-up.
+        condition, massage_types = answered_entities(tracker)
         outcome = resolve(
             decide_turn(tracker),
             KB,
-            massage_types=list(tracker.get_latest_entity_values(Slot.MASSAGE_TYPE)),
-            condition=latest_entity(tracker, Slot.HEALTH_CONDITION),
+            massage_types=massage_types,
+            condition=condition,
             remembered_massage_type=tracker.get_slot(Slot.MASSAGE_TYPE),
             remembered_condition=tracker.get_slot(Slot.HEALTH_CONDITION),
         )
@@ -64,7 +62,10 @@ class ActionAnswer(Action):
         if tracker.get_slot(Slot.SCOPE_REASON) is not None:
             events.append(SlotSet(Slot.SCOPE_REASON, None))
         if outcome.kind == "clarify":
-            return events + self._clarify(dispatcher, tracker, list(outcome.options))
+            # The buttons ask again about the condition or type named or carried.
+            entities = {Slot.MASSAGE_TYPE: next(iter(massage_types), None), Slot.HEALTH_CONDITION: condition}
+            found = {entity: value for entity, value in entities.items() if value}
+            return events + self._clarify(dispatcher, tracker, list(outcome.options), found)
         choice = outcome.choice
         assert choice is not None
         links = shows_links(tracker.get_latest_input_channel())
@@ -90,14 +91,18 @@ class ActionAnswer(Action):
 
     @staticmethod
     def _clarify(
-        dispatcher: CollectingDispatcher, tracker: Tracker, options: List[tuple[Text, Text]]
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        options: List[tuple[Text, Text]],
+        entities: Dict[Text, Text],
     ) -> List[EventType]:
-        """Ask which topic is meant: one button per (topic, title), then "something else"."""
+        """Ask which topic is meant: one button per (topic, title), then "something else";
+        each button's payload carries ``entities`` (the massage type, the condition)."""
         text = MESSAGES["clarify_question"]
         if first_reply_of_session(tracker):
             text = MESSAGES["notice"].format(**CLINIC.placeholders()) + "\n\n" + text
         topics = [topic for topic, _ in options]
-        buttons = clarify_buttons(topics, dict(options), named_entities(tracker))
+        buttons = clarify_buttons(topics, dict(options), entities)
         dispatcher.utter_message(text=text, buttons=buttons)
         return [SlotSet(Slot.TOPIC, Topic.CLARIFY), SlotSet(Slot.SUGGESTED_TOPICS, topics)]
 

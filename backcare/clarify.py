@@ -2,6 +2,9 @@
 
 - A short follow-up ("and if it still hurts in three months?") is read with the topic of
   the previous answer: if that topic is ranked close enough to the top, it stays.
+- A short follow-up to an answer about one condition or massage type that names none (nor
+  another body part) is about that one: "so is it safe for me then?" after the advice on
+  arthritis is answered for arthritis (``carried_entity``).
 - When the top topics are close, or the top one is unsure, the bot asks which one is meant
   (2-3 topics as buttons plus "something else") instead of guessing.
 - A message the classifier cannot place among the topics gets the out-of-scope notice, and so
@@ -17,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Collection, Sequence
+from typing import Collection, Mapping, Sequence
 
 from backcare.contract import SCOPE_REASON_OF_INTENT, ScopeReason, Topic
 from backcare.knowledge import KnowledgeBase
@@ -82,6 +85,34 @@ def load_vague_opener_topics(path: Path = CLARIFY_PATH) -> tuple[str, ...]:
 
 def word_count(text: str) -> int:
     return len(_WORD.findall(text or ""))
+
+
+def carried_entity(
+    previous_topic: str | None,
+    words: int,
+    thresholds: Thresholds,
+    names_entity: bool,
+    names_other_body_part: bool,
+    remembered: Mapping[str, str | None],
+    entity_topics: Mapping[str, str],
+) -> tuple[str, str] | None:
+    """The (entity, value) a short follow-up carries from the previous answer, or None.
+
+    After an answer about one condition or massage type (the previous topic is the topic of
+    that entity, ``entity_topics``, and ``remembered`` holds its slot), a message of at most
+    follow_up_max_words that names no condition or massage type (``names_entity``) and no
+    other body part asks about the same one: "does it have side effects?" after the advice on
+    pregnancy, "does it actually help back pain?" after reflexology. The answer is then chosen
+    as if the message had named it (backcare/routing.py: only the topics a named entity
+    refines change; "how much is it?" stays the cost answer).
+    """
+    if previous_topic is None or names_entity or names_other_body_part or words > thresholds.follow_up_max_words:
+        return None
+    for entity, topic in entity_topics.items():
+        value = remembered.get(entity)
+        if topic == previous_topic and value:
+            return entity, value
+    return None
 
 
 def decide(

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from backcare.contract import CONDITION_TOPIC, MASSAGE_TYPE_TOPIC
 from backcare.knowledge import Entry, KnowledgeBase
 
-# Questions that, when they name a condition, are really about massage with that condition.
+# Questions that, when they name a condition, are really about massage with that condition
+# ("had my op six weeks ago, is it too soon?": timing, with a named condition).
 REFINED_BY_CONDITION = frozenset(
     {
         CONDITION_TOPIC,
         MASSAGE_TYPE_TOPIC,
+        "acute_vs_chronic",
         "precautions",
         "effectiveness",
         "benefits",

@@ -6,7 +6,9 @@ iPhone") lands on a topic. Two findings catch what its ranking cannot show:
 
 - **off topic**: the message names nothing of the body, back pain, health or massage
   (knowledge/scope_check.yml, with "back" and "massage" read in context), and names a word
-  the training data never uses, not even misspelt ("turkey", "iPhone", "taxes");
+  the training data never uses, not even misspelt ("turkey", "iPhone", "taxes"), or uses a
+  word the clinic shares with other worlds only in their sense ("a gym session", "my dentist
+  appointment");
 - **other body part**: it names another body part (knowledge/scope_words.yml) and nothing of
   the back.
 - (instructions to the assistant, "ignore your instructions", are off topic whatever the
@@ -31,7 +33,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from backcare.abbreviations import ABBREVIATIONS_PATH, Abbreviations, load_abbreviations
 from backcare.contract import PROJECT_ROOT, ScopeReason
-from backcare.scope_words import SCOPE_WORDS_PATH, scope_word_lists, word_pattern
+from backcare.scope_words import OTHER_BODY_PART, SCOPE_WORDS_PATH, WordFinder, load_word_finders, scope_word_lists
 from backcare.yamlfile import DataFileError, read_mapping
 
 SCOPE_CHECK_PATH = PROJECT_ROOT / "knowledge" / "scope_check.yml"
@@ -101,10 +103,10 @@ def _patterns(data: dict, key: str, path: Path) -> tuple[re.Pattern[str], ...]:
         raise DataFileError(f"{path}: '{key}': {exc.pattern!r} is not a valid regular expression: {exc}") from exc
 
 
-def _other_kinds(data: dict, path: Path) -> dict[str, frozenset[str]]:
-    value = data.get("other_kinds_of")
+def _other_kinds(data: dict, path: Path, key: str = "other_kinds_of") -> dict[str, frozenset[str]]:
+    value = data.get(key)
     if not isinstance(value, dict):
-        raise DataFileError(f"{path}: 'other_kinds_of' must map a domain word to the words that change its sense")
+        raise DataFileError(f"{path}: '{key}' must map a word to the words before it that change its sense")
     return {str(word).lower(): _word_list(value, word, path) for word in value}
 
 
@@ -131,13 +133,15 @@ class ScopeCheck:
     domain_words: frozenset[str]
     lower_back_words: frozenset[str]
     other_kinds_of: dict[str, frozenset[str]]  # domain word -> words before it that change its sense
+    # a word the clinic shares with other worlds ("session") -> words before it that make it theirs
+    other_kinds_of_shared: dict[str, frozenset[str]]
     back_other_sense_after: frozenset[str]
     back_other_sense_before: frozenset[str]
     back_body_before: frozenset[str]
     back_body_after: frozenset[str]
     massage_as_verb_after: frozenset[str]
     typo_edits: tuple[tuple[int, int], ...]  # (from this many letters, edits allowed), longest first
-    other_body_part: re.Pattern[str]
+    other_body_part: WordFinder  # its words, except in phrases that mean something else
     other_body_part_words: frozenset[str]  # its one-word entries, for misspellings
     vocabulary: frozenset[str]
     classifier_overrules_at: float
@@ -159,19 +163,25 @@ class ScopeCheck:
         text = self.abbreviations.expand(text)  # "non-specific LBP": lower back pain
         tokens = words(text)
         names_back = any(self._is_body_back(tokens, i) for i, w in enumerate(tokens) if w in _BACK)
-        if self._names_other_part(text, tokens) and not names_back and not self._names_spine(tokens):
+        if self._names_other_part(text) and not names_back and not self._names_spine(tokens):
             return ScopeReason.OTHER_BODY_PART
         if names_back or any(self._is_domain_word(tokens, i) for i in range(len(tokens))):
             return None
-        if any(self._is_foreign(w) for w in self._unknown(tokens)):
+        if self._shares_words_only_in_another_sense(tokens) or any(self._is_foreign(w) for w in self._unknown(tokens)):
             return ScopeReason.OFF_TOPIC
         return None
 
-    def _names_other_part(self, text: str, tokens: list[str]) -> bool:
-        """Another body part, also misspelt ("migranes", "sholder")."""
-        if self.other_body_part.search(text):
+    def names_other_body_part(self, text: str) -> bool:
+        """Does the message name a body part other than the lower back (with the back or not)?"""
+        return self._names_other_part(self.abbreviations.expand(text))
+
+    def _names_other_part(self, text: str) -> bool:
+        """Another body part, also misspelt ("migranes", "sholder"); not in a phrase that
+        uses its word in another sense ("on the other hand", "on my feet all day")."""
+        text = self.other_body_part.without_other_senses(text)
+        if self.other_body_part.words.search(text):
             return True
-        return any(self._near(w, self.other_body_part_words) for w in self._unknown(tokens))
+        return any(self._near(w, self.other_body_part_words) for w in self._unknown(words(text)))
 
     def _is_body_back(self, tokens: list[str], i: int) -> bool:
         before = tokens[i - 1] if i else ""
@@ -199,8 +209,26 @@ class ScopeCheck:
         after_for = tokens[i + 2 : i + 5] if tokens[i + 1 : i + 2] == ["for"] else []
         return before not in kinds and not kinds.intersection(after_for)
 
+    def _shares_words_only_in_another_sense(self, tokens: list[str]) -> bool:
+        """ "a recording session", "my dentist's appointment": the words the clinic shares with
+        other worlds are there, each in another world's sense (not "can I move my appointment?
+        I've a dentist appointment then")."""
+        shared = [i for i, w in enumerate(tokens) if w in self.other_kinds_of_shared]
+        return bool(shared) and all(
+            self._word_before(tokens, i) in self.other_kinds_of_shared[tokens[i]] for i in shared
+        )
+
+    @staticmethod
+    def _word_before(tokens: list[str], i: int) -> str:
+        """The word before ``tokens[i]``, over a possessive ("dentist's": "dentist", "s")."""
+        j = i - 2 if i >= 2 and tokens[i - 1] == "s" else i - 1
+        return tokens[j] if j >= 0 else ""
+
     def _reads_in_another_sense(self, tokens: list[str]) -> bool:
-        """Does the message use "massage", "therapist" or "back" in another sense?"""
+        """Does the message use "massage", "therapist" or "back" in another sense, or the
+        words it shares with other worlds ("session") only in theirs?"""
+        if self._shares_words_only_in_another_sense(tokens):
+            return True
         for i, word in enumerate(tokens):
             if word == _MASSAGE and self._massages_a_thing(tokens, i):
                 return True
@@ -266,20 +294,21 @@ def load_scope_check(
     except (KeyError, TypeError, ValueError) as exc:
         raise DataFileError(f"{path}: 'classifier_overrules_at' must be a number") from exc
     lists = scope_word_lists(scope_words_path)
-    if "other_body_part" not in lists:
-        raise DataFileError(f"{scope_words_path}: 'other_body_part' must list words")
+    if OTHER_BODY_PART not in lists:
+        raise DataFileError(f"{scope_words_path}: '{OTHER_BODY_PART}' must list words")
     return ScopeCheck(
         domain_words=_word_list(data, "domain_words", path),
         lower_back_words=_word_list(data["domain_words"], "lower_back", path),
         other_kinds_of=_other_kinds(data, path),
+        other_kinds_of_shared=_other_kinds(data, path, "other_kinds_of_shared"),
         back_other_sense_after=_word_list(back, "other_sense_after", path),
         back_other_sense_before=_word_list(back, "other_sense_before", path),
         back_body_before=_word_list(back, "body_before", path),
         back_body_after=_word_list(back, "body_after", path),
         massage_as_verb_after=_word_list(data, "massage_as_verb_after", path),
         typo_edits=tuple(sorted(typo_edits.items(), reverse=True)),
-        other_body_part=word_pattern(lists["other_body_part"]),
-        other_body_part_words=frozenset(w for w in lists["other_body_part"] if " " not in w),
+        other_body_part=load_word_finders(scope_words_path)[OTHER_BODY_PART],
+        other_body_part_words=frozenset(w for w in lists[OTHER_BODY_PART] if " " not in w),
         vocabulary=training_vocabulary(training_dir),
         classifier_overrules_at=overrule,
         intents_without_domain_words=_word_list(data, "intents_without_domain_words", path),

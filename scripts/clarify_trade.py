@@ -63,6 +63,7 @@ def outcome(parse: dict, kb: KnowledgeBase, thresholds: Thresholds) -> tuple[str
     named = [e["value"] for e in entities if e["entity"] == "massage_type"]
     condition = next((e["value"] for e in entities if e["entity"] == "health_condition"), None)
     decision = decide(ranking, kb.topics, thresholds, word_count(parse["text"]), scope=SCOPE.check(parse["text"]))
+    # A first turn: no previous answer, so no condition or type is carried (carried_entity).
     result = resolve(decision, kb, massage_types=named, condition=condition)
     return result.topic, tuple(topic for topic, _ in result.options)
 

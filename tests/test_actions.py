@@ -4,6 +4,7 @@ buttons whole) and every event each action returns."""
 from __future__ import annotations
 
 import pytest
+from rasa_sdk import Tracker
 
 from actions.faq import ActionAnswer, ActionShowSources
 from actions.resources import CLINIC, KB
@@ -99,6 +100,78 @@ def test_follow_up_uses_the_remembered_type() -> None:
         slot("cited_sources", ["Robinson2011"]),
         slot("massage_type", "shiatsu"),
     ]
+
+
+def answered_entry(t: Tracker) -> tuple[str, list[dict[str, object]]]:
+    """The opening of the answer ActionAnswer gives, and the events it returns."""
+    messages, events = run(ActionAnswer(), t)
+    text, _ = only_reply(messages)
+    return text, events
+
+
+def test_a_short_follow_up_to_a_condition_answer_is_answered_for_that_condition() -> None:
+    arthritis = KB.conditions["arthritis"]
+    for intent, text in (("precautions", "so is it safe for me then?"), ("side_effects", "does it have side effects?")):
+        t = tracker(intent, text, slots={"health_condition": "arthritis"}, previous_topic="condition_advice")
+        answer, events = answered_entry(t)
+        assert arthritis.answer[:60] in answer
+        assert events == [
+            slot("topic", "condition_advice"),
+            slot("cited_sources", list(arthritis.sources)),
+            slot("health_condition", "arthritis"),
+        ]
+
+
+def test_a_short_follow_up_to_a_massage_type_answer_is_answered_for_that_type() -> None:
+    t = tracker(
+        "effectiveness",
+        "does it actually help back pain?",
+        slots={"massage_type": "reflexology"},
+        previous_topic="massage_type_detail",
+    )
+    answer, events = answered_entry(t)
+    assert KB.massage_types["reflexology"].answer[:60] in answer
+    assert events[0] == slot("topic", "massage_type_detail") and events[-1] == slot("massage_type", "reflexology")
+
+
+def test_a_follow_up_carries_no_condition_into_a_topic_it_does_not_refine_or_a_new_question() -> None:
+    remembered = {"health_condition": "arthritis"}
+    # The cost is the cost, whatever the condition.
+    t = tracker("cost_insurance", "how much is it?", slots=remembered, previous_topic="condition_advice")
+    assert answered_entry(t)[1][0] == slot("topic", "cost_insurance")
+    # After an answer on another topic, or in a long new question, the slot is not carried.
+    t = tracker("side_effects", "does it have side effects?", slots=remembered, previous_topic="frequency")
+    assert answered_entry(t)[1][0] == slot("topic", "side_effects")
+    long = "I have been reading a lot about this online and I keep wondering whether there are any side effects at all"
+    t = tracker("side_effects", long, slots=remembered, previous_topic="condition_advice")
+    assert answered_entry(t)[1][0] == slot("topic", "side_effects")
+    # A newly named condition wins over the remembered one.
+    t = tracker(
+        "precautions",
+        "and if I'm pregnant?",
+        [entity("health_condition", "pregnancy")],
+        slots=remembered,
+        previous_topic="condition_advice",
+    )
+    assert answered_entry(t)[1][2] == slot("health_condition", "pregnancy")
+
+
+def test_a_question_which_topic_is_meant_carries_the_condition_in_its_buttons() -> None:
+    # After the advice on arthritis the classifier is unsure: the precautions button answers for
+    # arthritis, now and when pressed (the turn after a question carries nothing by itself).
+    t = tracker(
+        "precautions", "is it ok then?", slots={"health_condition": "arthritis"}, previous_topic="condition_advice"
+    )
+    t.latest_message["intent_ranking"] = [
+        {"name": "precautions", "confidence": 0.2},
+        {"name": "cost_insurance", "confidence": 0.18},
+        {"name": "frequency", "confidence": 0.05},
+    ]
+    messages, events = run(ActionAnswer(), t)
+    _, buttons = only_reply(messages)
+    assert [b["title"] for b in buttons[:2]] == [KB.conditions["arthritis"].title, KB.topics["cost_insurance"].title]
+    assert buttons[0]["payload"] == '/precautions{"health_condition": "arthritis"}'
+    assert events == [slot("topic", "clarify"), slot("suggested_topics", ["precautions", "cost_insurance"])]
 
 
 def test_web_channel_gets_clickable_sources() -> None:

@@ -8,7 +8,9 @@ import yaml
 
 from backcare.clarify import (
     Decision,
+    Outcome,
     Thresholds,
+    carried_entity,
     decide,
     load_entity_topics,
     load_thresholds,
@@ -28,6 +30,12 @@ TH = Thresholds(
     follow_up_max_words=12,
     follow_up_min_share=0.3,
 )
+
+
+def entry_key(outcome: Outcome) -> str:
+    """The key of the knowledge-base entry an answer outcome gives."""
+    assert outcome.kind == "answer" and outcome.choice is not None, outcome
+    return outcome.choice.entry.key
 
 
 def test_a_clear_top_topic_is_answered() -> None:
@@ -84,6 +92,57 @@ def test_the_follow_up_entities_name_entities_and_topics_of_the_domain() -> None
     assert set(entity_topics) <= set(domain["entities"]) and set(entity_topics.values()) <= TOPICS
 
 
+ENTITY_TOPICS = load_entity_topics()
+REMEMBERED = {"health_condition": "arthritis", "massage_type": "reflexology"}
+
+
+def carried(previous_topic: str | None, words: int = 6, **named: bool) -> tuple[str, str] | None:
+    return carried_entity(
+        previous_topic,
+        words,
+        TH,
+        names_entity=named.get("entity", False),
+        names_other_body_part=named.get("other_body_part", False),
+        remembered=REMEMBERED,
+        entity_topics=ENTITY_TOPICS,
+    )
+
+
+def test_a_short_follow_up_carries_the_condition_or_type_of_the_previous_answer() -> None:
+    assert carried("condition_advice") == ("health_condition", "arthritis")
+    assert carried("massage_type_detail") == ("massage_type", "reflexology")
+    # ... not when it names a condition or a type of its own, or another body part ...
+    assert carried("condition_advice", entity=True) is None
+    assert carried("condition_advice", other_body_part=True) is None
+    # ... nor in a long message, after another topic, or when no condition was answered.
+    assert carried("condition_advice", words=TH.follow_up_max_words) is not None
+    assert carried("condition_advice", words=TH.follow_up_max_words + 1) is None
+    assert carried("precautions") is None and carried("cost_insurance") is None and carried(None) is None
+    no_condition = carried_entity(
+        "condition_advice",
+        6,
+        TH,
+        names_entity=False,
+        names_other_body_part=False,
+        remembered={"health_condition": None, "massage_type": "reflexology"},
+        entity_topics=ENTITY_TOPICS,
+    )
+    assert no_condition is None
+
+
+def test_the_carried_condition_or_type_chooses_the_entry_of_the_topics_it_refines() -> None:
+    # "so is it safe for me then?" (precautions), "does it have side effects?" after arthritis;
+    # "does it actually help back pain?" (effectiveness) after reflexology.
+    for topic in ("precautions", "side_effects", "acute_vs_chronic"):
+        assert entry_key(resolve(Decision("answer", topic=topic), KB, [], condition="arthritis")) == "arthritis"
+    effectiveness = Decision("answer", topic="effectiveness")
+    assert entry_key(resolve(effectiveness, KB, ["reflexology"], condition=None)) == "reflexology"
+    # Topics a named condition or type does not refine stay themselves.
+    for topic in ("cost_insurance", "book_appointment"):
+        assert entry_key(resolve(Decision("answer", topic=topic), KB, [], condition="arthritis")) == topic
+    assert entry_key(resolve(Decision("answer", topic="side_effects"), KB, ["reflexology"], None)) == "side_effects"
+
+
 def test_a_medicine_question_never_gets_a_knowledge_answer() -> None:
     ranking = [("medicines", 0.3), ("medication_comparison", 0.28), ("frequency", 0.2)]
     assert decide(ranking, TOPICS, TH, words=6) == Decision("out_of_scope", scope_reason="medicines")
@@ -106,6 +165,16 @@ def test_options_leading_to_the_same_answer_are_one() -> None:
     assert outcome.topic == "clarify"
     assert [topic for topic, _ in outcome.options] == ["precautions", "condition_advice"]
     assert all(title for _, title in outcome.options)
+
+
+def test_a_timing_question_naming_a_condition_gets_that_conditions_advice() -> None:
+    # "had my op six weeks ago, is it too soon?": ranked acute vs chronic, about recent surgery.
+    timing = Decision("answer", topic="acute_vs_chronic")
+    assert resolve(timing, KB, massage_types=[], condition="recent_surgery").topic == "condition_advice"
+    assert entry_key(resolve(timing, KB, massage_types=[], condition="recent_surgery")) == "recent_surgery"
+    # Without a condition it is the general answer, and a massage type does not refine it.
+    assert entry_key(resolve(timing, KB, massage_types=[], condition=None)) == "acute_vs_chronic"
+    assert entry_key(resolve(timing, KB, massage_types=["shiatsu"], condition=None)) == "acute_vs_chronic"
 
 
 def test_thresholds_file_is_read_and_words_are_counted() -> None:

@@ -26,3 +26,11 @@ def test_last_question_of_a_story_is_counted_twice() -> None:
     assert text[start:end].strip() == "Does massage actually work?"
     tokens = _tokens(text)
     assert tokens.count("work") == 2 and tokens.count("moving") == 1
+
+
+def test_another_body_part_is_marked_but_not_a_body_parts_word_in_another_sense() -> None:
+    assert "__other_body_part__" in _tokens("my feet ache from standing, can massage help?")
+    assert "__other_body_part__" in _tokens("what about the arthritis in my hands?")
+    assert "__other_body_part__" not in _tokens("I'm on my feet all day, would massage help?")
+    assert "__other_body_part__" not in _tokens("on the other hand, is massage better than heat?")
+    assert "__other_body_part__" not in _tokens("isn't reflexology just rubbing feet?")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from backcare.clarify import Decision, Thresholds, decide
 from backcare.contract import PROJECT_ROOT, ScopeReason
 from backcare.knowledge import load_knowledge_base
 from backcare.scope import SCOPE_CHECK_PATH, Finding, load_instruction_patterns, load_scope_check, training_vocabulary
+from backcare.scope_words import SCOPE_WORDS_PATH
 from backcare.yamlfile import DataFileError
 
 CHECK = load_scope_check()
@@ -87,6 +89,64 @@ def test_another_body_part_with_the_back_is_left_to_the_classifier(text: str) ->
     assert CHECK.reason(text) is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what about the arthritis in my hands?",
+        "my feet ache from standing, can massage help?",
+        "I'm on my feet all day and my feet are killing me",  # the idiom, then the feet
+        "can massage help the pins and needles in my forearms",
+        "my achilles is tight after running, massage?",
+        "IT band pain on the outside of my thigh",
+        "would a massage help my arm",
+    ],
+)
+def test_hands_feet_and_arms_are_other_body_parts(text: str) -> None:
+    assert CHECK.reason(text) == ScopeReason.OTHER_BODY_PART
+    assert CHECK.names_other_body_part(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm on my feet all day, would massage help?",
+        "on the other hand, is massage better than a heat pad?",
+        "is the treatment hands-on or done with machines?",
+        "is it hands on or with a machine",
+        "do you do it by hand or with a device",
+        "has anyone got first-hand experience of massage helping?",
+        "will massage cost an arm and a leg?",
+        "isn't reflexology just rubbing feet?",  # the feet are reflexology's own
+        "is there a handy guide to what to expect",  # a real word, not a misspelt "hands"
+    ],
+)
+def test_a_body_parts_word_in_another_sense_is_not_another_body_part(text: str) -> None:
+    assert CHECK.reason(text) != ScopeReason.OTHER_BODY_PART
+    assert not CHECK.names_other_body_part(text)
+
+
+def test_a_follow_up_on_the_arthritis_in_the_hands_is_another_body_part() -> None:
+    # After an answer on arthritis: the message names a condition, which alone would keep the
+    # condition's advice, but the hands are not the lower back.
+    text = "what about the arthritis in my hands?"
+    ranking = [("condition_advice", 0.6), ("other_body_part", 0.3), ("precautions", 0.05)]
+    decision = decide(
+        ranking,
+        TOPICS,
+        TH,
+        words=7,
+        previous_topic="condition_advice",
+        scope=CHECK.check(text),
+        entity_topics={"condition_advice"},
+    )
+    assert decision == Decision("out_of_scope", scope_reason=ScopeReason.OTHER_BODY_PART)
+    # Standing all day is no other body part: a short follow-up stays on the condition.
+    text = "and if I'm on my feet all day?"
+    ranking = [("prevention_lifestyle", 0.5), ("condition_advice", 0.3), ("self_care", 0.1)]
+    decision = decide(ranking, TOPICS, TH, words=7, previous_topic="condition_advice", scope=CHECK.check(text))
+    assert decision == Decision("answer", topic="condition_advice")
+
+
 def test_the_upper_back_and_the_back_of_the_knee_are_not_the_lower_back() -> None:
     assert CHECK.reason("would massage help the ache at the back of my knee") == ScopeReason.OTHER_BODY_PART
     assert CHECK.reason("tight shoulders and upper back from the desk, massage?") == ScopeReason.OTHER_BODY_PART
@@ -111,6 +171,13 @@ def test_a_broken_settings_file_stops_with_its_name(tmp_path: Path) -> None:
     )
     with pytest.raises(DataFileError, match="classifier_overrules_at"):
         load_scope_check(broken)
+
+
+def test_a_broken_exception_list_stops_with_its_name(tmp_path: Path) -> None:
+    broken = tmp_path / "scope_words.yml"
+    broken.write_text(SCOPE_WORDS_PATH.read_text() + "not_a_body_part: on the other hand\n")
+    with pytest.raises(DataFileError, match="not_a_body_part"):
+        load_scope_check(scope_words_path=broken)
 
 
 OFF_TOPIC = Finding(ScopeReason.OFF_TOPIC, overruled_at=0.85, exempt_intents=frozenset({"human_handoff", "greet"}))
@@ -178,6 +245,41 @@ def test_the_domains_word_in_another_sense_holds_however_sure_the_classifier_is(
 
 
 def test_a_word_the_data_never_uses_alone_is_overruled_by_a_sure_classifier() -> None:
-    finding = CHECK.check("how much does a recording session in a studio cost")
+    finding = CHECK.check("how much does a ferry to france cost")
     assert finding is not None and finding.reason == ScopeReason.OFF_TOPIC
     assert finding.holds_against("cost_insurance", 0.5) and not finding.holds_against("cost_insurance", 0.99)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How much does a recording session at a music studio usually cost?",
+        "whats a good gym session for chest day",  # every word known: the session makes the finding
+        "set a reminder for my dentist appointment tomorrow",
+        "can I move my dentist's appointment to friday",
+        "how long should a revision session be before exams",
+    ],
+)
+def test_a_session_or_appointment_of_another_world_is_off_topic_however_sure_the_classifier_is(text: str) -> None:
+    finding = CHECK.check(text)
+    assert finding is not None and finding.reason == ScopeReason.OFF_TOPIC
+    assert finding.overruled_at == math.inf and finding.holds_against("book_appointment", 0.99)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How much is a session?",
+        "can I book a session for my lower back?",
+        "is a massage session at the gym any good for back pain",  # names the domain
+    ],
+)
+def test_the_clinics_own_session_or_appointment_has_no_finding(text: str) -> None:
+    assert CHECK.check(text) is None
+
+
+def test_a_message_using_the_clinics_appointment_too_has_no_strong_finding() -> None:
+    # "dentist" is a word the data never uses: a finding a sure classifier overrules.
+    finding = CHECK.check("can I move my appointment? I have a dentist appointment then")
+    assert finding is not None and finding.overruled_at != math.inf
+    assert not finding.holds_against("book_appointment", 0.99)

@@ -15,11 +15,17 @@ def tracker(
     entities: list[dict] | None = None,
     slots: dict[str, Any] | None = None,
     channel: str = "rest",
+    previous_topic: str | None = None,
 ) -> Tracker:
+    """``previous_topic``: the `topic` slot the previous answer set, before this message."""
     entities = entities or []
     message = {"intent": {"name": intent, "confidence": 0.9}, "entities": entities, "text": text}
-    events = [{"event": "user", "text": text, "parse_data": message, "input_channel": channel}]
-    return Tracker("tester", slots or {}, message, events, False, None, {}, "action_listen")
+    events: list[dict[str, Any]] = []
+    if previous_topic is not None:
+        events.append({"event": "slot", "timestamp": None, "name": "topic", "value": previous_topic})
+    events.append({"event": "user", "text": text, "parse_data": message, "input_channel": channel})
+    slots = {**({"topic": previous_topic} if previous_topic else {}), **(slots or {})}
+    return Tracker("tester", slots, message, events, False, None, {}, "action_listen")
 
 
 def entity(name: str, value: str) -> dict:
