@@ -78,7 +78,7 @@ def decide_turn(tracker: Tracker) -> Decision:
     )
 
 
-def answered_entities(tracker: Tracker) -> tuple[Optional[Text], List[Text]]:
+def answered_entities(tracker: Tracker, topic: Optional[Text] = None) -> tuple[Optional[Text], List[Text]]:
     """The condition and the massage types to answer for: those this message names or, in a
     short follow-up that names none, the one the previous answer was about."""
     condition = next(tracker.get_latest_entity_values(Slot.HEALTH_CONDITION), None)
@@ -92,6 +92,7 @@ def answered_entities(tracker: Tracker) -> tuple[Optional[Text], List[Text]]:
         names_other_body_part=SCOPE.names_other_body_part(text),
         remembered={entity: tracker.get_slot(entity) for entity in ENTITY_TOPICS},
         entity_topics=ENTITY_TOPICS,
+        topic=topic,
     )
     if carried is not None:
         entity, value = carried

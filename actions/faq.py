@@ -46,9 +46,10 @@ class ActionAnswer(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         # Named in the message, or carried from the previous answer by a short follow-up.
-        condition, massage_types = answered_entities(tracker)
+        decision = decide_turn(tracker)
+        condition, massage_types = answered_entities(tracker, decision.topic)
         outcome = resolve(
-            decide_turn(tracker),
+            decision,
             KB,
             massage_types=massage_types,
             condition=condition,

@@ -87,6 +87,11 @@ def word_count(text: str) -> int:
     return len(_WORD.findall(text or ""))
 
 
+# An overview ("which types of massage are there?") is never narrowed to the one the previous
+# answer was about, or a follow-up asking for the others would get the same answer again.
+OVERVIEW_TOPICS = frozenset({"massage_types"})
+
+
 def carried_entity(
     previous_topic: str | None,
     words: int,
@@ -95,6 +100,7 @@ def carried_entity(
     names_other_body_part: bool,
     remembered: Mapping[str, str | None],
     entity_topics: Mapping[str, str],
+    topic: str | None = None,
 ) -> tuple[str, str] | None:
     """The (entity, value) a short follow-up carries from the previous answer, or None.
 
@@ -107,6 +113,8 @@ def carried_entity(
     refines change; "how much is it?" stays the cost answer).
     """
     if previous_topic is None or names_entity or names_other_body_part or words > thresholds.follow_up_max_words:
+        return None
+    if topic in OVERVIEW_TOPICS:  # ``topic``: the one this turn answers, if decided
         return None
     for entity, topic in entity_topics.items():
         value = remembered.get(entity)

@@ -128,6 +128,18 @@ def test_a_short_follow_up_carries_the_condition_or_type_of_the_previous_answer(
         entity_topics=ENTITY_TOPICS,
     )
     assert no_condition is None
+    # An overview is never narrowed to the previous answer's one: "which other types are there?"
+    overview = carried_entity(
+        "massage_type_detail",
+        6,
+        TH,
+        names_entity=False,
+        names_other_body_part=False,
+        remembered=REMEMBERED,
+        entity_topics=ENTITY_TOPICS,
+        topic="massage_types",
+    )
+    assert overview is None
 
 
 def test_the_carried_condition_or_type_chooses_the_entry_of_the_topics_it_refines() -> None:
