@@ -30,6 +30,9 @@ def _classified(text: str, intent: str, confidence: float = 0.8) -> Message:
         # two medicines compared, with no massage named
         ("tylenol or aleve, which one is safer for my dad?", "medication_comparison"),
         ("does amitriptyline make you drowsy", "side_effects"),
+        # day-to-day questions about being on a medicine
+        ("my husband is on gabapentin for his back, can he drive on it?", "condition_advice"),
+        ("how do I come off tramadol safely?", "medication_comparison"),
         # a story that mentions massage, then a question about the medicine alone
         (
             "I might book a massage next month. My friend gave me some of her naproxen. Is naproxen safe to take "
