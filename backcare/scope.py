@@ -103,6 +103,16 @@ def _patterns(data: dict, key: str, path: Path) -> tuple[re.Pattern[str], ...]:
         raise DataFileError(f"{path}: '{key}': {exc.pattern!r} is not a valid regular expression: {exc}") from exc
 
 
+def _pattern(data: dict, key: str, path: Path) -> re.Pattern[str]:
+    value = data.get(key)
+    if not isinstance(value, str) or not value:
+        raise DataFileError(f"{path}: '{key}' must be a regular expression")
+    try:
+        return re.compile(value, re.IGNORECASE)
+    except re.error as exc:
+        raise DataFileError(f"{path}: '{key}' is not a valid regular expression: {exc}") from exc
+
+
 def _other_kinds(data: dict, path: Path, key: str = "other_kinds_of") -> dict[str, frozenset[str]]:
     value = data.get(key)
     if not isinstance(value, dict):
@@ -139,6 +149,7 @@ class ScopeCheck:
     back_other_sense_before: frozenset[str]
     back_body_before: frozenset[str]
     back_body_after: frozenset[str]
+    back_not_the_problem: re.Pattern[str]  # "my back is fine", "it isn't my back"
     massage_as_verb_after: frozenset[str]
     typo_edits: tuple[tuple[int, int], ...]  # (from this many letters, edits allowed), longest first
     other_body_part: WordFinder  # its words, except in phrases that mean something else
@@ -162,14 +173,19 @@ class ScopeCheck:
         """``ScopeReason.OFF_TOPIC``, ``ScopeReason.OTHER_BODY_PART`` or None (no finding)."""
         text = self.abbreviations.expand(text)  # "non-specific LBP": lower back pain
         tokens = words(text)
-        names_back = any(self._is_body_back(tokens, i) for i, w in enumerate(tokens) if w in _BACK)
-        if self._names_other_part(text) and not names_back and not self._names_spine(tokens):
+        names_back = self._names_back(tokens)
+        # The back named only as not the problem does not keep another body part in scope.
+        back_as_problem = names_back and self._names_back(words(self.back_not_the_problem.sub(" ", text)))
+        if self._names_other_part(text) and not back_as_problem and not self._names_spine(tokens):
             return ScopeReason.OTHER_BODY_PART
         if names_back or any(self._is_domain_word(tokens, i) for i in range(len(tokens))):
             return None
         if self._shares_words_only_in_another_sense(tokens) or any(self._is_foreign(w) for w in self._unknown(tokens)):
             return ScopeReason.OFF_TOPIC
         return None
+
+    def _names_back(self, tokens: list[str]) -> bool:
+        return any(self._is_body_back(tokens, i) for i, w in enumerate(tokens) if w in _BACK)
 
     def names_other_body_part(self, text: str) -> bool:
         """Does the message name a body part other than the lower back (with the back or not)?"""
@@ -305,6 +321,7 @@ def load_scope_check(
         back_other_sense_before=_word_list(back, "other_sense_before", path),
         back_body_before=_word_list(back, "body_before", path),
         back_body_after=_word_list(back, "body_after", path),
+        back_not_the_problem=_pattern(back, "not_the_problem", path),
         massage_as_verb_after=_word_list(data, "massage_as_verb_after", path),
         typo_edits=tuple(sorted(typo_edits.items(), reverse=True)),
         other_body_part=load_word_finders(scope_words_path)[OTHER_BODY_PART],

@@ -92,6 +92,29 @@ def test_another_body_part_with_the_back_is_left_to_the_classifier(text: str) ->
 @pytest.mark.parametrize(
     "text",
     [
+        "my lower back has been great since the spring, now it's my shoulder that hurts. massage?",
+        "it's not my back this time, it's my knee",
+        "Back's fine, thanks. Could a massage help my stiff neck?",
+    ],
+)
+def test_a_back_named_only_as_not_the_problem_does_not_keep_another_part_in_scope(text: str) -> None:
+    assert CHECK.reason(text) == ScopeReason.OTHER_BODY_PART
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my neck is fine but my lower back is killing me",
+        "my back is ok in the morning but by the evening my back and neck both ache",
+    ],
+)
+def test_a_back_that_is_the_problem_still_counts(text: str) -> None:
+    assert CHECK.reason(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "what about the arthritis in my hands?",
         "my feet ache from standing, can massage help?",
         "I'm on my feet all day and my feet are killing me",  # the idiom, then the feet
