@@ -166,7 +166,11 @@ class ScopeCheck:
         # "a marriage therapist", "massage the figures", "back up my phone": the message used
         # the domain's own word in another sense, which the classifier's features cannot see,
         # so however sure it is of a topic, the finding stands.
-        sure = reason == ScopeReason.OFF_TOPIC and self._reads_in_another_sense(words(self.abbreviations.expand(text)))
+        expanded = self.abbreviations.expand(text)
+        sure = (reason == ScopeReason.OFF_TOPIC and self._reads_in_another_sense(words(expanded))) or (
+            # "my back is fine, it's my neck": the classifier's features cannot see that either
+            reason == ScopeReason.OTHER_BODY_PART and self.back_not_the_problem.search(expanded) is not None
+        )
         return Finding(reason, NEVER if sure else self.classifier_overrules_at, self.intents_without_domain_words)
 
     def reason(self, text: str) -> str | None:
