@@ -116,9 +116,9 @@ def carried_entity(
         return None
     if topic in OVERVIEW_TOPICS:  # ``topic``: the one this turn answers, if decided
         return None
-    for entity, topic in entity_topics.items():
+    for entity, entity_topic in entity_topics.items():
         value = remembered.get(entity)
-        if topic == previous_topic and value:
+        if entity_topic == previous_topic and value:
             return entity, value
     return None
 

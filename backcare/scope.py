@@ -93,24 +93,25 @@ def load_instruction_patterns(path: Path = SCOPE_CHECK_PATH) -> tuple[re.Pattern
     return _patterns(read_mapping(path), INSTRUCTIONS_KEY, path)
 
 
+def _compile(source: object, where: str) -> re.Pattern[str]:
+    try:
+        return re.compile(str(source), re.IGNORECASE)
+    except re.error as exc:
+        raise DataFileError(f"{where}: {exc.pattern!r} is not a valid regular expression: {exc}") from exc
+
+
 def _patterns(data: dict, key: str, path: Path) -> tuple[re.Pattern[str], ...]:
     value = data.get(key)
     if not isinstance(value, list) or not value:
         raise DataFileError(f"{path}: '{key}' must list regular expressions")
-    try:
-        return tuple(re.compile(str(p), re.IGNORECASE) for p in value)
-    except re.error as exc:
-        raise DataFileError(f"{path}: '{key}': {exc.pattern!r} is not a valid regular expression: {exc}") from exc
+    return tuple(_compile(p, f"{path}: '{key}'") for p in value)
 
 
 def _pattern(data: dict, key: str, path: Path) -> re.Pattern[str]:
     value = data.get(key)
     if not isinstance(value, str) or not value:
         raise DataFileError(f"{path}: '{key}' must be a regular expression")
-    try:
-        return re.compile(value, re.IGNORECASE)
-    except re.error as exc:
-        raise DataFileError(f"{path}: '{key}' is not a valid regular expression: {exc}") from exc
+    return _compile(value, f"{path}: '{key}'")
 
 
 def _other_kinds(data: dict, path: Path, key: str = "other_kinds_of") -> dict[str, frozenset[str]]:
@@ -160,23 +161,27 @@ class ScopeCheck:
     abbreviations: Abbreviations
 
     def check(self, text: str) -> Finding | None:
-        reason = self.reason(text)
+        text = self.abbreviations.expand(text)  # "non-specific LBP": lower back pain
+        tokens = words(text)
+        reason = self._reason(text, tokens)
         if reason is None:
             return None
         # "a marriage therapist", "massage the figures", "back up my phone": the message used
         # the domain's own word in another sense, which the classifier's features cannot see,
         # so however sure it is of a topic, the finding stands.
-        expanded = self.abbreviations.expand(text)
-        sure = (reason == ScopeReason.OFF_TOPIC and self._reads_in_another_sense(words(expanded))) or (
+        sure = (reason == ScopeReason.OFF_TOPIC and self._reads_in_another_sense(tokens)) or (
             # "my back is fine, it's my neck": the classifier's features cannot see that either
-            reason == ScopeReason.OTHER_BODY_PART and self.back_not_the_problem.search(expanded) is not None
+            reason == ScopeReason.OTHER_BODY_PART and self.back_not_the_problem.search(text) is not None
         )
         return Finding(reason, NEVER if sure else self.classifier_overrules_at, self.intents_without_domain_words)
 
     def reason(self, text: str) -> str | None:
         """``ScopeReason.OFF_TOPIC``, ``ScopeReason.OTHER_BODY_PART`` or None (no finding)."""
-        text = self.abbreviations.expand(text)  # "non-specific LBP": lower back pain
-        tokens = words(text)
+        text = self.abbreviations.expand(text)
+        return self._reason(text, words(text))
+
+    def _reason(self, text: str, tokens: list[str]) -> str | None:
+        """``reason`` of a message whose abbreviations are expanded, and its words."""
         names_back = self._names_back(tokens)
         # The back named only as not the problem does not keep another body part in scope.
         back_as_problem = names_back and self._names_back(words(self.back_not_the_problem.sub(" ", text)))

@@ -35,10 +35,12 @@ def _read(path: Path) -> dict:
 
 def scope_word_lists(path: Path = SCOPE_WORDS_PATH) -> Dict[str, list[str]]:
     """Kind ("medicine", "other_body_part") -> its words and phrases, lower-case."""
+    return _word_lists(_read(path))
+
+
+def _word_lists(data: dict) -> Dict[str, list[str]]:
     return {
-        str(kind): [str(w).lower() for w in words]
-        for kind, words in _read(path).items()
-        if words and kind not in _NOT_KINDS
+        str(kind): [str(w).lower() for w in words] for kind, words in data.items() if words and kind not in _NOT_KINDS
     }
 
 
@@ -94,7 +96,7 @@ def load_word_finders(path: Path = SCOPE_WORDS_PATH) -> Dict[str, WordFinder]:
     """Kind ("medicine", "other_body_part") -> its finder; another body part's with what does
     not count as one."""
     data = _read(path)
-    finders = {kind: WordFinder(word_pattern(words)) for kind, words in scope_word_lists(path).items()}
+    finders = {kind: WordFinder(word_pattern(words)) for kind, words in _word_lists(data).items()}
     if OTHER_BODY_PART in finders:
         idioms = _phrases(path, data, NOT_A_BODY_PART)
         finders[OTHER_BODY_PART] = WordFinder(
