@@ -166,6 +166,7 @@ def test_bad_vocabulary_fails_naming_the_sign(knowledge_copy: Path) -> None:
         ("fell off the scaffold, a good two storeys, and my back is agony", "emergency"),
         ("I'm getting more hunched and my lower back aches", "urgent"),
         ("I take tablets to thin my blood and I fell on the ice, now my back hurts", "urgent"),
+        ("my back hurts all the time, even lying in bed", "urgent"),
     ],
 )
 def test_clinical_and_plain_words_of_a_sign_are_read(screen, text: str, tier: str) -> None:
@@ -182,6 +183,7 @@ def test_clinical_and_plain_words_of_a_sign_are_read(screen, text: str, tier: st
         "carried a sofa up 4 floors for a mate, my back is just stiff today",
         "is a weight loss massage a real thing? my back is fine",
         "my physio told me to watch out for saddle numbness, what would that feel like?",
+        "my sleep's been rubbish and I'm on edge all the time since my back started acting up",
     ],
 )
 def test_everyday_words_that_sound_like_a_sign_are_not_one(screen, text: str) -> None:
