@@ -294,7 +294,7 @@ class RedFlagScreen:
             if modifier.category in sign.ignores or modifier.category in found:
                 continue
             lo, hi = (0, len(unit)) if modifier.whole_sentence else (clause_start, clause_end)
-            n = modifier.window_words or self.window_words
+            n = self.window_words if modifier.window_words is None else modifier.window_words
             for cue in modifier.cues.finditer(unit, lo, hi):
                 if any(_overlaps(cue.span(), p) for p in pseudo_spans):
                     continue

@@ -235,3 +235,42 @@ def test_shorthand_slang_and_plain_words_of_a_sign_are_read(screen, text: str, t
 )
 def test_other_peoples_signs_questions_and_massage_words_are_not_referred(screen, text: str) -> None:
     assert not screen.screen(text).signs
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # dialect and clinicians' negations, and a clinician's list of what is denied
+        "Nae tingling, nae bother peeing, my back's just stiff fae the garden",
+        "Legs ain't numb, just a tight lower back from driving",
+        "Pt 41M, LBP 1/52. Denies saddle numbness, bladder change, fever. Asking about massage.",
+        "Red flags screened and negative (no perianal numbness, bowels normal). Mechanical LBP.",
+        # hypotheticals and definitions
+        "If my wife's back pain ever spread into both legs, would that be serious?",
+        "Were I to lose feeling in my groin, would you still massage me?",
+        "What's cauda equina? My physio mentioned it.",
+        "Is fever with back pain a danger sign?",
+        # idioms and settled pasts in other words
+        "I laughed so hard at the film I nearly wet myself, anyway my back is stiff",
+        "My back feels like a truck ran over it, like I was hit by a bus after moving day",
+        "Before ten years I had a fall from a roof, all healed. Now just office back ache.",
+        "Leg day yesterday, my legs are jelly and my lower back is tight",
+        # another person's history, said without "my"
+        "Note: client's father had bowel cancer. Client (29F) has mild LBP from gardening.",
+    ],
+)
+def test_dialect_negations_hypotheticals_and_idioms_are_not_referred(screen, text: str) -> None:
+    assert not screen.screen(text).signs
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        # a negated list stops where something else starts
+        ("Denies fever but reports numbness around the back passage since last night, LBP", "emergency"),
+        # a carer's "has got" is the person's sign now, not their history
+        ("my mum has got sudden severe back pain and says her tummy is pulsing", "emergency"),
+    ],
+)
+def test_a_denied_list_and_a_carers_present_do_not_hide_a_sign(screen, text: str, tier: str) -> None:
+    assert screen.screen(text).tier == tier
