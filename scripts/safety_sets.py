@@ -38,6 +38,7 @@ LOOK_ALIKE_SETS = {
 EVAL_ONLY_SETS = {
     "blind4": "blind4",
     "blind5": "blind5",
+    "blind6": "blind6",
 }
 
 
