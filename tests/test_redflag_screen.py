@@ -274,3 +274,32 @@ def test_dialect_negations_hypotheticals_and_idioms_are_not_referred(screen, tex
 )
 def test_a_denied_list_and_a_carers_present_do_not_hide_a_sign(screen, text: str, tier: str) -> None:
     assert screen.screen(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        # Scots and West African English
+        ("I cannae pee since this morning and ma back's killing me", "emergency"),
+        ("my waist has been paining me and now I cannot perform as a man", "emergency"),
+        ("both me legs have gone to nothing since my back went", "emergency"),
+        # non-native English
+        ("I have 71 years and never before such back pain, very strong since Sunday", "urgent"),
+        ("since the back pain I not can hold the stool, it comes without I want", "emergency"),
+        ("when I pass water I have to push and strain, it comes only in drops, back pain", "emergency"),
+        # ages, vehicles, heights and plain words
+        ("born in 1948, sudden severe back pain this week, never had it before", "urgent"),
+        ("rolled the ute on a gravel road, lower back is sore", "emergency"),
+        ("came off the ladder at about 4 metres onto my back", "emergency"),
+        ("my weight is dropping without trying and my lower back aches", "urgent"),
+        ("found a hard knot right on my spine that wasn't there before, back aches", "urgent"),
+        ("unable to heel/toe walk on the left since yesterday, LBP", "emergency"),
+    ],
+)
+def test_dialects_non_native_english_and_plain_words_of_a_sign_are_read(screen, text: str, tier: str) -> None:
+    assert screen.screen(text).tier == tier
+
+
+def test_number_is_not_numbness(screen) -> None:
+    # "numb..." once matched "number": a bowel motion's "number two" read as numbness.
+    assert screen.screen("going for a number two makes my back ache and so does a sneeze").tier == "urgent"
