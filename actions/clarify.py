@@ -18,9 +18,10 @@ from backcare.clarify import (
     load_entity_topics,
     load_thresholds,
     load_vague_opener_topics,
+    without_red_flags,
     word_count,
 )
-from backcare.contract import RED_FLAG_INTENTS, ScopeReason, Slot
+from backcare.contract import ScopeReason, Slot
 from backcare.yamlfile import DataFileError
 
 try:
@@ -53,16 +54,14 @@ def previous_topic(tracker: Tracker) -> Optional[Text]:
 
 
 def ranking(tracker: Tracker) -> List[tuple[Text, float]]:
-    """The classifier's ranking without red flags: the red-flag screen (which runs last)
-    found no sign in this message, or the turn would not be here."""
+    """The classifier's ranking without its red-flag guesses, rescaled: the red-flag screen
+    (which runs last) found no sign in this message, or the turn would not be here."""
     message = tracker.latest_message
     # A message without a ranking (a button's payload, "/precautions") has its intent only.
     items = message.get("intent_ranking") or [message.get("intent") or {}]
-    return [
-        (str(item.get("name")), float(item.get("confidence") or 0.0))
-        for item in items
-        if item.get("name") and item.get("name") not in RED_FLAG_INTENTS
-    ]
+    return without_red_flags(
+        [(str(item.get("name")), float(item.get("confidence") or 0.0)) for item in items if item.get("name")]
+    )
 
 
 def decide_turn(tracker: Tracker) -> Decision:

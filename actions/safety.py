@@ -15,7 +15,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.faq import ActionAnswer
 from actions.resources import CLINIC, KB, MESSAGES, SCREEN
-from backcare.contract import RED_FLAG_INTENT, RED_FLAG_INTENTS, RED_FLAG_SIGN_ENTITY, Slot, Tier, Topic
+from backcare.clarify import without_red_flags
+from backcare.contract import RED_FLAG_INTENT, RED_FLAG_SIGN_ENTITY, Slot, Tier, Topic
 from backcare.render import shows_links, sources_line
 
 TIER_OF_INTENT = {intent: tier for tier, intent in RED_FLAG_INTENT.items()}
@@ -85,7 +86,16 @@ class ActionAnswerAfterCheck(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         asked = _message_before_check(tracker)
-        ranking = [r for r in (asked or {}).get("intent_ranking") or [] if r.get("name") not in RED_FLAG_INTENTS]
+        ranking = [
+            {"name": name, "confidence": confidence}
+            for name, confidence in without_red_flags(
+                [
+                    (str(r["name"]), float(r.get("confidence") or 0.0))
+                    for r in (asked or {}).get("intent_ranking") or []
+                    if r.get("name")
+                ]
+            )
+        ]
         if not ranking or ranking[0].get("name") not in KB.topics:
             dispatcher.utter_message(text=MESSAGES["check_cleared"])
             return []

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Collection, Mapping, Sequence
 
-from backcare.contract import SCOPE_REASON_OF_INTENT, ScopeReason, Topic
+from backcare.contract import RED_FLAG_INTENTS, SCOPE_REASON_OF_INTENT, ScopeReason, Topic
 from backcare.knowledge import KnowledgeBase
 from backcare.routing import Choice, choose_entry
 from backcare.scope import Finding
@@ -85,6 +85,20 @@ def load_vague_opener_topics(path: Path = CLARIFY_PATH) -> tuple[str, ...]:
 
 def word_count(text: str) -> int:
     return len(_WORD.findall(text or ""))
+
+
+def without_red_flags(ranking: Sequence[tuple[str, float]]) -> list[tuple[str, float]]:
+    """The ranking once the red-flag screen has found no sign: the classifier's red-flag
+    guesses dropped and the rest scaled to sum as before (P(topic | no red flag)), so a
+    long pain story the classifier half-read as a sign is as sure of its topic as it would
+    be without that guess."""
+    kept = [(name, confidence) for name, confidence in ranking if name not in RED_FLAG_INTENTS]
+    total = sum(confidence for _, confidence in ranking)
+    rest = sum(confidence for _, confidence in kept)
+    if rest <= 0.0 or rest >= total:
+        return kept
+    scale = total / rest
+    return [(name, confidence * scale) for name, confidence in kept]
 
 
 # An overview ("which types of massage are there?") is never narrowed to the one the previous

@@ -19,7 +19,15 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from backcare.clarify import Thresholds, decide, load_entity_topics, load_thresholds, resolve, word_count
+from backcare.clarify import (
+    Thresholds,
+    decide,
+    load_entity_topics,
+    load_thresholds,
+    resolve,
+    without_red_flags,
+    word_count,
+)
 from backcare.contract import RED_FLAG_INTENTS
 from backcare.knowledge import KnowledgeBase, load_knowledge_base
 from backcare.scope import load_scope_check
@@ -58,7 +66,7 @@ def outcome(parse: dict, kb: KnowledgeBase, thresholds: Thresholds) -> tuple[str
     intent = parse["intent"]["name"]
     if intent not in kb.topics and intent != FALLBACK:
         return FIXED_TOPIC.get(intent), ()
-    ranking = [(r["name"], r["confidence"]) for r in parse["intent_ranking"] if r["name"] not in RED_FLAG_INTENTS]
+    ranking = without_red_flags([(r["name"], r["confidence"]) for r in parse["intent_ranking"]])
     entities = parse.get("entities") or []
     named = [e["value"] for e in entities if e["entity"] == "massage_type"]
     condition = next((e["value"] for e in entities if e["entity"] == "health_condition"), None)
@@ -114,9 +122,7 @@ def main() -> int:
         for example, parse in zip(examples, parses, strict=True):
             if parse["intent"]["name"] not in kb.topics and parse["intent"]["name"] != FALLBACK:
                 continue
-            ranking = [
-                (r["name"], r["confidence"]) for r in parse["intent_ranking"] if r["name"] not in RED_FLAG_INTENTS
-            ]
+            ranking = without_red_flags([(r["name"], r["confidence"]) for r in parse["intent_ranking"]])
             words, scope = word_count(parse["text"]), SCOPE.check(parse["text"])
             named = {ENTITY_TOPICS[e["entity"]] for e in parse.get("entities") or [] if e["entity"] in ENTITY_TOPICS}
             for previous in kb.topics:

@@ -16,6 +16,7 @@ from backcare.clarify import (
     load_thresholds,
     load_vague_opener_topics,
     resolve,
+    without_red_flags,
     word_count,
 )
 from backcare.knowledge import load_knowledge_base
@@ -51,6 +52,18 @@ def test_close_topics_are_offered_with_a_third_only_when_likely() -> None:
     )
     ranking = [("benefits", 0.40), ("self_care", 0.35), ("effectiveness", 0.05)]
     assert decide(ranking, TOPICS, TH, words=8).choices == ("benefits", "self_care")
+
+
+def test_a_red_flag_guess_the_screen_did_not_confirm_does_not_make_the_topic_unsure() -> None:
+    # A long pain story the classifier half-read as a warning sign: once the screen finds no
+    # sign, the topic is as sure as it would be without that guess, and is answered.
+    ranking = [("red_flag_urgent", 0.70), ("effectiveness", 0.25), ("benefits", 0.05)]
+    rescaled = without_red_flags(ranking)
+    assert [name for name, _ in rescaled] == ["effectiveness", "benefits"]
+    assert abs(sum(confidence for _, confidence in rescaled) - 1.0) < 1e-9
+    assert decide(rescaled, TOPICS, TH, words=60) == Decision("answer", topic="effectiveness")
+    # Without the rescaling the same story would have been asked about.
+    assert decide([r for r in ranking if not r[0].startswith("red_flag")], TOPICS, TH, words=60).kind == "clarify"
 
 
 def test_an_unsure_top_topic_is_asked_about() -> None:
