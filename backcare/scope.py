@@ -50,6 +50,9 @@ _ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 _MIN_WORD = 3
 _BACK = frozenset({"back", "backs"})
 _ARTICLES = frozenset({"the", "a"})
+# "stir my back up", "put his back out": after a possessive, "back up" is the body ("back up
+# my phone" has none).
+_POSSESSIVES = frozenset({"my", "his", "her", "your", "their", "our"})
 _DETERMINERS = frozenset({"the", "a", "an", "some", "this", "that", "my", "your"})
 _MASSAGE = "massage"
 # A finding no classifier confidence overrules.
@@ -146,6 +149,7 @@ class ScopeCheck:
     other_kinds_of: dict[str, frozenset[str]]  # domain word -> words before it that change its sense
     # a word the clinic shares with other worlds ("session") -> words before it that make it theirs
     other_kinds_of_shared: dict[str, frozenset[str]]
+    other_kinds_of_shared_after: dict[str, frozenset[str]]  # shared word -> its objects in other worlds
     back_other_sense_after: frozenset[str]
     back_other_sense_before: frozenset[str]
     back_body_before: frozenset[str]
@@ -189,7 +193,9 @@ class ScopeCheck:
             return ScopeReason.OTHER_BODY_PART
         if names_back or any(self._is_domain_word(tokens, i) for i in range(len(tokens))):
             return None
-        if self._shares_words_only_in_another_sense(tokens) or any(self._is_foreign(w) for w in self._unknown(tokens)):
+        # Nothing of the domain, and its words in another sense ("a book spine", "a recording
+        # session") or words the data never uses: another world.
+        if self._reads_in_another_sense(tokens) or any(self._is_foreign(w) for w in self._unknown(tokens)):
             return ScopeReason.OFF_TOPIC
         return None
 
@@ -211,7 +217,7 @@ class ScopeCheck:
     def _is_body_back(self, tokens: list[str], i: int) -> bool:
         before = tokens[i - 1] if i else ""
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if after in self.back_other_sense_after or before in self.back_other_sense_before:
+        if self._back_in_another_sense(before, after):
             return False
         if before in _ARTICLES and after and after not in self.vocabulary:
             return False  # "the back boiler": a thing the data never names
@@ -231,17 +237,26 @@ class ScopeCheck:
         # "a marriage therapist", "a therapist for my marriage": another kind of therapist
         kinds = self.other_kinds_of.get(word, frozenset())
         before = tokens[i - 1] if i else ""
-        after_for = tokens[i + 2 : i + 5] if tokens[i + 1 : i + 2] == ["for"] else []
+        after_for = tokens[i + 2 : i + 5] if tokens[i + 1 : i + 2] in (["for"], ["of"]) else []
         return before not in kinds and not kinds.intersection(after_for)
 
     def _shares_words_only_in_another_sense(self, tokens: list[str]) -> bool:
         """ "a recording session", "my dentist's appointment": the words the clinic shares with
         other worlds are there, each in another world's sense (not "can I move my appointment?
         I've a dentist appointment then")."""
-        shared = [i for i, w in enumerate(tokens) if w in self.other_kinds_of_shared]
-        return bool(shared) and all(
-            self._word_before(tokens, i) in self.other_kinds_of_shared[tokens[i]] for i in shared
-        )
+        shared = [
+            i for i, w in enumerate(tokens) if w in self.other_kinds_of_shared or w in self.other_kinds_of_shared_after
+        ]
+        return bool(shared) and all(self._shared_in_another_sense(tokens, i) for i in shared)
+
+    def _shared_in_another_sense(self, tokens: list[str], i: int) -> bool:
+        """ "a recording session" (the word before), "book a train" (its object, within the
+        next three words)."""
+        word = tokens[i]
+        if self._word_before(tokens, i) in self.other_kinds_of_shared.get(word, frozenset()):
+            return True
+        objects = self.other_kinds_of_shared_after.get(word, frozenset())
+        return bool(objects.intersection(tokens[i + 1 : i + 4]))
 
     @staticmethod
     def _word_before(tokens: list[str], i: int) -> str:
@@ -261,9 +276,14 @@ class ScopeCheck:
                 return True
             before = tokens[i - 1] if i else ""
             after = tokens[i + 1] if i + 1 < len(tokens) else ""
-            if word in _BACK and (after in self.back_other_sense_after or before in self.back_other_sense_before):
+            if word in _BACK and self._back_in_another_sense(before, after):
                 return True
         return False
+
+    def _back_in_another_sense(self, before: str, after: str) -> bool:
+        if after == "up" and before in _POSSESSIVES:
+            return False
+        return after in self.back_other_sense_after or before in self.back_other_sense_before
 
     def _massages_a_thing(self, tokens: list[str], i: int) -> bool:
         """ "how do I massage kale": massage as a verb whose object the data never names."""
@@ -326,6 +346,7 @@ def load_scope_check(
         lower_back_words=_word_list(data["domain_words"], "lower_back", path),
         other_kinds_of=_other_kinds(data, path),
         other_kinds_of_shared=_other_kinds(data, path, "other_kinds_of_shared"),
+        other_kinds_of_shared_after=_other_kinds(data, path, "other_kinds_of_shared_after"),
         back_other_sense_after=_word_list(back, "other_sense_after", path),
         back_other_sense_before=_word_list(back, "other_sense_before", path),
         back_body_before=_word_list(back, "body_before", path),

@@ -310,3 +310,39 @@ def test_a_message_using_the_clinics_appointment_too_has_no_strong_finding() -> 
     finding = CHECK.check("can I move my appointment? I have a dentist appointment then")
     assert finding is not None and finding.overruled_at != math.inf
     assert not finding.holds_against("book_appointment", 0.99)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "could you book me a ferry to the island on friday",
+        "how do I book a table at a nice restaurant near here",
+        "booking a holiday cottage, any tips?",
+        "the spine of my old paperback has cracked, how do I glue it",
+        "what's the best way to fix a book spine",
+    ],
+)
+def test_booking_something_else_or_a_books_spine_is_off_topic_however_sure_the_classifier_is(text: str) -> None:
+    finding = CHECK.check(text)
+    assert finding is not None and finding.reason == ScopeReason.OFF_TOPIC
+    assert finding.holds_against("book_appointment", 0.99)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can I book a massage for Saturday morning?",
+        "book me in for a deep tissue session please",
+        "my spine of all things is what hurts, can massage help?",
+    ],
+)
+def test_booking_the_clinic_or_the_spine_itself_has_no_strong_finding(text: str) -> None:
+    finding = CHECK.check(text)
+    assert finding is None or not finding.holds_against("book_appointment", 0.99)
+
+
+def test_back_up_after_a_possessive_is_the_body() -> None:
+    # "back up" is another sense ("back up my phone"), but not after "my": a side-effects worry.
+    assert CHECK.check("tbh im worried a massage will stir my back up even more") is None
+    finding = CHECK.check("how do I back up my phone")
+    assert finding is not None and finding.reason == ScopeReason.OFF_TOPIC
