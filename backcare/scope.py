@@ -156,6 +156,7 @@ class ScopeCheck:
     back_body_after: frozenset[str]
     back_not_the_problem: re.Pattern[str]  # "my back is fine", "it isn't my back"
     massage_as_verb_after: frozenset[str]
+    massaged_things: frozenset[str]  # objects of "massage" in other worlds, known words or not
     typo_edits: tuple[tuple[int, int], ...]  # (from this many letters, edits allowed), longest first
     other_body_part: WordFinder  # its words, except in phrases that mean something else
     other_body_part_words: frozenset[str]  # its one-word entries, for misspellings
@@ -289,7 +290,11 @@ class ScopeCheck:
         """ "how do I massage kale": massage as a verb whose object the data never names."""
         before = tokens[i - 1] if i else ""
         rest = [w for w in tokens[i + 1 : i + 3] if w not in _DETERMINERS][:1]
-        return before in self.massage_as_verb_after and bool(rest) and rest[0] not in self.vocabulary
+        return (
+            before in self.massage_as_verb_after
+            and bool(rest)
+            and (rest[0] not in self.vocabulary or rest[0] in self.massaged_things)
+        )
 
     def _unknown(self, tokens: Iterable[str]) -> Iterator[str]:
         for word in tokens:
@@ -353,6 +358,7 @@ def load_scope_check(
         back_body_after=_word_list(back, "body_after", path),
         back_not_the_problem=_pattern(back, "not_the_problem", path),
         massage_as_verb_after=_word_list(data, "massage_as_verb_after", path),
+        massaged_things=_word_list(data, "massaged_things", path),
         typo_edits=tuple(sorted(typo_edits.items(), reverse=True)),
         other_body_part=load_word_finders(scope_words_path)[OTHER_BODY_PART],
         other_body_part_words=frozenset(w for w in lists[OTHER_BODY_PART] if " " not in w),

@@ -319,6 +319,7 @@ def test_a_message_using_the_clinics_appointment_too_has_no_strong_finding() -> 
         "how do I book a table at a nice restaurant near here",
         "booking a holiday cottage, any tips?",
         "the spine of my old paperback has cracked, how do I glue it",
+        "how can we massage the figures before the board meeting",
         "what's the best way to fix a book spine",
     ],
 )
