@@ -323,7 +323,9 @@ def test_a_message_using_the_clinics_appointment_too_has_no_strong_finding() -> 
         "what's the best way to fix a book spine",
     ],
 )
-def test_booking_something_else_a_books_spine_or_massaged_figures_are_off_topic_however_sure_the_classifier_is(text: str) -> None:
+def test_booking_something_else_a_books_spine_or_massaged_figures_are_off_topic_however_sure_the_classifier_is(
+    text: str,
+) -> None:
     finding = CHECK.check(text)
     assert finding is not None and finding.reason == ScopeReason.OFF_TOPIC
     assert finding.holds_against("book_appointment", 0.99)
