@@ -50,8 +50,7 @@ _ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 _MIN_WORD = 3
 _BACK = frozenset({"back", "backs"})
 _ARTICLES = frozenset({"the", "a"})
-# "stir my back up", "put his back out": after a possessive, "back up" is the body ("back up
-# my phone" has none).
+# "stir my back up": after a possessive, "back up" is the body ("back up my phone" has none).
 _POSSESSIVES = frozenset({"my", "his", "her", "your", "their", "our"})
 _DETERMINERS = frozenset({"the", "a", "an", "some", "this", "that", "my", "your"})
 _MASSAGE = "massage"
@@ -120,7 +119,7 @@ def _pattern(data: dict, key: str, path: Path) -> re.Pattern[str]:
 def _other_kinds(data: dict, path: Path, key: str = "other_kinds_of") -> dict[str, frozenset[str]]:
     value = data.get(key)
     if not isinstance(value, dict):
-        raise DataFileError(f"{path}: '{key}' must map a word to the words before it that change its sense")
+        raise DataFileError(f"{path}: '{key}' must map a word to the words that change its sense")
     return {str(word).lower(): _word_list(value, word, path) for word in value}
 
 
