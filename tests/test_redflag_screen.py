@@ -303,3 +303,27 @@ def test_dialects_non_native_english_and_plain_words_of_a_sign_are_read(screen, 
 def test_number_is_not_numbness(screen) -> None:
     # "numb..." once matched "number": a bowel motion's "number two" read as numbness.
     assert screen.screen("going for a number two makes my back ache and so does a sneeze").tier == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        # rural US and New Zealand words, a sign added as an afterthought
+        ("my left boot keeps slappin the ground and I can't pick the toe up, back's sore", "emergency"),
+        ("got throwed off the bull at the rodeo and landed on my back", "emergency"),
+        ("messed my britches twice today without knowing, back's been bad all week", "emergency"),
+        ("sudden terrible back pain and my puku feels like it's pulsing", "emergency"),
+        ("how much is a massage? oh and I should say I inject drugs, my back hurts", "urgent"),
+        ("been shootin up again and my back's been hurtin all week", "urgent"),
+        ("my water came out red this morning and my lower back aches", "urgent"),
+        ("had my back fused last month and the incision is weepin", "urgent"),
+        ("can't sneeze without my back knocking me to my knees", "urgent"),
+    ],
+)
+def test_rural_words_afterthoughts_and_double_negatives_of_a_sign_are_read(screen, text: str, tier: str) -> None:
+    assert screen.screen(text).tier == tier
+
+
+def test_a_sentence_starting_with_say_is_still_hypothetical(screen) -> None:
+    # "I should say I inject drugs" is a fact; "Say someone couldn't pee ..." is not.
+    assert not screen.screen("Say someone suddenly couldn't pee with a bad back, would massage help?").signs
