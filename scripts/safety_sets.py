@@ -39,6 +39,7 @@ EVAL_ONLY_SETS = {
     "blind4": "blind4",
     "blind5": "blind5",
     "blind6": "blind6",
+    "blind7": "blind7",
 }
 
 
