@@ -327,3 +327,18 @@ def test_rural_words_afterthoughts_and_double_negatives_of_a_sign_are_read(scree
 def test_a_sentence_starting_with_say_is_still_hypothetical(screen) -> None:
     # "I should say I inject drugs" is a fact; "Say someone couldn't pee ..." is not.
     assert not screen.screen("Say someone suddenly couldn't pee with a bad back, would massage help?").signs
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Had a temperature with a cold back in March, long gone. My back is stiff from gardening.",
+        "Back in '04 my legs went weak after a disc op, fine for years now. Just stiff these days.",
+        "Is numbness in the groin a reason to skip a massage?",
+        "If in future I get blood in my pee with back pain, what should I do?",
+        "Say a bloke came off his motorbike, would you massage his back?",
+        "If a client with osteoporosis sneezes and hurts her back, do we still treat her?",
+    ],
+)
+def test_settled_signs_policies_and_hypotheticals_are_not_referred(screen, text: str) -> None:
+    assert not screen.screen(text).signs
