@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections import Counter, defaultdict
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -98,9 +99,24 @@ class Served:
 _LINE = re.compile(r'^(\S+) (\S+) (\d+) "([^"]*)" "([^"]*)" "([^"]*)" "POST /webhooks/rest/webhook" (\S+)$')
 
 
+def _settled(log: Path, quiet_for: float = 1.5, timeout: float = 15.0) -> str:
+    """The log once nginx has flushed it: its size unchanged for ``quiet_for`` seconds
+    (refusals are written up to a second late: deploy/nginx/nginx.local.conf)."""
+    deadline = time.monotonic() + timeout
+    size, since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        now = log.stat().st_size
+        if now != size:
+            size, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet_for:
+            break
+        time.sleep(0.1)
+    return log.read_text()
+
+
 def served(access_log: Path) -> list[Served]:
     entries = []
-    for line in access_log.read_text().splitlines():
+    for line in _settled(access_log).splitlines():
         match = _LINE.match(line)
         if match and match.group(6) not in ("", "-"):
             upstreams = tuple(a.strip() for a in match.group(4).split(","))
