@@ -121,7 +121,11 @@ def test_a_flooding_address_cannot_crowd_out_a_patient(cluster: Cluster, origin:
 
     # The patient: every message answered, none refused, about as fast as alone.
     assert all(t.ok for t in quiet + flooded), [(t.text, t.failures) for t in quiet + flooded if not t.ok]
-    assert during["p95"] <= 2 * before["p95"], (before, during)
+    # Twice the quiet p95, with 200 ms for scheduling on 2 cores that nginx, the flooder and
+    # Rasa share: the patient's median hardly moves, but with 20 messages the p95 is the
+    # second slowest, and on a fast machine one stall of ~100 ms against a 35 ms quiet p95
+    # broke the bare bound (docs/scaling.md). Before the limits it was 1.1 s.
+    assert during["p95"] <= max(2 * before["p95"], before["p95"] + 200), (before, during)
     # ... and every message stored, with its answer, in PostgreSQL.
     events = stored_events(cluster.db_url, [quiet_sender, flood_sender])
     for sender in (quiet_sender, flood_sender):
