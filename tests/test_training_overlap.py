@@ -18,8 +18,9 @@ MESSAGE_KEYS = ("text", "first")
 
 
 def normalised(text: str) -> str:
-    """Lower case, entity markup removed, only letters and digits: "What's it cost?" = "whats it cost"."""
-    return re.sub(r"[^a-z0-9]", "", _MARKUP.sub(r"\1", text).lower())
+    """Lower case, entity markup removed, only letters (of any script) and digits:
+    "What's it cost?" = "whats it cost"."""
+    return re.sub(r"[\W_]", "", _MARKUP.sub(r"\1", text).lower())
 
 
 def nlu_examples(document: Any) -> Iterator[str]:
@@ -74,3 +75,9 @@ def test_no_test_case_is_a_training_example() -> None:
 
 def test_normalising_catches_case_and_punctuation_copies() -> None:
     assert normalised("What's a [Swedish](massage_type) massage?") == normalised("whats a swedish massage")
+
+
+def test_normalising_keeps_the_letters_of_other_scripts() -> None:
+    # Chinese or Russian text once normalised to nothing, "equal" to a training example "??".
+    assert normalised("腰疼能按摩吗？") == "腰疼能按摩吗" != normalised("??")
+    assert normalised("Болит поясница") == "болитпоясница"
