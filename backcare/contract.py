@@ -82,6 +82,9 @@ RED_FLAG_SIGN_ENTITY = "red_flag_sign"
 # check) and, for a check, the suspected signs in plain words.
 RED_FLAG_TIER_ENTITY = "red_flag_tier"
 RED_FLAG_CHECK_ENTITY = "red_flag_check"
+# Entity the screen adds to the safety check of a message it cannot read (mostly in another
+# language): the check names the signs of both tiers.
+UNREAD_LANGUAGE_ENTITY = "unread_language"
 RED_FLAG_TIERS = names(Tier)
 # Intents that are out of scope, and the scope reason each one sets.
 SCOPE_REASON_OF_INTENT = {

@@ -31,6 +31,7 @@ from rapidfuzz.distance import Levenshtein
 
 from backcare.abbreviations import ABBREVIATIONS_PATH, Abbreviations, load_abbreviations
 from backcare.contract import PROJECT_ROOT, Tier
+from backcare.languages import LANGUAGES_PATH, LanguageGlossary, load_glossary
 from backcare.literals import Probe
 from backcare.yamlfile import DataFileError, read_mapping, require_text
 
@@ -88,6 +89,9 @@ class Screening:
     # question, another person's history): not the writer's sign now.
     qualified: tuple[str, ...] = ()
     text: str = ""  # the message as the screen read it (spelling corrected)
+    # Written mostly in a language the screen cannot read (knowledge/red_flag_languages.yml,
+    # `english`): no sign found is no evidence, so the bot asks a safety check.
+    unread: bool = False
 
     @property
     def tier(self) -> str | None:
@@ -177,6 +181,8 @@ class RedFlagScreen:
     check_words: re.Pattern[str]  # sites and symptoms of the signs: a classifier guess needs one
     speller: Speller
     abbreviations: Abbreviations  # "IVDU", "Hx" read as their words (knowledge/abbreviations.yml)
+    # Sign words of other languages read as English (knowledge/red_flag_languages.yml).
+    glossary: LanguageGlossary
     _by_id: dict[str, Sign] = field(init=False, repr=False)
     # Rules out, by the literals any match must contain, the sign patterns a message cannot
     # match (backcare/literals.py): most messages name no sign, and the test is far cheaper.
@@ -198,7 +204,8 @@ class RedFlagScreen:
         return tuple(dict.fromkeys(keys))
 
     def screen(self, text: str) -> Screening:
-        message = self.speller.correct(normalise(self.abbreviations.expand(text)))
+        normalised = normalise(self.abbreviations.expand(text))
+        message = self.speller.correct(self.glossary.read(normalised))
         sentences = [s for s in _SENTENCE_BREAK.split(message) if s.strip()]
         found: list[Sign] = []
         suspected: list[Sign] = []
@@ -222,6 +229,7 @@ class RedFlagScreen:
             negated=tuple(negated),
             qualified=tuple(qualified),
             text=message,
+            unread=not self.glossary.can_read(normalised),
         )
 
     def _match_sign(
@@ -381,6 +389,7 @@ def load_screen(
     known_sources: set[str] | None = None,
     real_words_path: Path = REAL_WORDS_PATH,
     abbreviations_path: Path = ABBREVIATIONS_PATH,
+    languages_path: Path = LANGUAGES_PATH,
 ) -> RedFlagScreen:
     """Load and compile the vocabulary; raise DataFileError naming the file and entry."""
     fragments = {str(k): str(v) for k, v in read_mapping(path, "fragments").items()}
@@ -495,6 +504,7 @@ def load_screen(
             real_words=read_real_words(real_words_path),
         ),
         abbreviations=load_abbreviations(abbreviations_path),
+        glossary=load_glossary(languages_path),
     )
 
 

@@ -1,8 +1,7 @@
 """What both chat channels (REST and socket.io) do around a turn.
 
-- Control characters are stripped; an empty message gets a prompt, a message that is
-  clearly not English a notice that the assistant answers in English (after the red-flag
-  screen: a terse warning sign is never "not English").
+- Control characters are stripped; an empty message gets a prompt. (A message in another
+  language is the Rasa server's: its red-flag screen asks the safety check of both tiers.)
 - Each turn has TURN_TIMEOUT_SECONDS. If the bot said nothing (the action server is down
   or too slow, the tracker store or lock store unavailable), the message is still screened
   by the model's NLU pipeline, so a warning sign gets its fixed referral; anything else gets
@@ -27,8 +26,13 @@ from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from backcare.clinic import Clinic, load_clinic
-from backcare.contract import RED_FLAG_CHECK_ENTITY, RED_FLAG_INTENTS, RED_FLAG_TIER_ENTITY, Tier
-from backcare.redflags import RedFlagScreen, shared_screen
+from backcare.contract import (
+    RED_FLAG_CHECK_ENTITY,
+    RED_FLAG_INTENTS,
+    RED_FLAG_TIER_ENTITY,
+    UNREAD_LANGUAGE_ENTITY,
+    Tier,
+)
 from stores.turn_storage import CURRENT_TURN, StoreUnavailable, TurnStorage
 
 logger = logging.getLogger(__name__)
@@ -36,28 +40,6 @@ logger = logging.getLogger(__name__)
 MAX_MESSAGE_CHARS = 5000
 TURN_TIMEOUT_SECONDS = 10.0
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_WORD = re.compile(r"[^\W\d_]+")
-# Short, common English words: a message of several words with none of them is not English.
-_ENGLISH = frozenset(
-    # One text, split: easier to read than the hundred quoted items SIM905 asks for.
-    "a an the i im i'm me my you your is are am was be it its this that to of in on at for "  # noqa: SIM905 - see the comment above
-    "with and or but do does did can could should would will how what when why who which "
-    "not no yes if so get have has had back pain help hurt hurts please thanks hi "
-    "hello ok there any after before about from just much many some like ago week day time "
-    "good bad best more too very really still also new one out up much cost price book".split()
-)
-
-
-def looks_non_english(text: Text) -> bool:
-    """Mostly non-Latin letters, or five or more words without one common English word.
-    A button payload ("/intent{...}") is not language."""
-    if text.startswith("/"):
-        return False
-    letters = [c for c in text if c.isalpha()]
-    if letters and sum(c.isascii() for c in letters) / len(letters) < 0.5:
-        return True
-    words = [w.lower() for w in _WORD.findall(text)]
-    return len(words) >= 5 and not any(w in _ENGLISH for w in words)
 
 
 def clean_text(text: Text) -> Text:
@@ -70,10 +52,8 @@ class TurnGuard:
     clinic: Clinic
     unavailable: Text
     empty: Text
-    english_only: Text
     too_long: Text
     not_deleted: Text
-    screen: RedFlagScreen
 
     @classmethod
     @functools.lru_cache(maxsize=None)
@@ -88,10 +68,6 @@ class TurnGuard:
                 "or your local emergency number."
             ),
             empty="Please type a question about massage for lower back pain.",
-            english_only=(
-                "Sorry, I can only answer in English. Please ask your question in English. In an "
-                f"emergency call {clinic.emergency_number} or your local emergency number."
-            ),
             too_long=(
                 f"That message is too long for me: please keep it under {MAX_MESSAGE_CHARS:,} characters. "
                 f"If you have a medical emergency, call {clinic.emergency_number} or your local emergency number now."
@@ -100,7 +76,6 @@ class TurnGuard:
                 "Sorry, I could not delete this conversation just now, so it is still stored. Please try "
                 f"again in a minute, or call {clinic.name} on {clinic.phone}."
             ),
-            screen=shared_screen(),
         )
 
     def notice_instead_of_turn(self, text: Text) -> Optional[Text]:
@@ -109,14 +84,7 @@ class TurnGuard:
             return self.empty
         if len(text) > MAX_MESSAGE_CHARS:
             return self.too_long
-        if looks_non_english(text) and not self._screened_as_sign(text):
-            return self.english_only
         return None
-
-    def _screened_as_sign(self, text: Text) -> bool:
-        """A terse warning sign, confirmed or suspected, is never "not English"."""
-        screening = self.screen.screen(text)
-        return bool(screening.signs or screening.suspected)
 
     async def run_turn(
         self,
@@ -166,7 +134,9 @@ class TurnGuard:
             tracker = DialogueStateTracker("screen", processor.domain.slots)
             found = {e.get("entity"): e.get("value") for e in parsed.get("entities") or []}
             response = f"utter_{intent}"
-            if found.get(RED_FLAG_TIER_ENTITY) == Tier.CHECK:
+            if UNREAD_LANGUAGE_ENTITY in found:
+                response = "utter_red_flag_check_language"
+            elif found.get(RED_FLAG_TIER_ENTITY) == Tier.CHECK:
                 # A suspected sign: the safety check, which names it and says where to go now.
                 response = f"utter_red_flag_check_{intent.removeprefix('red_flag_')}"
                 tracker.update(SlotSet(RED_FLAG_CHECK_ENTITY, found.get(RED_FLAG_CHECK_ENTITY)))

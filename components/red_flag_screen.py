@@ -1,7 +1,7 @@
 """Rasa NLU component: the deterministic red-flag screen, run inside the Rasa server.
 
 It runs last in the pipeline, so its decision wins over the intent classifier and the
-FallbackClassifier. Three outcomes, all decided here so they work with the action server
+FallbackClassifier. Four outcomes, all decided here so they work with the action server
 down:
 - a recognised sign: the message becomes `red_flag_emergency` or `red_flag_urgent` with one
   `red_flag_sign` entity per sign and a `red_flag_tier` entity; FAQ entities are dropped,
@@ -11,6 +11,9 @@ down:
   screen cannot confirm): the same intent with a
   `red_flag_check` entity (the signs in plain words) and `red_flag_tier: check`, which the
   rules answer with a yes/no safety check that already says where to go now;
+- a message the screen cannot read (mostly another language; backcare/languages.py):
+  `red_flag_emergency` with `red_flag_tier: check` and an `unread_language` entity, which the
+  rules answer with the safety check of both tiers and a request to write in English;
 - otherwise a red-flag guess of the classifier gives way to its next-best intent.
 The chosen intent always comes first in `intent_ranking`, so the SDK's
 `get_intent_of_latest_message()` returns the intent the bot acted on.
@@ -46,6 +49,7 @@ from backcare.contract import (
     RED_FLAG_INTENTS,
     RED_FLAG_SIGN_ENTITY,
     RED_FLAG_TIER_ENTITY,
+    UNREAD_LANGUAGE_ENTITY,
     Tier,
 )
 from backcare.redflags import RedFlagScreen as Screen
@@ -115,6 +119,14 @@ class RedFlagScreen(GraphComponent):
                     _entity(text, RED_FLAG_CHECK_ENTITY, _join(says)),
                     _entity(text, RED_FLAG_TIER_ENTITY, Tier.CHECK),
                 ],
+            )
+        elif screening.unread:
+            # Mostly in a language the screen cannot read: finding no sign means nothing, so
+            # the safety check of both tiers, in plain English, before anything else.
+            choose_intent(message, {INTENT_NAME_KEY: RED_FLAG_INTENT[Tier.EMERGENCY], PREDICTED_CONFIDENCE_KEY: 1.0})
+            message.set(
+                ENTITIES,
+                [_entity(text, RED_FLAG_TIER_ENTITY, Tier.CHECK), _entity(text, UNREAD_LANGUAGE_ENTITY, "true")],
             )
         elif intent.get(INTENT_NAME_KEY) in RED_FLAG_INTENTS:
             ranking = message.get(INTENT_RANKING_KEY) or []

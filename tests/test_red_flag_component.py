@@ -75,3 +75,24 @@ def test_weaker_evidence_of_the_screen_gets_a_check_naming_the_sign(component) -
     assert message.get("intent")["name"] == "red_flag_emergency"
     found = entities(message)
     assert found["red_flag_tier"] == "check" and "bladder" in found["red_flag_check"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "J'ai très mal au dos depuis hier et je ne sens plus mes jambes",
+        "Ich habe seit gestern starke Rückenschmerzen und Fieber",
+        "腰很痛，两条腿都麻了",
+    ],
+)
+def test_a_message_the_screen_cannot_read_gets_the_safety_check_of_both_tiers(component, text: str) -> None:
+    message = parsed(text, [("effectiveness", 0.5), ("out_of_scope", 0.3)])
+    component.process([message])
+    assert message.get("intent")["name"] == "red_flag_emergency"
+    assert entities(message) == {"red_flag_tier": "check", "unread_language": "true"}
+
+
+def test_a_sign_read_in_another_language_is_referred_not_checked(component) -> None:
+    message = parsed("desde ayer no puedo orinar y me duele mucho la espalda", [("effectiveness", 0.5)])
+    component.process([message])
+    assert entities(message) == {"red_flag_sign": "bladder_bowel", "red_flag_tier": "emergency"}

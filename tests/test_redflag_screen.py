@@ -131,11 +131,10 @@ def test_a_general_question_about_ones_own_symptom_gets_a_check(screen) -> None:
 
 
 def test_the_screen_is_loaded_once_per_process() -> None:
-    from channels.turn_guard import TurnGuard
     from components.red_flag_screen import RedFlagScreen as Component
 
-    component = Component.create(Component.get_default_config(), None, None, None)
-    assert component._screen is shared_screen() is TurnGuard.load().screen
+    first, second = (Component.create(Component.get_default_config(), None, None, None) for _ in range(2))
+    assert first._screen is second._screen is shared_screen()
 
 
 def test_the_fixed_referrals_cite_the_vocabularys_referral_sources(screen) -> None:

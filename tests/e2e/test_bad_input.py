@@ -41,8 +41,8 @@ def test_malformed_requests_get_a_4xx(servers, body, raw, status) -> None:
         ("\x00\x07\x1b", "Please type a question"),
         ("😀😀😀", "massage for lower back pain"),
         ("<script>alert('x')</script>", "massage for lower back pain"),
-        ("¿El masaje ayuda con el dolor de espalda baja?", "only answer in English"),
-        ("按摩对腰痛有帮助吗", "only answer in English"),
+        ("¿El masaje ayuda con el dolor de espalda baja?", "I can only read English"),
+        ("按摩对腰痛有帮助吗", "I can only read English"),
         ("does massage help lower back pain?\x00", "Sources:"),
     ],
 )

@@ -101,3 +101,28 @@ def test_red_flag_wins_mid_conversation(bot) -> None:
         red_flag_tier="emergency",
         cited_sources=["NHS-BackPain", "RoyalFree-CES", "Chou2007", "NICE-NG59"],
     )
+
+
+def test_a_message_in_another_language_gets_the_safety_check_of_both_tiers(bot) -> None:
+    sender = uuid.uuid4().hex
+    replies = bot.say("Bonjour, j'ai mal au dos depuis trois jours et je me sens très fatigué", sender)
+    reply = texts(replies)
+    assert "I can only read English" in reply
+    assert "call your local emergency number now" in reply and "see a doctor today" in reply
+    assert [b["title"] for b in replies[-1]["buttons"]] == [
+        "Yes, one in the first list",
+        "Yes, one in the second list",
+        "No",
+    ]
+    assert bot.slots(sender) == slots_with(topic="red_flags", red_flag_tier="check")
+    # A no: the question is asked for in English, and no massage is recommended.
+    reply = texts(bot.say("no", sender))
+    assert "please ask yours in English" in reply and "Sources:" not in reply
+
+
+def test_yes_to_the_language_check_gets_the_emergency_referral(bot) -> None:
+    sender = uuid.uuid4().hex
+    bot.say("Bonjour, j'ai mal au dos depuis trois jours et je me sens très fatigué", sender)
+    reply = texts(bot.say("yes", sender)).lower()
+    assert "call your local emergency number" in reply and "do not book a massage" in reply
+    assert bot.slots(sender)["red_flag_tier"] == "emergency"

@@ -1,0 +1,124 @@
+"""Warning-sign words of other languages read as English by the red-flag screen
+(knowledge/red_flag_languages.yml).
+
+``LanguageGlossary.read("me duele la espalda y tengo fiebre")`` is ``"hurts back y tengo fever"``:
+enough English for the screen's vocabulary to find the fever. A language's words are read only
+in a message with enough of its everyday words (`markers`), so an English message never
+changes. Only the screen reads the result; the message itself is stored and answered as written.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from backcare.contract import PROJECT_ROOT
+from backcare.yamlfile import DataFileError, read_mapping
+
+LANGUAGES_PATH = PROJECT_ROOT / "knowledge" / "red_flag_languages.yml"
+_WORD = re.compile(r"[a-zñ]+")
+_ANY_WORD = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class Language:
+    name: str
+    markers: frozenset[str]
+    min_markers: int
+    words: tuple[tuple[re.Pattern[str], str], ...]  # (pattern, English), applied in order
+
+    def is_in(self, words: frozenset[str]) -> bool:
+        """Whether a message of these words is written (in part) in this language."""
+        return len(words & self.markers) >= self.min_markers
+
+    def read(self, text: str) -> str:
+        for pattern, english in self.words:
+            text = pattern.sub(english, text)
+        return text
+
+
+def without_accents(text: str) -> str:
+    """ "dolió" -> "dolio", "débiles" -> "debiles"; "ñ" stays ("años" is not "anos")."""
+    if text.isascii():
+        return text
+    return "".join(
+        ch if ch in "ñÑ" else "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        for ch in text
+    )
+
+
+@dataclass(frozen=True)
+class EnglishCheck:
+    """Whether the screen can read a message: enough of its words are everyday English."""
+
+    words: frozenset[str]
+    min_words: int  # fewer words than this are always read (a name, "hola", "sciatica?")
+    min_share: float
+
+    def can_read(self, text: str) -> bool:
+        """``text`` lower-case, accents removed. Mostly another script (Chinese, Cyrillic,
+        Arabic ...), or ``min_words`` or more words with under ``min_share`` of them English: no.
+        A button's payload ("/deny") is read."""
+        if text.startswith("/"):
+            return True
+        letters = [c for c in text if c.isalpha()]
+        if letters and sum("a" <= c <= "z" for c in letters) / len(letters) < 0.5:
+            return False
+        words = _ANY_WORD.findall(text.replace("'", ""))
+        return len(words) < self.min_words or sum(w in self.words for w in words) / len(words) >= self.min_share
+
+
+@dataclass(frozen=True)
+class LanguageGlossary:
+    languages: tuple[Language, ...]
+    english: EnglishCheck
+
+    def can_read(self, text: str) -> bool:
+        """Whether ``text`` (lower-case) is English enough for the screen to read it."""
+        return self.english.can_read(without_accents(text))
+
+    def read(self, text: str) -> str:
+        """``text`` (lower-case) with the sign words of each language it is written in, in English."""
+        text = without_accents(text)
+        words = frozenset(_WORD.findall(text))
+        for language in self.languages:
+            if language.is_in(words):
+                text = language.read(text)
+        return text
+
+
+def load_glossary(path: Path = LANGUAGES_PATH) -> LanguageGlossary:
+    """Load and compile the glossary; raise DataFileError naming the file and entry."""
+    languages = []
+    for name, spec in read_mapping(path, "languages").items():
+        where = f"{path}: language '{name}'"
+        if not isinstance(spec, dict):
+            raise DataFileError(f"{where}: must be a mapping")
+        markers, words, min_markers = spec.get("markers"), spec.get("words"), spec.get("min_markers", 2)
+        if not isinstance(markers, list) or not all(isinstance(m, str) and _WORD.fullmatch(m) for m in markers):
+            raise DataFileError(f"{where}: 'markers' must list lower-case words")
+        if not isinstance(words, dict) or not words:
+            raise DataFileError(f"{where}: 'words' must map patterns to English")
+        if not isinstance(min_markers, int) or min_markers < 1:
+            raise DataFileError(f"{where}: 'min_markers' must be a whole number of at least 1")
+        compiled = []
+        for source, english in words.items():
+            if not isinstance(english, str) or not english.strip():
+                raise DataFileError(f"{where}: '{source}': needs its English as text")
+            try:
+                pattern = re.compile(rf"(?<![\w'-])(?:{source})(?![\w'])")
+            except re.error as error:
+                raise DataFileError(f"{where}: '{source}': {error}") from error
+            compiled.append((pattern, english.strip()))
+        languages.append(Language(str(name), frozenset(markers), min_markers, tuple(compiled)))
+    english = read_mapping(path, "english")
+    words, min_words, min_share = english.get("words"), english.get("min_words"), english.get("min_share")
+    if not isinstance(words, list) or not all(isinstance(w, str) and _WORD.fullmatch(w) for w in words):
+        raise DataFileError(f"{path}: english: 'words' must list lower-case words")
+    if not isinstance(min_words, int) or min_words < 1:
+        raise DataFileError(f"{path}: english: 'min_words' must be a whole number of at least 1")
+    if not isinstance(min_share, (int, float)) or not 0 < min_share < 1:
+        raise DataFileError(f"{path}: english: 'min_share' must be a number between 0 and 1")
+    return LanguageGlossary(tuple(languages), EnglishCheck(frozenset(words), min_words, float(min_share)))
