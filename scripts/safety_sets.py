@@ -40,6 +40,8 @@ EVAL_ONLY_SETS = {
     "blind5": "blind5",
     "blind6": "blind6",
     "blind7": "blind7",
+    "blind8": "blind8",
+    "blind9": "blind9",
 }
 
 
