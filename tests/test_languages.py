@@ -86,3 +86,14 @@ def test_a_broken_glossary_names_the_file_and_the_entry(tmp_path: Path) -> None:
     path.write_text('languages:\n  spanish:\n    markers: [que, tengo]\n    words:\n      fiebre: ""\n')
     with pytest.raises(DataFileError, match="needs its English as text"):
         load_glossary(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        ("me duele la espalda y desde anoche se me escapa la orina", "emergency"),
+        ("mi hijo tiene 16 y le duele la espalda todo el tiempo desde hace meses", "urgent"),
+    ],
+)
+def test_a_leak_and_a_childs_age_in_spanish_are_read(screen, text: str, tier: str) -> None:
+    assert screen.screen(text).tier == tier

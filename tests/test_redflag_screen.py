@@ -341,3 +341,21 @@ def test_a_sentence_starting_with_say_is_still_hypothetical(screen) -> None:
 )
 def test_settled_signs_policies_and_hypotheticals_are_not_referred(screen, text: str) -> None:
     assert not screen.screen(text).signs
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        # a knife for the pain, the seat area, a misspelt needle, "number 2", dropped g's,
+        # non-native "not control", a leak that comes by itself
+        ("sneezing sends a knife through my lower back", "urgent"),
+        ("my seat area has gone numb since my back flared up", "emergency"),
+        ("been using neddles for drugs again and my back aches", "urgent"),
+        ("since my back went I can't feel anything when I go number 2", "emergency"),
+        ("sudden awful back pain and my belly is poundin like a drum", "emergency"),
+        ("my back is very pain and I am not control the bladder since morning", "emergency"),
+        ("the wee comes out by itself since my back went", "emergency"),
+    ],
+)
+def test_more_plain_words_of_a_sign_are_read(screen, text: str, tier: str) -> None:
+    assert screen.screen(text).tier == tier
