@@ -20,6 +20,8 @@ from backcare.yamlfile import DataFileError, read_mapping
 LANGUAGES_PATH = PROJECT_ROOT / "knowledge" / "red_flag_languages.yml"
 _WORD = re.compile(r"[a-zñ]+")
 _ANY_WORD = re.compile(r"[^\W\d_]+")
+_LATIN = re.compile(r"[a-z]")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
@@ -56,17 +58,23 @@ class EnglishCheck:
     words: frozenset[str]
     min_words: int  # fewer words than this are always read (a name, "hola", "sciatica?")
     min_share: float
+    max_other_script: float  # share of words in another script (two at least) it cannot read
 
     def can_read(self, text: str) -> bool:
         """``text`` lower-case, accents removed. Mostly another script (Chinese, Cyrillic,
-        Arabic ...), or ``min_words`` or more words with under ``min_share`` of them English: no.
+        Arabic ...), a fifth of the words in another script, or ``min_words`` or more words with
+        under ``min_share`` of them English: no.
         A button's payload ("/deny") is read."""
         if text.startswith("/"):
             return True
         letters = [c for c in text if c.isalpha()]
         if letters and sum("a" <= c <= "z" for c in letters) / len(letters) < 0.5:
             return False
-        words = _ANY_WORD.findall(text.replace("'", ""))
+        # Chinese and Japanese write words without spaces: each character counts as one.
+        words = _ANY_WORD.findall(_CJK.sub(r" \g<0> ", text.replace("'", "")))
+        other_script = sum(not _LATIN.search(w) for w in words)
+        if other_script >= 2 and other_script >= self.max_other_script * len(words):
+            return False  # English with a part in another script ("My mom عندها هشاشة عظام, ...")
         return len(words) < self.min_words or sum(w in self.words for w in words) / len(words) >= self.min_share
 
 
@@ -121,4 +129,10 @@ def load_glossary(path: Path = LANGUAGES_PATH) -> LanguageGlossary:
         raise DataFileError(f"{path}: english: 'min_words' must be a whole number of at least 1")
     if not isinstance(min_share, (int, float)) or not 0 < min_share < 1:
         raise DataFileError(f"{path}: english: 'min_share' must be a number between 0 and 1")
-    return LanguageGlossary(tuple(languages), EnglishCheck(frozenset(words), min_words, float(min_share)))
+    max_other_script = english.get("max_other_script")
+    if not isinstance(max_other_script, (int, float)) or not 0 < max_other_script <= 1:
+        raise DataFileError(f"{path}: english: 'max_other_script' must be a number above 0 and at most 1")
+    return LanguageGlossary(
+        tuple(languages),
+        EnglishCheck(frozenset(words), min_words, float(min_share), float(max_other_script)),
+    )

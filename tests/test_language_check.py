@@ -37,3 +37,9 @@ def test_other_languages_are_not_read(text: str) -> None:
 )
 def test_english_code_mixed_english_short_messages_and_buttons_are_read(text: str) -> None:
     assert not shared_screen().screen(text).unread
+
+
+def test_english_with_a_part_in_another_script_is_not_read() -> None:
+    # The sign may be in the part the screen cannot read.
+    assert shared_screen().screen("Back pain since Monday and now 两条腿都发麻, can I book a massage?").unread
+    assert not shared_screen().screen("Does massage help lower back pain? My name is Σοφία").unread
