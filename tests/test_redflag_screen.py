@@ -364,4 +364,5 @@ def test_more_plain_words_of_a_sign_are_read(screen, text: str, tier: str) -> No
 def test_a_carer_writing_about_a_wound_after_someones_back_surgery_is_referred(screen) -> None:
     # The operation is the history the sign is about; someone else's settled one is not a sign.
     assert screen.screen("my wife had a discectomy 10 days ago and now the wound is weeping").tier == "urgent"
-    assert not screen.screen("my dad had back surgery last year and got a wound infection, I just have a stiff back").signs
+    settled = "my dad had back surgery last year and got a wound infection, I just have a stiff back"
+    assert not screen.screen(settled).signs
