@@ -110,8 +110,8 @@ def test_a_message_in_another_language_gets_the_safety_check_of_both_tiers(bot) 
     assert "I can only read English" in reply
     assert "call your local emergency number now" in reply and "see a doctor today" in reply
     assert [b["title"] for b in replies[-1]["buttons"]] == [
-        "Yes, one in the first list",
-        "Yes, one in the second list",
+        "Yes: numbness, bladder, legs, chest or sudden pain",
+        "Yes: fever, cancer, weight loss or night pain",
         "No",
     ]
     assert bot.slots(sender) == slots_with(topic="red_flags", red_flag_tier="check")
