@@ -97,3 +97,9 @@ def test_a_broken_glossary_names_the_file_and_the_entry(tmp_path: Path) -> None:
 )
 def test_a_leak_and_a_childs_age_in_spanish_are_read(screen, text: str, tier: str) -> None:
     assert screen.screen(text).tier == tier
+
+
+@pytest.mark.parametrize("text", ["no puedo orinar", "peshab nahi aa raha", "hindi ako makaihi"])
+def test_a_short_message_is_read_by_its_sign_words(screen, text: str) -> None:
+    # Too short for the English check; the sign words themselves mark the language.
+    assert screen.screen(text).tier == "emergency"
