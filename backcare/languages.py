@@ -84,12 +84,12 @@ class LanguageGlossary:
     english: EnglishCheck
 
     def can_read(self, text: str) -> bool:
-        """Whether ``text`` (lower-case) is English enough for the screen to read it."""
-        return self.english.can_read(without_accents(text))
+        """Whether ``text`` (lower-case, accents removed) is English enough for the screen to read it."""
+        return self.english.can_read(text)
 
     def read(self, text: str) -> str:
-        """``text`` (lower-case) with the sign words of each language it is written in, in English."""
-        text = without_accents(text)
+        """``text`` (lower-case, accents removed: `without_accents`) with the sign words of each
+        language it is written in, in English."""
         words = frozenset(_WORD.findall(text))
         for language in self.languages:
             if language.is_in(words):

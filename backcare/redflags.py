@@ -31,7 +31,7 @@ from rapidfuzz.distance import Levenshtein
 
 from backcare.abbreviations import ABBREVIATIONS_PATH, Abbreviations, load_abbreviations
 from backcare.contract import PROJECT_ROOT, Tier
-from backcare.languages import LANGUAGES_PATH, LanguageGlossary, load_glossary
+from backcare.languages import LANGUAGES_PATH, LanguageGlossary, load_glossary, without_accents
 from backcare.literals import Probe
 from backcare.yamlfile import DataFileError, read_mapping, require_text
 
@@ -204,7 +204,8 @@ class RedFlagScreen:
         return tuple(dict.fromkeys(keys))
 
     def screen(self, text: str) -> Screening:
-        normalised = normalise(self.abbreviations.expand(text))
+        # Accents removed once, for the glossary and the English check ("dolió" -> "dolio").
+        normalised = without_accents(normalise(self.abbreviations.expand(text)))
         message = self.speller.correct(self.glossary.read(normalised))
         sentences = [s for s in _SENTENCE_BREAK.split(message) if s.strip()]
         found: list[Sign] = []
