@@ -42,6 +42,7 @@ EVAL_ONLY_SETS = {
     "blind7": "blind7",
     "blind8": "blind8",
     "blind9": "blind9",
+    "blind10": "blind10",
 }
 
 
