@@ -366,3 +366,37 @@ def test_a_carer_writing_about_a_wound_after_someones_back_surgery_is_referred(s
     assert screen.screen("my wife had a discectomy 10 days ago and now the wound is weeping").tier == "urgent"
     settled = "my dad had back surgery last year and got a wound infection, I just have a stiff back"
     assert not screen.screen(settled).signs
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        # trying without success, "24/7" with nights the worst, a side of the back low down,
+        # a relative's age after the word, urine the colour of cola, "only bad when I cough",
+        # out cold with sudden pain
+        ("tried to pee all afternoon with no luck and my back is sore", "emergency"),
+        ("my back aches 24/7 and nights r the worst", "urgent"),
+        ("finished antibiotics for a kidney infection and my back on the left side low down hurts", "urgent"),
+        ("asking for my dad, 81, sudden terrible back pain out of nowhere", "urgent"),
+        ("back pain and my piss looks like cola", "urgent"),
+        ("my lower back is only bad when I sneeze", "urgent"),
+        ("sudden severe back pain and then she was unconscious for a minute", "emergency"),
+    ],
+)
+def test_yet_more_plain_words_of_a_sign_are_read(screen, text: str, tier: str) -> None:
+    assert screen.screen(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a clinician's "afebrile", the pregnancy bump, a relative's past with "did have",
+        # someone at work, "I'm fine, just ..."
+        "Mechanical LBP, afebrile, apyrexial, no neuro signs. Can I book?",
+        "30 weeks pregnant and my lower back aches from carrying the bump",
+        "my grandad did have cancer years back, I just have a stiff back",
+        "a guy at work fell off scaffolding last month. I'm fine, just stiff from lifting",
+    ],
+)
+def test_clinicians_negatives_the_bump_and_other_peoples_falls_are_not_referred(screen, text: str) -> None:
+    assert not screen.screen(text).signs
