@@ -83,6 +83,22 @@ def test_named_entities_fill_their_slots(bot) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "condition"),
+    [
+        # an operation, a broken bone and a disc named in everyday words
+        ("I had a hysterectomy in the spring, can I have a lower back massage now?", "recent_surgery"),
+        ("is a back massage safe a year after a broken pelvis?", "fracture"),
+        ("my doctor says I have a disc hernia at L4, would massage help?", "herniated_disc"),
+    ],
+)
+def test_everyday_names_of_a_condition_fill_its_slot(bot, text: str, condition: str) -> None:
+    sender = uuid.uuid4().hex
+    bot.say(text, sender)
+    slots = bot.slots(sender)
+    assert (slots["topic"], slots["health_condition"]) == ("condition_advice", condition)
+
+
 def test_conversation_is_stored_in_the_sql_tracker_store(bot, servers) -> None:
     import sqlite3
 
