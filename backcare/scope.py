@@ -39,6 +39,7 @@ from backcare.yamlfile import DataFileError, read_mapping
 SCOPE_CHECK_PATH = PROJECT_ROOT / "knowledge" / "scope_check.yml"
 TRAINING_DIR = PROJECT_ROOT / "data" / "nlu"
 INSTRUCTIONS_KEY = "instructions_to_the_assistant"
+OTHER_WORLDS_KEY = "other_worlds"
 # Intents whose examples are not the domain's words.
 OFF_TOPIC_INTENT = "out_of_scope"
 OUT_OF_SCOPE_INTENTS = frozenset({OFF_TOPIC_INTENT, "other_body_part", "medicines"})
@@ -93,6 +94,12 @@ def _word_list(data: dict, key: str, path: Path) -> frozenset[str]:
 def load_instruction_patterns(path: Path = SCOPE_CHECK_PATH) -> tuple[re.Pattern[str], ...]:
     """Instructions to the assistant itself ("ignore your instructions"), case-insensitive."""
     return _patterns(read_mapping(path), INSTRUCTIONS_KEY, path)
+
+
+def load_other_world_patterns(path: Path = SCOPE_CHECK_PATH) -> tuple[re.Pattern[str], ...]:
+    """Another world that shares the clinic's words (a therapist looking for work, a massage
+    chair to buy, a word to translate), case-insensitive."""
+    return _patterns(read_mapping(path), OTHER_WORLDS_KEY, path)
 
 
 def _compile(source: object, where: str) -> re.Pattern[str]:

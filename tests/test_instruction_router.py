@@ -6,8 +6,8 @@ import pytest
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from backcare.scope import load_instruction_patterns
-from components.instruction_router import InstructionRouter
+from backcare.scope import load_instruction_patterns, load_other_world_patterns
+from components.instruction_router import InstructionRouter, OtherWorldRouter
 
 
 @pytest.fixture(scope="module")
@@ -44,3 +44,40 @@ def test_an_instruction_to_the_assistant_is_off_topic_whatever_was_ranked(
 def test_a_question_that_only_sounds_like_an_instruction_keeps_its_intent(router: InstructionRouter, text: str) -> None:
     [message] = router.process([_classified(text, "side_effects")])
     assert message.get(INTENT)[INTENT_NAME_KEY] == "side_effects"
+
+
+@pytest.fixture(scope="module")
+def other_worlds() -> OtherWorldRouter:
+    return OtherWorldRouter(load_other_world_patterns())
+
+
+@pytest.mark.parametrize(
+    "text, classified_as",
+    [
+        ("qualified masseuse here, is your clinic hiring at the moment?", "find_therapist"),
+        ("where can I find continuing education courses for nurses", "find_therapist"),
+        ("which massage recliner brand lasts longest", "cost_insurance"),
+        ("what's the word for massage in Korean", "massage_types"),
+    ],
+)
+def test_another_world_that_shares_the_clinics_words_is_off_topic(
+    other_worlds: OtherWorldRouter, text: str, classified_as: str
+) -> None:
+    [message] = other_worlds.process([_classified(text, classified_as)])
+    assert message.get(INTENT) == {INTENT_NAME_KEY: "out_of_scope", PREDICTED_CONFIDENCE_KEY: 1.0}
+
+
+@pytest.mark.parametrize(
+    "text, classified_as",
+    [
+        ("is a massage chair any good for lower back pain?", "self_care"),
+        ("I'm a massage therapist and my own lower back aches after work, would massage help me?", "effectiveness"),
+        ("how do I say to my therapist that the pressure is too much?", "what_to_expect"),
+        ("how do I find a licensed massage therapist near me?", "find_therapist"),
+    ],
+)
+def test_the_clinics_own_questions_with_those_words_keep_their_intent(
+    other_worlds: OtherWorldRouter, text: str, classified_as: str
+) -> None:
+    [message] = other_worlds.process([_classified(text, classified_as)])
+    assert message.get(INTENT)[INTENT_NAME_KEY] == classified_as
