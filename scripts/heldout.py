@@ -19,7 +19,7 @@ TESTS_DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 HELDOUT_DIR = TESTS_DATA / "heldout"
 BLIND_DIR = TESTS_DATA / "heldout_blind"
 # Sets written blind later (same layout), each first measured before it joined tests/data.
-BLIND_DIRS = (BLIND_DIR, *(TESTS_DATA / f"heldout_blind{n}" for n in (2, 3, 4, 5, 6, 7, 8)))
+BLIND_DIRS = (BLIND_DIR, *(TESTS_DATA / f"heldout_blind{n}" for n in (2, 3, 4, 5, 6, 7, 8, 9)))
 _ANNOTATION = re.compile(r"\[([^\]]+)\]\{([^}]*)\}")
 ENTITY_SLOTS = ("massage_type", "health_condition")
 

@@ -43,6 +43,7 @@ EVAL_ONLY_SETS = {
     "blind8": "blind8",
     "blind9": "blind9",
     "blind10": "blind10",
+    "blind11": "blind11",
 }
 
 
