@@ -400,3 +400,25 @@ def test_yet_more_plain_words_of_a_sign_are_read(screen, text: str, tier: str) -
 )
 def test_clinicians_negatives_the_bump_and_other_peoples_falls_are_not_referred(screen, text: str) -> None:
     assert not screen.screen(text).signs
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        # a carer's "didn't know she'd gone", faecal leakage, straining to pass water, pressure
+        # in the middle of the chest, "new ED", someone else who injects, "ain't ever had a bad
+        # back" at 70, a back gone wonky, a sneeze like lightning, "me arde cuando hago pipi"
+        ("my mum, 82, sore back since Sunday, wet the chair and didn't know she'd gone", "emergency"),
+        ("lumbar pain for a week and some faecal leakage since yesterday", "emergency"),
+        ("sore back and I have to strain to pass water", "emergency"),
+        ("back aching and a tight feeling in the middle of my chest", "emergency"),
+        ("lower back pain since the gym and new ED this week", "emergency"),
+        ("my brother injects and his lower back has been killing him for days", "urgent"),
+        ("I'm 70 and I ain't ever had a bad back but it's terrible this week", "urgent"),
+        ("my lower back aches and my spine looks crooked lately", "urgent"),
+        ("every sneeze is a lightning bolt in my lower back", "urgent"),
+        ("estoy embarazada, me duele la espalda y me arde cuando hago pipi", "urgent"),
+    ],
+)
+def test_carers_shorthand_and_timelines_of_a_sign_are_read(screen, text: str, tier: str) -> None:
+    assert screen.screen(text).tier == tier
