@@ -45,12 +45,17 @@ class MedicineQuestions:
         self.medicine = load_scope_words()["__medicine__"]
         self.asks = _words(path, "asks")
         self.treatments = _words(path, "treatments")
+        self.medicated_patches = _words(path, "medicated_patches")
+        self.patches = _words(path, "patches")
+        self.heat_on_skin = _words(path, "heat_on_skin")
 
     def is_medicine_question(self, text: Text) -> bool:
         """A medicine named anywhere, and a question (the message's question sentences, or the
         whole of a one-sentence message) that asks about taking it and names no treatment:
         "... I've thought about massage, but that's for later. Are those safe to take with my
         heart tablets?" asks about the tablets."""
+        if self.heats_a_medicine_patch(text):
+            return True
         if not self.medicine.search(text):
             return False
         questions = [text[start:end] for start, end in focus_spans(text)] or [text]
@@ -59,6 +64,12 @@ class MedicineQuestions:
             # massage, so the question compares it with the medicine.
             questions = [q for q in questions if not _REFERS_BACK.search(q)]
         return any(self.asks.search(q) and not self.treatments.search(q) for q in questions)
+
+    def heats_a_medicine_patch(self, text: Text) -> bool:
+        """Heat near a medicine patch ("a heat pad near his fentanyl patch"): warmth raises the
+        dose the skin takes up, so it is a medicines question, not heat at home."""
+        patch = self.medicated_patches.search(text) or (self.patches.search(text) and self.medicine.search(text))
+        return bool(patch) and bool(self.heat_on_skin.search(text))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

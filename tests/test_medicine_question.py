@@ -81,3 +81,26 @@ def test_it_runs_before_the_red_flag_screen_so_a_warning_sign_still_wins() -> No
     assert names.index("components.medicine_question.MedicineQuestionRouter") < names.index(
         "components.red_flag_screen.RedFlagScreen"
     )
+
+
+@pytest.mark.parametrize(
+    "text, classified_as",
+    [
+        ("my mum wears a morphine patch, can she still use her heating pad on her back?", "self_care"),
+        ("is a hot water bottle ok over my buprenorphine patches?", "self_care"),
+    ],
+)
+def test_heat_near_a_medicine_patch_is_a_medicines_question(
+    router: MedicineQuestionRouter, text: str, classified_as: str
+) -> None:
+    [message] = router.process([_classified(text, classified_as)])
+    assert message.get(INTENT)[INTENT_NAME_KEY] == "medicines"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["are heat patches good for lower back pain?", "can I put a heat pad on my back before a massage?"],
+)
+def test_heat_patches_without_a_medicine_keep_their_topic(router: MedicineQuestionRouter, text: str) -> None:
+    [message] = router.process([_classified(text, "self_care")])
+    assert message.get(INTENT)[INTENT_NAME_KEY] == "self_care"
