@@ -11,7 +11,14 @@ import yaml
 from backcare.clarify import Decision, Thresholds, decide
 from backcare.contract import PROJECT_ROOT, ScopeReason
 from backcare.knowledge import load_knowledge_base
-from backcare.scope import SCOPE_CHECK_PATH, Finding, load_instruction_patterns, load_scope_check, training_vocabulary
+from backcare.scope import (
+    SCOPE_CHECK_PATH,
+    Finding,
+    load_instruction_patterns,
+    load_other_world_patterns,
+    load_scope_check,
+    training_vocabulary,
+)
 from backcare.scope_words import SCOPE_WORDS_PATH
 from backcare.yamlfile import DataFileError
 
@@ -250,11 +257,15 @@ def test_a_short_follow_up_keeps_its_topic_unless_it_names_another_body_part() -
     assert moved == Decision("out_of_scope", scope_reason=ScopeReason.OTHER_BODY_PART)
 
 
-def test_a_broken_pattern_stops_with_its_name(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("key", "load"),
+    [("instructions_to_the_assistant", load_instruction_patterns), ("other_worlds", load_other_world_patterns)],
+)
+def test_a_broken_pattern_stops_with_its_name(tmp_path: Path, key: str, load) -> None:
     broken = tmp_path / "scope_check.yml"
-    broken.write_text(SCOPE_CHECK_PATH.read_text() + "  - ([unclosed\n")
-    with pytest.raises(DataFileError, match="instructions_to_the_assistant"):
-        load_instruction_patterns(broken)
+    broken.write_text(SCOPE_CHECK_PATH.read_text().replace(f"\n{key}:\n", f"\n{key}:\n  - ([unclosed\n"))
+    with pytest.raises(DataFileError, match=key):
+        load(broken)
 
 
 @pytest.mark.parametrize(
