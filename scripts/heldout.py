@@ -18,8 +18,18 @@ import yaml
 TESTS_DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 HELDOUT_DIR = TESTS_DATA / "heldout"
 BLIND_DIR = TESTS_DATA / "heldout_blind"
-# Sets written blind later (same layout), each first measured before it joined tests/data.
-BLIND_DIRS = (BLIND_DIR, *(TESTS_DATA / f"heldout_blind{n}" for n in (2, 3, 4, 5, 6, 7, 8, 9)))
+
+
+def numbered_folders(data: Path, stem: str) -> tuple[Path, ...]:
+    """The folders `stem`, `stem2`, `stem3` ... under ``data``, in number order ("blind10"
+    after "blind9")."""
+    found = [p for p in data.iterdir() if p.is_dir() and re.fullmatch(re.escape(stem) + r"\d*", p.name)]
+    return tuple(sorted(found, key=lambda p: int(p.name[len(stem) :] or 1)))
+
+
+# The first blind set and those written later (same layout), each first measured before it
+# joined tests/data.
+BLIND_DIRS = numbered_folders(TESTS_DATA, BLIND_DIR.name)
 _ANNOTATION = re.compile(r"\[([^\]]+)\]\{([^}]*)\}")
 ENTITY_SLOTS = ("massage_type", "health_condition")
 
