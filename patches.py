@@ -45,6 +45,7 @@ PROVED_ON: Dict[str, str] = {
     "python-engineio": "4.8.0",
     "SQLAlchemy": "1.4.54",
     "redis": "4.6.0",
+    "tensorflow": "2.12.0",
 }
 
 
@@ -122,6 +123,12 @@ PATCHES: Tuple[Patch, ...] = (
         "stores/lock_store.py: RedisLockStore's private ticket methods",
         ("rasa", "redis"),
         "tests/scale/test_lock_store.py",
+    ),
+    Patch(
+        "jax left unimported",
+        "tensorflow/lite/python/util.py's optional `from jax import xla_computation` (its ImportError fallback)",
+        ("tensorflow",),
+        "tests/test_patches.py::test_the_server_loads_without_jax_and_answers_the_same",
     ),
     Patch(
         "shell prints whole replies",
@@ -447,6 +454,20 @@ def shell_prints_buttons_with(printer_for: Callable[[Callable[..., Any]], Callab
     console.print_buttons = printer_for(console.print_buttons)
 
 
+# --- TensorFlow: jax stays unimported -------------------------------------------------------
+
+
+def leave_jax_unimported() -> None:
+    """TensorFlow 2.12 requires jax, and its TFLite helper imports it when it can
+    (tensorflow/lite/python/util.py: ``try: from jax import xla_computation`` / ``except
+    ImportError: None``). Rasa imports TensorFlow at start-up, so every server and training run
+    loaded jax and jaxlib: 66 MB and 0.3 s, for TFLite conversion nothing here does. ``None`` in
+    sys.modules makes that import raise ImportError (the import system's documented rule), so
+    TensorFlow takes its own fallback. Too late once TensorFlow is imported: then it does nothing."""
+    if "tensorflow" not in sys.modules:
+        sys.modules.setdefault("jax", None)  # type: ignore[arg-type]
+
+
 # --- Applying ------------------------------------------------------------------------------
 
 _applied: List[bool] = []
@@ -461,6 +482,7 @@ def apply(version: Callable[[str], str] = importlib.metadata.version) -> None:
     if _applied:
         return
     check_versions(version)
+    leave_jax_unimported()  # before anything imports TensorFlow
     if "skops.io._trusted_types" not in sys.modules:  # must come before skops is first imported
         sys.meta_path.insert(0, _SkopsTrustedTypesHook())
 

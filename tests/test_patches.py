@@ -246,3 +246,47 @@ def test_a_reply_found_valid_before_is_judged_as_jsonschema_judges_it() -> None:
         if patches._plain_json(reply):  # (a tuple's dump is its list twin's)
             assert (json.dumps(reply, sort_keys=True) in patches._VALID_ACTION_RESULTS) == valid
     assert accepted > 20 and rejected > 40
+
+
+# Loads the trained model and parses a few messages; prints what the server would: the
+# parses, whether jax was imported, and the process's peak memory.
+LOAD_AND_PARSE = """
+import asyncio, json, sys
+if sys.argv[1] == "patched":
+    import patches
+    patches.leave_jax_unimported()
+from rasa.core.agent import Agent
+agent = Agent.load(sys.argv[2])
+parses = [asyncio.run(agent.parse_message(m)) for m in json.loads(sys.argv[3])]
+peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({
+    "parses": [[p["intent"], p["intent_ranking"], p["entities"]] for p in parses],
+    "jax": "jax" in sys.modules and sys.modules["jax"] is not None,
+    "peak_mb": peak / 1024,
+}))
+"""
+
+
+def test_the_server_loads_without_jax_and_answers_the_same() -> None:
+    """TensorFlow's optional jax import is left out: the same parses from the trained model
+    (intents, confidences, entities), jax never loaded, and a lower peak memory."""
+    model = ROOT / "models" / "backcare.tar.gz"
+    assert model.exists(), "run `make train` (make test does it for you)"
+    messages = ["does massage help?", "is deep tissue safe in pregnancy", "my back hurts and I can't pee", "no"]
+
+    def run(mode: str) -> dict:
+        done = subprocess.run(
+            [sys.executable, "-c", LOAD_AND_PARSE, mode, str(model), json.dumps(messages)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"},
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    plain, patched = run("plain"), run("patched")
+    assert plain["jax"] and not patched["jax"]
+    assert patched["parses"] == plain["parses"]
+    assert plain["peak_mb"] - patched["peak_mb"] > 30, (plain["peak_mb"], patched["peak_mb"])
