@@ -58,6 +58,12 @@ def other_worlds() -> OtherWorldRouter:
         ("where can I find continuing education courses for nurses", "find_therapist"),
         ("which massage recliner brand lasts longest", "cost_insurance"),
         ("what's the word for massage in Korean", "massage_types"),
+        ("what does an RMT earn in Ontario these days", "cost_insurance"),
+        ("thinking of training as a masseuse, how long does it take", "find_therapist"),
+        ("how would I get more bookings for my massage business", "book_appointment"),
+        ("can you do my chemistry homework problems", "evidence"),
+        ("tell me a joke about sore backs", "side_effects"),
+        ("my pony is stiff in his back after a long hack, can he be massaged", "self_care"),
     ],
 )
 def test_another_world_that_shares_the_clinics_words_is_off_topic(
@@ -74,6 +80,10 @@ def test_another_world_that_shares_the_clinics_words_is_off_topic(
         ("I'm a massage therapist and my own lower back aches after work, would massage help me?", "effectiveness"),
         ("how do I say to my therapist that the pressure is too much?", "what_to_expect"),
         ("how do I find a licensed massage therapist near me?", "find_therapist"),
+        ("I hurt my back walking the dog, would a massage help?", "effectiveness"),
+        ("my back aches from sitting over my homework every evening", "prevention_lifestyle"),
+        ("do your therapists charge more for a deep tissue session?", "cost_insurance"),
+        ("is the therapist who treats me trained in sports massage?", "find_therapist"),
     ],
 )
 def test_the_clinics_own_questions_with_those_words_keep_their_intent(
