@@ -422,3 +422,41 @@ def test_clinicians_negatives_the_bump_and_other_peoples_falls_are_not_referred(
 )
 def test_carers_shorthand_and_timelines_of_a_sign_are_read(screen, text: str, tier: str) -> None:
     assert screen.screen(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        # not feeling a bowel movement, the straining told after "pass water", a failed heel or
+        # toe walk told first, clinicians' SOB / pleuritic chest pain / known OP / LBP, a
+        # relative's age after "'s", a child's age after a comma or in words, "stacked it",
+        # landing from high up, a spine that has started to look curved
+        ("since my back went I can't really feel it when I go for a poo", "emergency"),
+        ("when I pass water I have to strain and wait and it comes out in a dribble, back sore", "emergency"),
+        ("my physio had me walk on my toes and I couldn't on the left, back pain since Monday", "emergency"),
+        ("LBP and pleuritic chest pain since this morning", "emergency"),
+        ("calf swollen after a long flight, new SOB, and LBP", "emergency"),
+        ("72M, known OP, slipped on the ice yesterday, now LBP", "urgent"),
+        ("Mum's 78 and this is the first time she's had back pain, it's severe", "urgent"),
+        ("on warfarin and I stacked it on my bike this morning, back hurts", "urgent"),
+        ("my son is fourteen and his back has hurt all the time for a month", "urgent"),
+        ("Son, 12, lower back sore every single day for weeks", "urgent"),
+        ("fell off the garden wall from quite high up and landed on my back", "emergency"),
+        ("her spine has started to look curved and her back aches", "urgent"),
+    ],
+)
+def test_clinicians_notes_ages_and_told_backwards_signs_are_read(screen, text: str, tier: str) -> None:
+    assert screen.screen(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how soon after straining my back can I go for a massage?",
+        "I'm 16 stone and my back aches all the time, would losing weight help?",
+        "I'm sixteen stone and my lower back aches every day after my shift",
+        "the pain in my lower back is 10/10 when I bend, fine otherwise",
+    ],
+)
+def test_weights_scores_and_a_strained_back_are_not_a_childs_age_or_a_bladder(screen, text: str) -> None:
+    assert screen.screen(text).tier is None
