@@ -15,6 +15,7 @@ from backcare.clarify import (
     Decision,
     carried_entity,
     decide,
+    load_continuation,
     load_entity_topics,
     load_thresholds,
     load_vague_opener_topics,
@@ -28,6 +29,7 @@ try:
     THRESHOLDS = load_thresholds()
     VAGUE_OPENER_TOPICS = load_vague_opener_topics()
     ENTITY_TOPICS = load_entity_topics()
+    CONTINUATION = load_continuation()
 except DataFileError as exc:
     raise SystemExit(f"Cannot start the action server: {exc}") from exc
 
@@ -74,6 +76,8 @@ def decide_turn(tracker: Tracker) -> Decision:
         previous_topic=previous_topic(tracker),
         scope=SCOPE.check(text),
         entity_topics={ENTITY_TOPICS[e] for e in named_entities(tracker) if e in ENTITY_TOPICS},
+        continues=CONTINUATION.continues(text),
+        requests=CONTINUATION.requests,
     )
 
 

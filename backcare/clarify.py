@@ -2,6 +2,10 @@
 
 - A short follow-up ("and if it still hurts in three months?") is read with the topic of
   the previous answer: if that topic is ranked close enough to the top, it stays.
+- A short follow-up that only adds a condition to the previous question ("and if it's been
+  two months already?", "even if I run every day?", "what about when I lift things?") and
+  asks nothing of its own stays on the previous answer's topic however the classifier ranks
+  it (``Continuation``), unless it asks to book or to talk to a person.
 - A short follow-up to an answer about one condition or massage type that names none (nor
   another body part) is about that one: "so is it safe for me then?" after the advice on
   arthritis is answered for arthritis (``carried_entity``).
@@ -46,6 +50,22 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
+class Continuation:
+    """A follow-up that only continues the previous question (knowledge/clarify.yml)."""
+
+    starts: re.Pattern[str]  # how it begins: "and if", "what about", "even if", "for" ...
+    own_question: re.Pattern[str]  # a question of its own after the opening: "can I", "how much" ...
+    requests: frozenset[str]  # intents that are requests, never a continuation (booking ...)
+
+    def continues(self, text: str) -> bool:
+        """True for "and if it's been two months already?", False for "and if they say it's
+        fine, can I book?" (a question of its own)."""
+        lowered = (text or "").strip().lower()
+        opening = self.starts.search(lowered)
+        return opening is not None and not self.own_question.search(lowered, opening.end())
+
+
+@dataclass(frozen=True)
 class Decision:
     kind: str  # "answer", "clarify" or "out_of_scope"
     topic: str | None = None  # the topic to answer ("answer")
@@ -66,6 +86,22 @@ def load_thresholds(path: Path = CLARIFY_PATH) -> Thresholds:
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise DataFileError(f"{path}: thresholds need {exc}") from exc
+
+
+def load_continuation(path: Path = CLARIFY_PATH) -> Continuation:
+    data = read_mapping(path).get("follow_up_continuation")
+    if not isinstance(data, dict):
+        raise DataFileError(f"{path}: 'follow_up_continuation' must have starts, own_question and requests")
+    try:
+        return Continuation(
+            starts=re.compile(str(data["starts"])),
+            own_question=re.compile(str(data["own_question"])),
+            requests=frozenset(str(intent) for intent in data["requests"]),
+        )
+    except (KeyError, TypeError) as exc:
+        raise DataFileError(f"{path}: follow_up_continuation needs {exc}") from exc
+    except re.error as exc:
+        raise DataFileError(f"{path}: follow_up_continuation has a broken pattern: {exc}") from exc
 
 
 def load_entity_topics(path: Path = CLARIFY_PATH) -> dict[str, str]:
@@ -145,11 +181,15 @@ def decide(
     previous_topic: str | None = None,
     scope: Finding | None = None,
     entity_topics: Collection[str] = (),
+    continues: bool = False,
+    requests: Collection[str] = (),
 ) -> Decision:
     """``ranking``: (intent, confidence), best first, without nlu_fallback. ``topics``: the
     knowledge-base topic ids (intents answered from the knowledge base). ``scope``: the scope
     check's finding on the message (backcare/scope.py), if any. ``entity_topics``: the topics
-    of the entities the message names (a condition: condition_advice), for follow-ups."""
+    of the entities the message names (a condition: condition_advice), for follow-ups.
+    ``continues``: the message only continues the previous question (``Continuation``);
+    ``requests``: the intents that are requests (booking, a person), never a continuation."""
     ranking = [(name, conf) for name, conf in ranking if name != FALLBACK_INTENT]
     if not ranking:
         return Decision("out_of_scope", scope_reason=ScopeReason.OFF_TOPIC)
@@ -163,6 +203,9 @@ def decide(
             confidence.get(previous_topic, 0.0) >= thresholds.follow_up_min_share * top_conf
             # "and if it's osteoporosis?" after an answer on a condition: the same question
             or previous_topic in entity_topics
+            # "and if it's been two months already?": the same question, one more condition
+            # (not when the classifier or the scope check puts it outside the topics)
+            or (continues and not entity_topics and top in topics and top not in requests and scope is None)
         )
         and top != "medicines"
         and (scope is None or scope.reason != ScopeReason.OTHER_BODY_PART)

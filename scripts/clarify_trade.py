@@ -22,6 +22,7 @@ from pathlib import Path
 from backcare.clarify import (
     Thresholds,
     decide,
+    load_continuation,
     load_entity_topics,
     load_thresholds,
     resolve,
@@ -47,6 +48,7 @@ FIXED_TOPIC = {
 FALLBACK = "nlu_fallback"
 SCOPE = load_scope_check()
 ENTITY_TOPICS = load_entity_topics()
+CONTINUATION = load_continuation()
 
 
 async def parse_all(texts: list[str], model: Path = MODEL) -> list[dict]:
@@ -125,11 +127,22 @@ def main() -> int:
             ranking = without_red_flags([(r["name"], r["confidence"]) for r in parse["intent_ranking"]])
             words, scope = word_count(parse["text"]), SCOPE.check(parse["text"])
             named = {ENTITY_TOPICS[e["entity"]] for e in parse.get("entities") or [] if e["entity"] in ENTITY_TOPICS}
+            continues = CONTINUATION.continues(parse["text"])
             for previous in kb.topics:
                 if previous == example.topic:
                     continue
                 total += 1
-                d = decide(ranking, kb.topics, th, words, previous_topic=previous, scope=scope, entity_topics=named)
+                d = decide(
+                    ranking,
+                    kb.topics,
+                    th,
+                    words,
+                    previous_topic=previous,
+                    scope=scope,
+                    entity_topics=named,
+                    continues=continues,
+                    requests=CONTINUATION.requests,
+                )
                 kept += d.kind == "answer" and d.topic == previous
         mark = " <- chosen" if (max_words, share) == (chosen.follow_up_max_words, chosen.follow_up_min_share) else ""
         print(f"  max_words {max_words:2d}, min_share {share:.1f}: {ratio(kept, total)}{mark}")

@@ -12,6 +12,7 @@ from backcare.clarify import (
     Thresholds,
     carried_entity,
     decide,
+    load_continuation,
     load_entity_topics,
     load_thresholds,
     load_vague_opener_topics,
@@ -228,3 +229,50 @@ def test_a_message_ranked_off_topic_after_an_answer_is_a_follow_up_or_the_notice
     # Only when the classifier was unsure (a fallback) is a plausible topic offered.
     unsure = [("out_of_scope", 0.2), ("frequency", 0.18), ("what_to_expect", 0.15)]
     assert decide(unsure, TOPICS, TH, words=6, previous_topic="cost_insurance").kind == "clarify"
+
+
+CONTINUATION = load_continuation()
+
+
+def test_a_follow_up_that_only_adds_a_case_stays_on_the_previous_question() -> None:
+    # "and if it's been two months already?" after the answer on when to see a doctor: the
+    # classifier reads "two months" as acute vs chronic, the doctor topic far below.
+    ranking = [("acute_vs_chronic", 0.92), ("frequency", 0.03), ("when_to_see_doctor", 0.01)]
+    text = "and if it's been two months already?"
+    assert CONTINUATION.continues(text)
+    stays = decide(
+        ranking,
+        TOPICS,
+        TH,
+        words=word_count(text),
+        previous_topic="when_to_see_doctor",
+        continues=True,
+        requests=CONTINUATION.requests,
+    )
+    assert stays == Decision("answer", topic="when_to_see_doctor")
+    # Without the rule the classifier's topic would be answered.
+    assert decide(ranking, TOPICS, TH, words=word_count(text), previous_topic="when_to_see_doctor").topic == (
+        "acute_vs_chronic"
+    )
+
+
+def test_a_follow_up_with_a_question_of_its_own_or_a_request_moves_on() -> None:
+    for text in (
+        "ok, if they say it's fine can I book with you?",
+        "and if the damage is already done, will massage actually help?",
+        "and when would I need a doctor?",
+        "what about a foam roller at home?",
+        "and if it's fine, how much does an hour cost?",
+    ):
+        assert not CONTINUATION.continues(text), text
+    for text in ("for how long", "even if I run every day?", "Ok so what about when I lift things?"):
+        assert CONTINUATION.continues(text), text
+    # "what if I book for Friday?" continues in form, but booking is a request.
+    booking = [("book_appointment", 0.9), ("cost_insurance", 0.05)]
+    assert CONTINUATION.continues("what if I book for Friday?")
+    assert decide(
+        booking, TOPICS, TH, words=6, previous_topic="cost_insurance", continues=True, requests=CONTINUATION.requests
+    ) == Decision("answer", topic="book_appointment")
+    # ... and one the classifier puts outside the topics is not kept on the previous one.
+    off = [("out_of_scope", 0.95), ("effectiveness", 0.02)]
+    assert decide(off, TOPICS, TH, words=5, previous_topic="effectiveness", continues=True).topic != "effectiveness"

@@ -124,6 +124,20 @@ def test_a_follow_up_the_classifier_ranks_off_topic_stays_on_the_answer_and_off_
     assert (slots["topic"], slots["scope_reason"]) == ("out_of_scope", "off_topic") and "can't help with that" in reply
 
 
+def test_a_follow_up_that_only_adds_a_case_stays_on_the_previous_question(bot) -> None:
+    sender = uuid.uuid4().hex
+    bot.say("should I check with my doctor before booking a massage for my back?", sender)
+    assert bot.slots(sender)["topic"] == "when_to_see_doctor"
+    # Alone, "two months" reads as acute vs chronic pain; here it asks the same question.
+    reply = texts(bot.say("and what if it's been hurting for two months now?", sender))
+    assert bot.slots(sender)["topic"] == "when_to_see_doctor" and "Sources: " in reply
+    # A question of its own moves on, and so does a request.
+    bot.say("and if it's fine, how much does an hour cost?", sender)
+    assert bot.slots(sender)["topic"] == "cost_insurance"
+    bot.say("what if I just book for Friday then?", sender)
+    assert bot.slots(sender)["topic"] == "book_appointment"
+
+
 def test_a_follow_up_naming_another_condition_gets_that_conditions_advice(bot) -> None:
     sender = uuid.uuid4().hex
     bot.say("is massage safe if I have osteoporosis?", sender)
