@@ -263,9 +263,15 @@ def test_a_follow_up_with_a_question_of_its_own_or_a_request_moves_on() -> None:
         "and when would I need a doctor?",
         "what about a foam roller at home?",
         "and if it's fine, how much does an hour cost?",
+        "how long does a session last?",
     ):
         assert not CONTINUATION.continues(text), text
-    for text in ("for how long", "even if I run every day?", "Ok so what about when I lift things?"):
+    for text in (
+        "for how long",
+        "even if I run every day?",
+        "Ok so what about when I lift things?",
+        "how long does that usually last?",  # "that": what the answer was about
+    ):
         assert CONTINUATION.continues(text), text
     # "what if I book for Friday?" continues in form, but booking is a request.
     booking = [("book_appointment", 0.9), ("cost_insurance", 0.05)]
