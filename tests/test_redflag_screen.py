@@ -460,3 +460,37 @@ def test_clinicians_notes_ages_and_told_backwards_signs_are_read(screen, text: s
 )
 def test_weights_scores_and_a_strained_back_are_not_a_childs_age_or_a_bladder(screen, text: str) -> None:
     assert screen.screen(text).tier is None
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        # bursts split by " / ", a weight on the chest, a collapse told as what happened, a wait
+        # at the toilet, a reading before the device, weight loss said to be unexplained
+        # beside a gym or a diet, an age before " / ", "thought it was a cramp"
+        ("back killing me / dont ask / i wet myself in bed and never woke up", "emergency"),
+        ("my back aches and my chest feels like someone is kneeling on it", "emergency"),
+        ("sudden terrible back pain in the garden, everything went black and I ended up on the floor", "emergency"),
+        ("since my back went I stand at the toilet for ages before anything comes", "emergency"),
+        ("back sore / 38.6 on the ear thermometer / still ok for a massage?", "urgent"),
+        ("lost 6 kg on the gym scales without trying and my back has ached for weeks", "urgent"),
+        ("my rings keep slipping off, I'm eating the same, and my lower back hurts", "urgent"),
+        ("62 / first time my back has gone like this / it's agony", "urgent"),
+        ("17 / my lower back hurts all day every day", "urgent"),
+        ("calf swollen and hot, thought it was a cramp, back stiff too", "urgent"),
+    ],
+)
+def test_bursts_devices_and_everyday_consequences_of_a_sign_are_read(screen, text: str, tier: str) -> None:
+    assert screen.screen(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "8 / 10 pain in my lower back every day after work",
+        "had pins and needles in both legs back in March, all checked and fine, now just a stiff back",
+        "lost 5 kg on my diet this year and my back feels better for it",
+    ],
+)
+def test_a_pain_score_a_settled_scare_and_a_diet_are_not_signs(screen, text: str) -> None:
+    assert screen.screen(text).tier is None
