@@ -2,7 +2,8 @@
 checked against the exact versions it was proved on before any of it is applied.
 
 Two kinds:
-- Patches: assignments into Rasa's, skops' and python-socketio's own classes and modules.
+- Patches: assignments into Rasa's, skops' and python-socketio's own classes and modules, and
+  one entry in sys.modules that leaves TensorFlow's optional jax import out.
   `apply()` makes them once, explicitly, where they are needed: the Rasa commands the project
   runs go through `backcare-rasa` (`main` below: `make train`, `make run`, `make test`, the
   Docker image), `make shell` calls `apply()` itself, and pytest calls it before collecting
