@@ -443,6 +443,9 @@ def test_carers_shorthand_and_timelines_of_a_sign_are_read(screen, text: str, ti
         ("Son, 12, lower back sore every single day for weeks", "urgent"),
         ("fell off the garden wall from quite high up and landed on my back", "emergency"),
         ("her spine has started to look curved and her back aches", "urgent"),
+        # a partial loss of feeling in the saddle area ("a bit of", "some")
+        ("lost some feeling around my bottom since my back went, is that ok?", "emergency"),
+        ("I've lost a little bit of feeling in my inner thighs and my back is killing me", "emergency"),
     ],
 )
 def test_clinicians_notes_ages_and_told_backwards_signs_are_read(screen, text: str, tier: str) -> None:
