@@ -2,6 +2,9 @@
 
 - A short follow-up ("and if it still hurts in three months?") is read with the topic of
   the previous answer: if that topic is ranked close enough to the top, it stays.
+- A follow-up with no topic of its own ("why?", "does it hurt?", "how long does that last?":
+  the classifier's intent ``about_previous_answer``, when it ranks first) counts for the
+  previous answer's topic.
 - A short follow-up that only adds a condition to the previous question ("and if it's been
   two months already?", "even if I run every day?", "what about when I lift things?") and
   asks nothing of its own stays on the previous answer's topic however the classifier ranks
@@ -26,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Collection, Mapping, Sequence
 
-from backcare.contract import RED_FLAG_INTENTS, SCOPE_REASON_OF_INTENT, ScopeReason, Topic
+from backcare.contract import FOLLOW_UP_INTENT, RED_FLAG_INTENTS, SCOPE_REASON_OF_INTENT, ScopeReason, Topic
 from backcare.knowledge import KnowledgeBase
 from backcare.routing import Choice, choose_entry
 from backcare.scope import Finding
@@ -137,6 +140,31 @@ def without_red_flags(ranking: Sequence[tuple[str, float]]) -> list[tuple[str, f
     return [(name, confidence * scale) for name, confidence in kept]
 
 
+def with_previous_answer(
+    ranking: Sequence[tuple[str, float]], previous_topic: str | None, topics: Collection[str]
+) -> list[tuple[str, float]]:
+    """The ranking with the follow-up intent ("why?", "does it hurt?", "how long does that
+    last?": about whatever the previous answer said) resolved. When it is the classifier's
+    best reading and a topic was answered before, its confidence is added to that topic's
+    (best first again); otherwise (a topic's words ranked higher, or no answer to be about) it
+    is dropped and the rest scaled to sum as before (as ``without_red_flags``). Reading it
+    only when it leads: on the blind conversations, as many follow-ups kept for none of the
+    cost of adding it always ("how much does that cost?" after any answer is the price)."""
+    follow_up = sum(confidence for name, confidence in ranking if name == FOLLOW_UP_INTENT)
+    kept = [(name, confidence) for name, confidence in ranking if name != FOLLOW_UP_INTENT]
+    if len(kept) == len(ranking):
+        return list(ranking)
+    if ranking[0][0] == FOLLOW_UP_INTENT and previous_topic is not None and previous_topic in topics:
+        merged = dict(kept)
+        merged[previous_topic] = merged.get(previous_topic, 0.0) + follow_up
+        return sorted(merged.items(), key=lambda item: item[1], reverse=True)
+    rest = sum(confidence for _, confidence in kept)
+    if rest <= 0.0:
+        return kept
+    scale = (rest + follow_up) / rest
+    return [(name, confidence * scale) for name, confidence in kept]
+
+
 # An overview ("which types of massage are there?") is never narrowed to the one the previous
 # answer was about, or a follow-up asking for the others would get the same answer again.
 OVERVIEW_TOPICS = frozenset({"massage_types"})
@@ -191,6 +219,7 @@ def decide(
     ``continues``: the message only continues the previous question (``Continuation``);
     ``requests``: the intents that are requests (booking, a person), never a continuation."""
     ranking = [(name, conf) for name, conf in ranking if name != FALLBACK_INTENT]
+    ranking = with_previous_answer(ranking, previous_topic, topics)
     if not ranking:
         return Decision("out_of_scope", scope_reason=ScopeReason.OFF_TOPIC)
     confidence = dict(ranking)

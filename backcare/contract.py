@@ -92,6 +92,9 @@ SCOPE_REASON_OF_INTENT = {
     "other_body_part": ScopeReason.OTHER_BODY_PART,
     "out_of_scope": ScopeReason.OFF_TOPIC,
 }
+# "Why?", "how long does that last?", "does it hurt?": a question about whatever the previous
+# answer said, with no topic of its own (backcare/clarify.py reads it as that topic).
+FOLLOW_UP_INTENT = "about_previous_answer"
 # Topics answered from a per-value entry, keyed by the entity that names the value.
 MASSAGE_TYPE_TOPIC = "massage_type_detail"
 CONDITION_TOPIC = "condition_advice"

@@ -29,7 +29,7 @@ from backcare.clarify import (
     without_red_flags,
     word_count,
 )
-from backcare.contract import RED_FLAG_INTENTS
+from backcare.contract import FOLLOW_UP_INTENT, RED_FLAG_INTENTS
 from backcare.knowledge import KnowledgeBase, load_knowledge_base
 from backcare.scope import load_scope_check
 from scripts.eval_metrics import Result, ratio
@@ -46,6 +46,8 @@ FIXED_TOPIC = {
     **dict.fromkeys(RED_FLAG_INTENTS, "red_flags"),
 }
 FALLBACK = "nlu_fallback"
+# Intents answered by the decision (backcare/clarify.decide) besides the knowledge-base topics.
+DECIDED = frozenset({FALLBACK, FOLLOW_UP_INTENT})
 SCOPE = load_scope_check()
 ENTITY_TOPICS = load_entity_topics()
 CONTINUATION = load_continuation()
@@ -66,7 +68,7 @@ async def parse_all(texts: list[str], model: Path = MODEL) -> list[dict]:
 def outcome(parse: dict, kb: KnowledgeBase, thresholds: Thresholds) -> tuple[str | None, tuple[str, ...]]:
     """(topic slot, suggested topics) of a first turn."""
     intent = parse["intent"]["name"]
-    if intent not in kb.topics and intent != FALLBACK:
+    if intent not in kb.topics and intent not in DECIDED:
         return FIXED_TOPIC.get(intent), ()
     ranking = without_red_flags([(r["name"], r["confidence"]) for r in parse["intent_ranking"]])
     entities = parse.get("entities") or []
@@ -122,7 +124,7 @@ def main() -> int:
         th = replace(chosen, follow_up_max_words=max_words, follow_up_min_share=share)
         kept = total = 0
         for example, parse in zip(examples, parses, strict=True):
-            if parse["intent"]["name"] not in kb.topics and parse["intent"]["name"] != FALLBACK:
+            if parse["intent"]["name"] not in kb.topics and parse["intent"]["name"] not in DECIDED:
                 continue
             ranking = without_red_flags([(r["name"], r["confidence"]) for r in parse["intent_ranking"]])
             words, scope = word_count(parse["text"]), SCOPE.check(parse["text"])

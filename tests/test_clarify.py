@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from backcare.clarify import (
@@ -17,6 +18,7 @@ from backcare.clarify import (
     load_thresholds,
     load_vague_opener_topics,
     resolve,
+    with_previous_answer,
     without_red_flags,
     word_count,
 )
@@ -82,6 +84,43 @@ def test_a_short_follow_up_stays_on_the_previous_topic() -> None:
     # ... but not a long message, nor a previous topic far down the ranking.
     assert decide(ranking, TOPICS, TH, words=20, previous_topic="find_therapist").topic == "what_to_expect"
     assert decide(ranking, TOPICS, TH, words=6, previous_topic="frequency").topic == "what_to_expect"
+
+
+def test_a_question_about_the_previous_answer_is_answered_on_its_topic() -> None:
+    # "how often does that happen?" after the side-effects answer: the classifier is surer it
+    # is about the previous answer than about any topic, and its "how often" points at frequency.
+    ranking = [("about_previous_answer", 0.55), ("frequency", 0.35), ("side_effects", 0.05), ("causes", 0.05)]
+    assert decide(ranking, TOPICS, TH, words=5, previous_topic="side_effects") == Decision(
+        "answer", topic="side_effects"
+    )
+    # ... counted for that topic only: with another previous answer it is that one.
+    assert decide(ranking, TOPICS, TH, words=5, previous_topic="self_care") == Decision("answer", topic="self_care")
+    # Long messages too: the follow-up's share belongs to the previous topic ...
+    merged = with_previous_answer(ranking, "side_effects", TOPICS)
+    assert [name for name, _ in merged] == ["side_effects", "frequency", "causes"]
+    assert [conf for _, conf in merged] == pytest.approx([0.6, 0.35, 0.05])
+    # ... but only when it is the best reading: "how much does that cost?" is the price
+    # whatever was answered before.
+    cost = [("cost_insurance", 0.5), ("about_previous_answer", 0.4), ("side_effects", 0.1)]
+    assert decide(cost, TOPICS, TH, words=5, previous_topic="side_effects") == Decision(
+        "answer", topic="cost_insurance"
+    )
+
+
+def test_a_question_about_the_previous_answer_with_none_before_it_is_read_among_the_topics() -> None:
+    ranking = [("about_previous_answer", 0.5), ("frequency", 0.3), ("causes", 0.2)]
+    # No answer before it (or the one before was a notice, not a topic): the other intents,
+    # scaled to sum as before.
+    for previous in (None, "out_of_scope", "clarify"):
+        rescaled = with_previous_answer(ranking, previous, TOPICS)
+        assert [name for name, _ in rescaled] == ["frequency", "causes"]
+        assert abs(sum(conf for _, conf in rescaled) - 1.0) < 1e-9
+    assert decide(ranking, TOPICS, TH, words=2) == Decision("answer", topic="frequency")
+    # A ranking without it is returned as it is.
+    assert with_previous_answer([("causes", 0.7), ("frequency", 0.3)], "causes", TOPICS) == [
+        ("causes", 0.7),
+        ("frequency", 0.3),
+    ]
 
 
 def test_a_follow_up_naming_a_new_condition_or_type_asks_the_same_question_of_it() -> None:

@@ -138,6 +138,21 @@ def test_a_follow_up_that_only_adds_a_case_stays_on_the_previous_question(bot) -
     assert bot.slots(sender)["topic"] == "book_appointment"
 
 
+def test_a_question_about_the_previous_answer_stays_on_it_and_a_topics_question_moves_on(bot) -> None:
+    sender = uuid.uuid4().hex
+    bot.say("can a massage leave my lower back feeling worse than before?", sender)
+    assert bot.slots(sender)["topic"] == "side_effects"
+    # Alone, "how often" is the question of how often to have massage; here it asks about the
+    # soreness just described (the intent about_previous_answer, backcare/clarify.py).
+    reply = texts(bot.say("how often does that happen though?", sender))
+    assert bot.slots(sender)["topic"] == "side_effects" and "Sources: " in reply
+    reply = texts(bot.say("how come?", sender))
+    assert bot.slots(sender)["topic"] == "side_effects" and "Sources: " in reply
+    # A topic's own words win over the pronoun.
+    bot.say("and how much would one cost me?", sender)
+    assert bot.slots(sender)["topic"] == "cost_insurance"
+
+
 def test_a_follow_up_naming_another_condition_gets_that_conditions_advice(bot) -> None:
     sender = uuid.uuid4().hex
     bot.say("is massage safe if I have osteoporosis?", sender)
