@@ -310,6 +310,8 @@ def test_a_follow_up_with_a_question_of_its_own_or_a_request_moves_on() -> None:
         "even if I run every day?",
         "Ok so what about when I lift things?",
         "how long does that usually last?",  # "that": what the answer was about
+        "even for someone my age?",
+        "but even with a desk job?",
     ):
         assert CONTINUATION.continues(text), text
     # "what if I book for Friday?" continues in form, but booking is a request.
