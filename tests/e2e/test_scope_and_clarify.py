@@ -180,4 +180,4 @@ def test_a_clarifying_question_offers_topics_and_something_else(bot) -> None:
 
 
 # A message the classifier cannot place between two topics (checked after each training).
-CLARIFY_PROBE = "massage or yoga or something"
+CLARIFY_PROBE = "massage or yoga or something else maybe"
