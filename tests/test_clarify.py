@@ -107,15 +107,16 @@ def test_a_question_about_the_previous_answer_is_answered_on_its_topic() -> None
     )
 
 
-def test_a_question_about_the_previous_answer_with_none_before_it_is_read_among_the_topics() -> None:
-    ranking = [("about_previous_answer", 0.5), ("frequency", 0.3), ("causes", 0.2)]
-    # No answer before it (or the one before was a notice, not a topic): the other intents,
-    # scaled to sum as before.
+def test_a_question_about_the_previous_answer_with_none_before_it_is_not_guessed() -> None:
+    # "how long does that last?" as a first message (or after a notice, not a topic): the
+    # follow-up intent is dropped and the topics keep their own low confidences, so the bot
+    # asks which is meant (or says what it covers) instead of answering a guess.
+    ranking = [("about_previous_answer", 0.9), ("frequency", 0.06), ("side_effects", 0.04)]
     for previous in (None, "out_of_scope", "clarify"):
-        rescaled = with_previous_answer(ranking, previous, TOPICS)
-        assert [name for name, _ in rescaled] == ["frequency", "causes"]
-        assert abs(sum(conf for _, conf in rescaled) - 1.0) < 1e-9
-    assert decide(ranking, TOPICS, TH, words=2) == Decision("answer", topic="frequency")
+        assert with_previous_answer(ranking, previous, TOPICS) == [("frequency", 0.06), ("side_effects", 0.04)]
+        assert decide(ranking, TOPICS, TH, words=5, previous_topic=previous) == Decision(
+            "clarify", choices=("frequency", "side_effects")
+        )
     # A ranking without it is returned as it is.
     assert with_previous_answer([("causes", 0.7), ("frequency", 0.3)], "causes", TOPICS) == [
         ("causes", 0.7),

@@ -151,6 +151,10 @@ def test_a_question_about_the_previous_answer_stays_on_it_and_a_topics_question_
     # A topic's own words win over the pronoun.
     bot.say("and how much would one cost me?", sender)
     assert bot.slots(sender)["topic"] == "cost_insurance"
+    # With no answer before it, it is not answered as a guess.
+    first = uuid.uuid4().hex
+    reply = texts(bot.say("how come?", first))
+    assert "Sources: " not in reply and bot.slots(first)["topic"] in ("out_of_scope", "clarify")
 
 
 def test_a_follow_up_naming_another_condition_gets_that_conditions_advice(bot) -> None:
