@@ -15,9 +15,11 @@ from backcare.clarify import (
     Decision,
     carried_entity,
     decide,
+    follow_up_topic,
     load_continuation,
     load_entity_topics,
     load_thresholds,
+    load_topic_follow_ups,
     load_vague_opener_topics,
     without_red_flags,
     word_count,
@@ -30,6 +32,7 @@ try:
     VAGUE_OPENER_TOPICS = load_vague_opener_topics()
     ENTITY_TOPICS = load_entity_topics()
     CONTINUATION = load_continuation()
+    TOPIC_FOLLOW_UPS = load_topic_follow_ups()
 except DataFileError as exc:
     raise SystemExit(f"Cannot start the action server: {exc}") from exc
 
@@ -68,16 +71,18 @@ def ranking(tracker: Tracker) -> List[tuple[Text, float]]:
 
 def decide_turn(tracker: Tracker) -> Decision:
     text = tracker.latest_message.get("text") or ""
+    previous = previous_topic(tracker)
     return decide(
         ranking(tracker),
         topics=KB.topics,
         thresholds=THRESHOLDS,
         words=word_count(text),
-        previous_topic=previous_topic(tracker),
+        previous_topic=previous,
         scope=SCOPE.check(text),
         entity_topics={ENTITY_TOPICS[e] for e in named_entities(tracker) if e in ENTITY_TOPICS},
         continues=CONTINUATION.continues(text),
         requests=CONTINUATION.requests,
+        by_topic=follow_up_topic(TOPIC_FOLLOW_UPS, text, previous),
     )
 
 

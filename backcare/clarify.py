@@ -9,6 +9,9 @@
   two months already?", "even if I run every day?", "what about when I lift things?") and
   asks nothing of its own stays on the previous answer's topic however the classifier ranks
   it (``Continuation``), unless it asks to book or to talk to a person.
+- Some short follow-ups mean something that depends on the previous topic
+  (``TopicFollowUp``): "how often?" after the foam-roller advice asks how often to roll, not
+  how often to have massage; "how though?" after whether massage helps asks how it works.
 - A short follow-up to an answer about one condition or massage type that names none (nor
   another body part) is about that one: "so is it safe for me then?" after the advice on
   arthritis is answered for arthritis (``carried_entity``).
@@ -69,6 +72,32 @@ class Continuation:
 
 
 @dataclass(frozen=True)
+class TopicFollowUp:
+    """A short follow-up whose meaning depends on the previous answer's topic
+    (knowledge/clarify.yml, ``follow_ups_by_topic``): after one of ``after``, a message that
+    ``asks`` this (and not ``not_when``) is about ``topic``, or about the previous topic itself
+    when ``topic`` is None."""
+
+    after: frozenset[str]
+    asks: re.Pattern[str]
+    not_when: re.Pattern[str] | None
+    topic: str | None
+
+    def topic_for(self, text: str, previous_topic: str | None) -> str | None:
+        if previous_topic not in self.after:
+            return None
+        lowered = (text or "").strip().lower()
+        if not self.asks.search(lowered) or (self.not_when is not None and self.not_when.search(lowered)):
+            return None
+        return self.topic or previous_topic
+
+
+def follow_up_topic(rules: Sequence[TopicFollowUp], text: str, previous_topic: str | None) -> str | None:
+    """The topic the first rule that applies gives this follow-up, if any."""
+    return next((t for rule in rules if (t := rule.topic_for(text, previous_topic)) is not None), None)
+
+
+@dataclass(frozen=True)
 class Decision:
     kind: str  # "answer", "clarify" or "out_of_scope"
     topic: str | None = None  # the topic to answer ("answer")
@@ -105,6 +134,29 @@ def load_continuation(path: Path = CLARIFY_PATH) -> Continuation:
         raise DataFileError(f"{path}: follow_up_continuation needs {exc}") from exc
     except re.error as exc:
         raise DataFileError(f"{path}: follow_up_continuation has a broken pattern: {exc}") from exc
+
+
+def load_topic_follow_ups(path: Path = CLARIFY_PATH) -> tuple[TopicFollowUp, ...]:
+    data = read_mapping(path).get("follow_ups_by_topic")
+    if not isinstance(data, list) or not data:
+        raise DataFileError(f"{path}: 'follow_ups_by_topic' must be a list of rules (after, asks, not_when, topic)")
+    rules = []
+    for n, rule in enumerate(data, 1):
+        try:
+            not_when = rule.get("not_when")
+            rules.append(
+                TopicFollowUp(
+                    after=frozenset(str(topic) for topic in rule["after"]),
+                    asks=re.compile(str(rule["asks"])),
+                    not_when=re.compile(str(not_when)) if not_when else None,
+                    topic=str(rule["topic"]) if rule.get("topic") else None,
+                )
+            )
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise DataFileError(f"{path}: follow_ups_by_topic rule {n} needs {exc}") from exc
+        except re.error as exc:
+            raise DataFileError(f"{path}: follow_ups_by_topic rule {n} has a broken pattern: {exc}") from exc
+    return tuple(rules)
 
 
 def load_entity_topics(path: Path = CLARIFY_PATH) -> dict[str, str]:
@@ -208,19 +260,32 @@ def decide(
     entity_topics: Collection[str] = (),
     continues: bool = False,
     requests: Collection[str] = (),
+    by_topic: str | None = None,
 ) -> Decision:
     """``ranking``: (intent, confidence), best first, without nlu_fallback. ``topics``: the
     knowledge-base topic ids (intents answered from the knowledge base). ``scope``: the scope
     check's finding on the message (backcare/scope.py), if any. ``entity_topics``: the topics
     of the entities the message names (a condition: condition_advice), for follow-ups.
     ``continues``: the message only continues the previous question (``Continuation``);
-    ``requests``: the intents that are requests (booking, a person), never a continuation."""
+    ``requests``: the intents that are requests (booking, a person), never a continuation.
+    ``by_topic``: the topic a follow-up rule of the previous topic gives the message
+    (``follow_up_topic``)."""
     ranking = [(name, conf) for name, conf in ranking if name != FALLBACK_INTENT]
     ranking = with_previous_answer(ranking, previous_topic, topics)
     if not ranking:
         return Decision("out_of_scope", scope_reason=ScopeReason.OFF_TOPIC)
     confidence = dict(ranking)
     top, top_conf = ranking[0]
+    if (
+        by_topic is not None
+        and by_topic in topics
+        and previous_topic in topics
+        and words <= thresholds.follow_up_max_words
+        and top != "medicines"
+        and top not in requests
+        and scope is None
+    ):
+        return Decision("answer", topic=by_topic)
     if (
         previous_topic is not None
         and previous_topic in topics

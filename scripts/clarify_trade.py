@@ -22,9 +22,11 @@ from pathlib import Path
 from backcare.clarify import (
     Thresholds,
     decide,
+    follow_up_topic,
     load_continuation,
     load_entity_topics,
     load_thresholds,
+    load_topic_follow_ups,
     resolve,
     without_red_flags,
     word_count,
@@ -51,6 +53,7 @@ DECIDED = frozenset({FALLBACK, FOLLOW_UP_INTENT})
 SCOPE = load_scope_check()
 ENTITY_TOPICS = load_entity_topics()
 CONTINUATION = load_continuation()
+TOPIC_FOLLOW_UPS = load_topic_follow_ups()
 
 
 async def parse_all(texts: list[str], model: Path = MODEL) -> list[dict]:
@@ -144,6 +147,7 @@ def main() -> int:
                     entity_topics=named,
                     continues=continues,
                     requests=CONTINUATION.requests,
+                    by_topic=follow_up_topic(TOPIC_FOLLOW_UPS, parse["text"], previous),
                 )
                 kept += d.kind == "answer" and d.topic == previous
         mark = " <- chosen" if (max_words, share) == (chosen.follow_up_max_words, chosen.follow_up_min_share) else ""

@@ -13,9 +13,11 @@ from backcare.clarify import (
     Thresholds,
     carried_entity,
     decide,
+    follow_up_topic,
     load_continuation,
     load_entity_topics,
     load_thresholds,
+    load_topic_follow_ups,
     load_vague_opener_topics,
     resolve,
     with_previous_answer,
@@ -324,3 +326,58 @@ def test_a_follow_up_with_a_question_of_its_own_or_a_request_moves_on() -> None:
     # ... and one the classifier puts outside the topics is not kept on the previous one.
     off = [("out_of_scope", 0.95), ("effectiveness", 0.02)]
     assert decide(off, TOPICS, TH, words=5, previous_topic="effectiveness", continues=True).topic != "effectiveness"
+
+
+TOPIC_FOLLOW_UPS = load_topic_follow_ups()
+
+
+def test_how_often_after_something_people_do_themselves_asks_about_doing_it() -> None:
+    # Alone, "how often" is how often to have massage; after the foam-roller advice it asks how
+    # often to roll.
+    ranking = [("frequency", 0.94), ("about_previous_answer", 0.05), ("self_care", 0.01)]
+    for text in ("how often?", "and how long for each time", "so how many minutes"):
+        by_topic = follow_up_topic(TOPIC_FOLLOW_UPS, text, "self_care")
+        assert by_topic == "self_care", text
+        decision = decide(ranking, TOPICS, TH, words=word_count(text), previous_topic="self_care", by_topic=by_topic)
+        assert decision == Decision("answer", topic="self_care"), text
+    assert follow_up_topic(TOPIC_FOLLOW_UPS, "how often should I get up?", "prevention_lifestyle") == (
+        "prevention_lifestyle"
+    )
+    # Massage, a session or coming in is the frequency question; after another topic the rule is silent.
+    for text, previous in (
+        ("how often should I come in for a massage?", "self_care"),
+        ("how long is a session?", "self_care"),
+        ("how often?", "condition_advice"),
+    ):
+        assert follow_up_topic(TOPIC_FOLLOW_UPS, text, previous) is None, text
+    assert decide(ranking, TOPICS, TH, words=2, previous_topic="self_care").topic == "frequency"
+
+
+def test_how_though_after_whether_massage_helps_asks_how_it_works() -> None:
+    for text, previous in (("how though?", "effectiveness"), ("how come", "benefits"), ("why so?", "effectiveness")):
+        assert follow_up_topic(TOPIC_FOLLOW_UPS, text, previous) == "how_it_works", text
+    ranking = [("about_previous_answer", 0.8), ("how_it_works", 0.1), ("effectiveness", 0.05)]
+    decision = decide(
+        ranking,
+        TOPICS,
+        TH,
+        words=2,
+        previous_topic="effectiveness",
+        by_topic=follow_up_topic(TOPIC_FOLLOW_UPS, "how though?", "effectiveness"),
+    )
+    assert decision == Decision("answer", topic="how_it_works")
+    # "why?" after the soreness answer asks about the soreness; a question of its own is not caught.
+    assert follow_up_topic(TOPIC_FOLLOW_UPS, "why?", "side_effects") is None
+    for text in ("how do I book?", "how much is it?", "how often would I need to go?"):
+        assert follow_up_topic(TOPIC_FOLLOW_UPS, text, "effectiveness") is None, text
+    # A request or a medicine question is never redirected.
+    booking = [("book_appointment", 0.9), ("effectiveness", 0.05)]
+    assert decide(
+        booking,
+        TOPICS,
+        TH,
+        words=2,
+        previous_topic="effectiveness",
+        requests=CONTINUATION.requests,
+        by_topic="how_it_works",
+    ) == Decision("answer", topic="book_appointment")

@@ -157,6 +157,20 @@ def test_a_question_about_the_previous_answer_stays_on_it_and_a_topics_question_
     assert "Sources: " not in reply and bot.slots(first)["topic"] in ("out_of_scope", "clarify")
 
 
+def test_a_follow_up_read_with_the_previous_topic(bot) -> None:
+    sender = uuid.uuid4().hex
+    bot.say("how do I use a tennis ball on my lower back?", sender)
+    assert bot.slots(sender)["topic"] == "self_care"
+    # Alone, "how long" is the length of a massage session; here it asks how long to roll.
+    reply = texts(bot.say("and how long for each time?", sender))
+    assert bot.slots(sender)["topic"] == "self_care" and "Sources: " in reply
+    bot.say("does massage really work for lower back pain?", sender)
+    assert bot.slots(sender)["topic"] == "effectiveness"
+    # After whether it helps, "how so?" asks how massage does it.
+    reply = texts(bot.say("how so?", sender))
+    assert bot.slots(sender)["topic"] == "how_it_works" and "Sources: " in reply
+
+
 def test_a_follow_up_naming_another_condition_gets_that_conditions_advice(bot) -> None:
     sender = uuid.uuid4().hex
     bot.say("is massage safe if I have osteoporosis?", sender)
