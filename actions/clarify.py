@@ -15,7 +15,7 @@ from backcare.clarify import (
     Decision,
     carried_entity,
     decide,
-    follow_up_topic,
+    follow_up_reading,
     load_continuation,
     load_entity_topics,
     load_thresholds,
@@ -82,7 +82,7 @@ def decide_turn(tracker: Tracker) -> Decision:
         entity_topics={ENTITY_TOPICS[e] for e in named_entities(tracker) if e in ENTITY_TOPICS},
         continues=CONTINUATION.continues(text),
         requests=CONTINUATION.requests,
-        by_topic=follow_up_topic(TOPIC_FOLLOW_UPS, text, previous),
+        by_topic=follow_up_reading(TOPIC_FOLLOW_UPS, text, previous),
     )
 
 

@@ -72,29 +72,39 @@ class Continuation:
 
 
 @dataclass(frozen=True)
+class FollowUpReading:
+    """What a follow-up rule reads a message as: ``topic``, and whether that holds even where
+    the scope check found the message off topic (its new words are from another world)."""
+
+    topic: str
+    over_off_topic: bool = False
+
+
+@dataclass(frozen=True)
 class TopicFollowUp:
     """A short follow-up whose meaning depends on the previous answer's topic
-    (knowledge/clarify.yml, ``follow_ups_by_topic``): after one of ``after``, a message that
-    ``asks`` this (and not ``not_when``) is about ``topic``, or about the previous topic itself
-    when ``topic`` is None."""
+    (knowledge/clarify.yml, ``follow_ups_by_topic``): after one of ``after`` (any topic when
+    None), a message that ``asks`` this (and not ``not_when``) is about ``topic``, or about the
+    previous topic itself when ``topic`` is None."""
 
-    after: frozenset[str]
+    after: frozenset[str] | None
     asks: re.Pattern[str]
     not_when: re.Pattern[str] | None
     topic: str | None
+    over_off_topic: bool = False
 
-    def topic_for(self, text: str, previous_topic: str | None) -> str | None:
-        if previous_topic not in self.after:
+    def reading(self, text: str, previous_topic: str | None) -> FollowUpReading | None:
+        if previous_topic is None or (self.after is not None and previous_topic not in self.after):
             return None
         lowered = (text or "").strip().lower()
         if not self.asks.search(lowered) or (self.not_when is not None and self.not_when.search(lowered)):
             return None
-        return self.topic or previous_topic
+        return FollowUpReading(self.topic or previous_topic, self.over_off_topic)
 
 
-def follow_up_topic(rules: Sequence[TopicFollowUp], text: str, previous_topic: str | None) -> str | None:
-    """The topic the first rule that applies gives this follow-up, if any."""
-    return next((t for rule in rules if (t := rule.topic_for(text, previous_topic)) is not None), None)
+def follow_up_reading(rules: Sequence[TopicFollowUp], text: str, previous_topic: str | None) -> FollowUpReading | None:
+    """The reading of the first rule that applies to this follow-up, if any."""
+    return next((r for rule in rules if (r := rule.reading(text, previous_topic)) is not None), None)
 
 
 @dataclass(frozen=True)
@@ -144,12 +154,16 @@ def load_topic_follow_ups(path: Path = CLARIFY_PATH) -> tuple[TopicFollowUp, ...
     for n, rule in enumerate(data, 1):
         try:
             not_when = rule.get("not_when")
+            after = rule["after"]
+            if after != "any" and not isinstance(after, list):
+                raise TypeError("'after': a list of topic ids or 'any'")
             rules.append(
                 TopicFollowUp(
-                    after=frozenset(str(topic) for topic in rule["after"]),
+                    after=None if after == "any" else frozenset(str(topic) for topic in after),
                     asks=re.compile(str(rule["asks"])),
                     not_when=re.compile(str(not_when)) if not_when else None,
                     topic=str(rule["topic"]) if rule.get("topic") else None,
+                    over_off_topic=bool(rule.get("over_off_topic", False)),
                 )
             )
         except (KeyError, TypeError, AttributeError) as exc:
@@ -260,7 +274,7 @@ def decide(
     entity_topics: Collection[str] = (),
     continues: bool = False,
     requests: Collection[str] = (),
-    by_topic: str | None = None,
+    by_topic: FollowUpReading | None = None,
 ) -> Decision:
     """``ranking``: (intent, confidence), best first, without nlu_fallback. ``topics``: the
     knowledge-base topic ids (intents answered from the knowledge base). ``scope``: the scope
@@ -268,8 +282,8 @@ def decide(
     of the entities the message names (a condition: condition_advice), for follow-ups.
     ``continues``: the message only continues the previous question (``Continuation``);
     ``requests``: the intents that are requests (booking, a person), never a continuation.
-    ``by_topic``: the topic a follow-up rule of the previous topic gives the message
-    (``follow_up_topic``)."""
+    ``by_topic``: what a follow-up rule of the previous topic reads the message as
+    (``follow_up_reading``)."""
     ranking = [(name, conf) for name, conf in ranking if name != FALLBACK_INTENT]
     ranking = with_previous_answer(ranking, previous_topic, topics)
     if not ranking:
@@ -278,14 +292,14 @@ def decide(
     top, top_conf = ranking[0]
     if (
         by_topic is not None
-        and by_topic in topics
+        and by_topic.topic in topics
         and previous_topic in topics
         and words <= thresholds.follow_up_max_words
         and top != "medicines"
         and top not in requests
-        and scope is None
+        and (scope is None or (by_topic.over_off_topic and scope.reason == ScopeReason.OFF_TOPIC))
     ):
-        return Decision("answer", topic=by_topic)
+        return Decision("answer", topic=by_topic.topic)
     if (
         previous_topic is not None
         and previous_topic in topics

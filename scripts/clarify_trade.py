@@ -22,7 +22,7 @@ from pathlib import Path
 from backcare.clarify import (
     Thresholds,
     decide,
-    follow_up_topic,
+    follow_up_reading,
     load_continuation,
     load_entity_topics,
     load_thresholds,
@@ -147,7 +147,7 @@ def main() -> int:
                     entity_topics=named,
                     continues=continues,
                     requests=CONTINUATION.requests,
-                    by_topic=follow_up_topic(TOPIC_FOLLOW_UPS, parse["text"], previous),
+                    by_topic=follow_up_reading(TOPIC_FOLLOW_UPS, parse["text"], previous),
                 )
                 kept += d.kind == "answer" and d.topic == previous
         mark = " <- chosen" if (max_words, share) == (chosen.follow_up_max_words, chosen.follow_up_min_share) else ""
