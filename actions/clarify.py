@@ -19,12 +19,13 @@ from backcare.clarify import (
     load_continuation,
     load_entity_topics,
     load_thresholds,
+    load_topic_after_notice,
     load_topic_follow_ups,
     load_vague_opener_topics,
     without_red_flags,
     word_count,
 )
-from backcare.contract import ScopeReason, Slot
+from backcare.contract import ScopeReason, Slot, Topic
 from backcare.yamlfile import DataFileError
 
 try:
@@ -33,6 +34,7 @@ try:
     ENTITY_TOPICS = load_entity_topics()
     CONTINUATION = load_continuation()
     TOPIC_FOLLOW_UPS = load_topic_follow_ups()
+    TOPIC_AFTER_NOTICE = load_topic_after_notice()
 except DataFileError as exc:
     raise SystemExit(f"Cannot start the action server: {exc}") from exc
 
@@ -44,8 +46,8 @@ SCOPE_RESPONSE = {
 SOMETHING_ELSE_PAYLOAD = "/something_else"
 
 
-def previous_topic(tracker: Tracker) -> Optional[Text]:
-    """The `topic` slot as it was before the latest user message (this session only)."""
+def previous_slot(tracker: Tracker, name: Text) -> Any:
+    """A slot's value as it was before the latest user message (this session only)."""
     seen_latest_user = False
     for event in reversed(tracker.events):
         kind = event.get("event")
@@ -53,9 +55,19 @@ def previous_topic(tracker: Tracker) -> Optional[Text]:
             return None
         if kind == "user":
             seen_latest_user = True
-        elif seen_latest_user and kind == "slot" and event.get("name") == Slot.TOPIC:
+        elif seen_latest_user and kind == "slot" and event.get("name") == name:
             return event.get("value")
     return None
+
+
+def previous_topic(tracker: Tracker) -> Optional[Text]:
+    """The `topic` slot as it was before the latest user message. After a scope notice that has
+    a topic to follow (the medicines notice: massage versus medication), that topic: "can
+    massage replace it?" right after it asks about massage instead of that medicine."""
+    topic = previous_slot(tracker, Slot.TOPIC)
+    if topic == Topic.OUT_OF_SCOPE:
+        return TOPIC_AFTER_NOTICE.get(previous_slot(tracker, Slot.SCOPE_REASON), topic)
+    return topic
 
 
 def ranking(tracker: Tracker) -> List[tuple[Text, float]]:

@@ -173,6 +173,14 @@ def load_topic_follow_ups(path: Path = CLARIFY_PATH) -> tuple[TopicFollowUp, ...
     return tuple(rules)
 
 
+def load_topic_after_notice(path: Path = CLARIFY_PATH) -> dict[str, str]:
+    """Scope reason -> the topic a follow-up of that notice is read with."""
+    data = read_mapping(path).get("follow_up_topic_after_notice")
+    if not isinstance(data, dict):
+        raise DataFileError(f"{path}: 'follow_up_topic_after_notice' must map a scope reason to a topic id")
+    return {str(reason): str(topic) for reason, topic in data.items()}
+
+
 def load_entity_topics(path: Path = CLARIFY_PATH) -> dict[str, str]:
     """Entity -> the topic about it, for follow-ups that name a new one."""
     data = read_mapping(path).get("follow_up_entity_topics")

@@ -34,6 +34,19 @@ def test_a_medicine_question_gets_the_pharmacist_notice_not_an_answer(bot, quest
     assert bot.slots(sender) == slots_with(topic="out_of_scope", scope_reason="medicines")
 
 
+@pytest.mark.parametrize("follow_up", ["would a massage be safer than those?", "could massage do the job instead?"])
+def test_after_the_medicines_notice_massage_instead_is_massage_versus_medication(bot, follow_up: str) -> None:
+    sender = uuid.uuid4().hex
+    bot.say("how many ibuprofen can I take in a day?", sender)
+    assert bot.slots(sender)["scope_reason"] == "medicines"
+    # Alone, these read as precautions and effectiveness; here "those" are the tablets.
+    reply = texts(bot.say(follow_up, sender))
+    assert bot.slots(sender)["topic"] == "medication_comparison" and "Sources: " in reply
+    # A medicine question of its own still gets the notice.
+    reply = texts(bot.say("and how many naproxen a day is too many?", sender))
+    assert "can't advise on medicines" in reply and bot.slots(sender)["scope_reason"] == "medicines"
+
+
 def test_massage_versus_medication_is_still_answered(bot) -> None:
     sender = uuid.uuid4().hex
     bot.say("could regular massage let me cut down on painkillers?", sender)
