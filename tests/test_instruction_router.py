@@ -64,6 +64,8 @@ def other_worlds() -> OtherWorldRouter:
         ("can you do my chemistry homework problems", "evidence"),
         ("tell me a joke about sore backs", "side_effects"),
         ("my pony is stiff in his back after a long hack, can he be massaged", "self_care"),
+        ("how do I stop procrastinating? not back related, just curious", "stress_sleep"),
+        ("best gift for a yoga teacher, not massage lol", "complementary_therapies"),
     ],
 )
 def test_another_world_that_shares_the_clinics_words_is_off_topic(
@@ -84,6 +86,8 @@ def test_another_world_that_shares_the_clinics_words_is_off_topic(
         ("my back aches from sitting over my homework every evening", "prevention_lifestyle"),
         ("do your therapists charge more for a deep tissue session?", "cost_insurance"),
         ("is the therapist who treats me trained in sports massage?", "find_therapist"),
+        ("when is back pain a doctor thing and not a massage thing?", "when_to_see_doctor"),
+        ("it's not my back that hurts, it's my knee", "other_body_part"),
     ],
 )
 def test_the_clinics_own_questions_with_those_words_keep_their_intent(
