@@ -18,8 +18,10 @@ from backcare.contract import PROJECT_ROOT
 from backcare.yamlfile import DataFileError, read_mapping
 
 LANGUAGES_PATH = PROJECT_ROOT / "knowledge" / "red_flag_languages.yml"
+ENGLISH_WORDS_PATH = PROJECT_ROOT / "knowledge" / "english_words.yml"
 _WORD = re.compile(r"[a-zñ]+")
 _ANY_WORD = re.compile(r"[^\W\d_]+")
+_WORD_OR_CODE = re.compile(r"[^\W_]+")
 _LATIN = re.compile(r"[a-z]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -59,11 +61,14 @@ class EnglishCheck:
     min_words: int  # fewer words than this are always read (a name, "hola", "sciatica?")
     min_share: float
     max_other_script: float  # share of words in another script (two at least) it cannot read
+    common_words: frozenset[str] = frozenset()  # English's common words (knowledge/english_words.yml)
+    max_unread_run: int = 0  # this many words in a row, none of them English: a clause it cannot read (0: off)
 
     def can_read(self, text: str) -> bool:
         """``text`` lower-case, accents removed. Mostly another script (Chinese, Cyrillic,
-        Arabic ...), a fifth of the words in another script, or ``min_words`` or more words with
-        under ``min_share`` of them English: no.
+        Arabic ...), a fifth of the words in another script, ``min_words`` or more words with
+        under ``min_share`` of them English, or a clause of ``max_unread_run`` words in a row
+        none of which is English ("... kinakaladkad na niya yung kanang paa ... can we book?"): no.
         A button's payload ("/deny") is read."""
         if text.startswith("/"):
             return True
@@ -75,7 +80,21 @@ class EnglishCheck:
         other_script = sum(not _LATIN.search(w) for w in words)
         if other_script >= 2 and other_script >= self.max_other_script * len(words):
             return False  # English with a part in another script ("My mom عندها هشاشة عظام, ...")
+        if self.max_unread_run and self._longest_unread_run(text) >= self.max_unread_run:
+            return False
         return len(words) < self.min_words or sum(w in self.words for w in words) / len(words) >= self.min_share
+
+    def _longest_unread_run(self, text: str) -> int:
+        """The most words in a row none of which is English. Other single letters and words with
+        digits ("w", "L4", "S1") are passed over: abbreviations, not a language."""
+        longest = run = 0
+        for word in _WORD_OR_CODE.findall(text.replace("'", "")):
+            if word in self.words or word in self.common_words:
+                run = 0
+            elif len(word) > 1 and word.isalpha():
+                run += 1
+                longest = max(longest, run)
+        return longest
 
 
 @dataclass(frozen=True)
@@ -132,7 +151,25 @@ def load_glossary(path: Path = LANGUAGES_PATH) -> LanguageGlossary:
     max_other_script = english.get("max_other_script")
     if not isinstance(max_other_script, (int, float)) or not 0 < max_other_script <= 1:
         raise DataFileError(f"{path}: english: 'max_other_script' must be a number above 0 and at most 1")
+    max_unread_run = english.get("max_unread_run")
+    if not isinstance(max_unread_run, int) or max_unread_run < 2:
+        raise DataFileError(f"{path}: english: 'max_unread_run' must be a whole number of at least 2")
     return LanguageGlossary(
         tuple(languages),
-        EnglishCheck(frozenset(words), min_words, float(min_share), float(max_other_script)),
+        EnglishCheck(
+            frozenset(words),
+            min_words,
+            float(min_share),
+            float(max_other_script),
+            load_common_english_words(),
+            max_unread_run,
+        ),
     )
+
+
+def load_common_english_words(path: Path = ENGLISH_WORDS_PATH) -> frozenset[str]:
+    """English's common words (knowledge/english_words.yml, made by scripts/english_words.py)."""
+    words = read_mapping(path).get("words")
+    if not isinstance(words, str) or not words.strip():
+        raise DataFileError(f"{path}: 'words' must be a block of words (run python -m scripts.english_words)")
+    return frozenset(words.split())

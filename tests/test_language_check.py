@@ -1,6 +1,6 @@
 """The red-flag screen's English check (knowledge/red_flag_languages.yml, `english`): a
-message mostly in another language or script is one it cannot read; English, code-mixed
-English, short messages and button payloads are read."""
+message mostly in another language or script, or with a clause in one, is one it cannot read;
+English, code-mixed English, short messages and button payloads are read."""
 
 from __future__ import annotations
 
@@ -33,6 +33,9 @@ def test_other_languages_are_not_read(text: str) -> None:
         "hola",
         "Me duele la espalda from lifting boxes at work, is a deep tissue massage a good idea?",
         "my bak is realy sor after moving house, wat massage is best",
+        "my bak realy hurtz wen i bendd ova, is massage ok",
+        # a clinician's abbreviations are not another language
+        "Pt w/ hx of DDD L4-5, SI jt dysfunction and piriformis synd, ok for STM?",
     ],
 )
 def test_english_code_mixed_english_short_messages_and_buttons_are_read(text: str) -> None:
@@ -43,3 +46,16 @@ def test_english_with_a_part_in_another_script_is_not_read() -> None:
     # The sign may be in the part the screen cannot read.
     assert shared_screen().screen("Back pain since Monday and now 两条腿都发麻, can I book a massage?").unread
     assert not shared_screen().screen("Does massage help lower back pain? My name is Σοφία").unread
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Indonesian and Swahili clauses (a weak leg, numb legs) before an English question:
+        # most of the words are English, but the sign would be in the clause the screen cannot read.
+        "Punggung bawah saya sakit sejak kemarin dan kaki kiri terasa lemah sekali, can I come tomorrow?",
+        "Mgongo wangu unauma sana tangu jana na miguu yangu inakufa ganzi, can I book a massage?",
+    ],
+)
+def test_english_with_a_clause_in_another_language_is_not_read(text: str) -> None:
+    assert shared_screen().screen(text).unread

@@ -121,3 +121,9 @@ def test_text_outside_ascii_is_always_searched() -> None:
     assert pattern.search(long_s)
     assert probe.may_match(pattern, long_s, probe.grams_of(long_s))
     assert not probe.may_match(pattern, "muscat", probe.grams_of("muscat"))
+
+
+def test_the_common_english_words_are_up_to_date() -> None:
+    from scripts import english_words
+
+    assert english_words.main(["--check"]) == 0, "run: .venv/bin/python -m scripts.english_words"
