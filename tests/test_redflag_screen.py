@@ -166,6 +166,8 @@ def test_bad_vocabulary_fails_naming_the_sign(knowledge_copy: Path) -> None:
         ("I'm getting more hunched and my lower back aches", "urgent"),
         ("I take tablets to thin my blood and I fell on the ice, now my back hurts", "urgent"),
         ("my back hurts all the time, even lying in bed", "urgent"),
+        # "bowls" for "bowels", only after "control of": lawn bowls stay a game
+        ("my back is killing me and I've lost control of my bowls since this morning", "emergency"),
     ],
 )
 def test_clinical_and_plain_words_of_a_sign_are_read(screen, text: str, tier: str) -> None:
