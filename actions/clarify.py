@@ -84,6 +84,7 @@ def ranking(tracker: Tracker) -> List[tuple[Text, float]]:
 def decide_turn(tracker: Tracker) -> Decision:
     text = tracker.latest_message.get("text") or ""
     previous = previous_topic(tracker)
+    notice_before = previous_slot(tracker, Slot.SCOPE_REASON) if previous == Topic.OUT_OF_SCOPE else None
     return decide(
         ranking(tracker),
         topics=KB.topics,
@@ -95,6 +96,8 @@ def decide_turn(tracker: Tracker) -> Decision:
         continues=CONTINUATION.continues(text),
         requests=CONTINUATION.requests,
         by_topic=follow_up_reading(TOPIC_FOLLOW_UPS, text, previous),
+        notice_before=notice_before,
+        names_domain=SCOPE.names_the_domain(text),
     )
 
 

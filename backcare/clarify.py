@@ -17,6 +17,8 @@
   arthritis is answered for arthritis (``carried_entity``).
 - When the top topics are close, or the top one is unsure, the bot asks which one is meant
   (2-3 topics as buttons plus "something else") instead of guessing.
+- Right after an off-topic or other-body-part notice, a short message that names nothing of the
+  domain ("whats the pay like" after "are you hiring?") gets the same notice.
 - A message the classifier cannot place among the topics gets the out-of-scope notice, and so
   does one the scope check (backcare/scope.py) finds off topic or about another body part,
   unless the classifier is sure of its topic.
@@ -283,6 +285,8 @@ def decide(
     continues: bool = False,
     requests: Collection[str] = (),
     by_topic: FollowUpReading | None = None,
+    notice_before: str | None = None,
+    names_domain: bool = True,
 ) -> Decision:
     """``ranking``: (intent, confidence), best first, without nlu_fallback. ``topics``: the
     knowledge-base topic ids (intents answered from the knowledge base). ``scope``: the scope
@@ -291,13 +295,25 @@ def decide(
     ``continues``: the message only continues the previous question (``Continuation``);
     ``requests``: the intents that are requests (booking, a person), never a continuation.
     ``by_topic``: what a follow-up rule of the previous topic reads the message as
-    (``follow_up_reading``)."""
+    (``follow_up_reading``). ``notice_before``: the scope reason of the notice the bot has just
+    given (off topic or another body part), if it did; ``names_domain``: the message names
+    anything of the back, the body, pain or massage (``ScopeCheck.names_the_domain``)."""
     ranking = [(name, conf) for name, conf in ranking if name != FALLBACK_INTENT]
     ranking = with_previous_answer(ranking, previous_topic, topics)
     if not ranking:
         return Decision("out_of_scope", scope_reason=ScopeReason.OFF_TOPIC)
     confidence = dict(ranking)
     top, top_conf = ranking[0]
+    # "whats the pay like" after "are you hiring?", "how often would I need one for that" after
+    # migraines: right after an off-topic or other-body-part notice, a short message that names
+    # nothing of the domain goes on about the same thing, and gets the same notice.
+    if (
+        notice_before in (ScopeReason.OFF_TOPIC, ScopeReason.OTHER_BODY_PART)
+        and not names_domain
+        and words <= thresholds.follow_up_max_words
+        and top not in requests
+    ):
+        return Decision("out_of_scope", scope_reason=notice_before)
     if (
         by_topic is not None
         and by_topic.topic in topics

@@ -209,6 +209,16 @@ class ScopeCheck:
     def _names_back(self, tokens: list[str]) -> bool:
         return any(self._is_body_back(tokens, i) for i, w in enumerate(tokens) if w in _BACK)
 
+    def names_the_domain(self, text: str) -> bool:
+        """Does the message name anything of the domain: the back, the spine, the body, pain,
+        health or massage (in their senses here)?"""
+        tokens = words(self.abbreviations.expand(text))
+        return (
+            self._names_back(tokens)
+            or self._names_spine(tokens)
+            or any(self._is_domain_word(tokens, i) for i in range(len(tokens)))
+        )
+
     def names_other_body_part(self, text: str) -> bool:
         """Does the message name a body part other than the lower back (with the back or not)?"""
         return self._names_other_part(self.abbreviations.expand(text))

@@ -415,3 +415,43 @@ def test_a_follow_up_opening_with_even_asks_the_previous_question_again() -> Non
     ) == Decision("out_of_scope", scope_reason=ScopeReason.OTHER_BODY_PART)
     assert follow_up_reading(TOPIC_FOLLOW_UPS, text, None) is None
     assert follow_up_reading(TOPIC_FOLLOW_UPS, "even so, how much is it?", "effectiveness") is None
+
+
+def test_after_an_off_topic_notice_a_message_naming_nothing_of_the_domain_gets_it_again() -> None:
+    # "whats the pay like" after "are you hiring massage therapists?": the classifier reads cost.
+    ranking = [("cost_insurance", 0.7), ("out_of_scope", 0.2)]
+    again = decide(
+        ranking,
+        TOPICS,
+        TH,
+        words=4,
+        previous_topic="out_of_scope",
+        notice_before=ScopeReason.OFF_TOPIC,
+        names_domain=False,
+    )
+    assert again == Decision("out_of_scope", scope_reason=ScopeReason.OFF_TOPIC)
+    # "how often would I need one for that" after migraines: the other-body-part notice again.
+    often = [("frequency", 0.9), ("about_previous_answer", 0.05)]
+    assert decide(
+        often,
+        TOPICS,
+        TH,
+        words=8,
+        previous_topic="out_of_scope",
+        notice_before=ScopeReason.OTHER_BODY_PART,
+        names_domain=False,
+    ) == Decision("out_of_scope", scope_reason=ScopeReason.OTHER_BODY_PART)
+    # Naming the back or massage comes back to the topics; without a notice before, as usual.
+    assert decide(
+        often,
+        TOPICS,
+        TH,
+        words=9,
+        previous_topic="out_of_scope",
+        notice_before=ScopeReason.OFF_TOPIC,
+        names_domain=True,
+    ) == Decision("answer", topic="frequency")
+    assert (
+        decide(ranking, TOPICS, TH, words=4, previous_topic="effectiveness", names_domain=False).topic
+        == "cost_insurance"
+    )

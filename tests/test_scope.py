@@ -360,3 +360,10 @@ def test_back_up_after_a_possessive_is_the_body() -> None:
     assert CHECK.check("tbh im worried a massage will stir my back up even more") is None
     finding = CHECK.check("how do I back up my phone")
     assert finding is not None and finding.reason == ScopeReason.OFF_TOPIC
+
+
+def test_naming_the_domain() -> None:
+    assert CHECK.names_the_domain("fine. how often should i get a massage for my back")
+    assert CHECK.names_the_domain("even tension ones from stress?")
+    assert not CHECK.names_the_domain("whats the pay like")
+    assert not CHECK.names_the_domain("how often would i need one for that")

@@ -184,6 +184,17 @@ def test_a_follow_up_read_with_the_previous_topic(bot) -> None:
     assert bot.slots(sender)["topic"] == "how_it_works" and "Sources: " in reply
 
 
+def test_after_an_off_topic_notice_the_same_thing_gets_it_again_and_the_back_comes_back(bot) -> None:
+    sender = uuid.uuid4().hex
+    bot.say("do you have any jobs for massage therapists?", sender)
+    assert bot.slots(sender)["scope_reason"] == "off_topic"
+    # Alone, this reads as the clinic's prices; here it is still about the job.
+    reply = texts(bot.say("and what would the salary be per hour?", sender))
+    assert "can't help with that" in reply and bot.slots(sender)["scope_reason"] == "off_topic"
+    reply = texts(bot.say("ok. how often should I get a massage for my lower back?", sender))
+    assert bot.slots(sender)["topic"] == "frequency" and "Sources: " in reply
+
+
 def test_a_follow_up_naming_another_condition_gets_that_conditions_advice(bot) -> None:
     sender = uuid.uuid4().hex
     bot.say("is massage safe if I have osteoporosis?", sender)
