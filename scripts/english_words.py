@@ -19,6 +19,7 @@ import sys
 from importlib.metadata import version
 
 from backcare.languages import ENGLISH_WORDS_PATH
+from scripts.generated_file import write_or_check
 
 DICTIONARY = "pyspellchecker"
 MIN_COUNT = 1000
@@ -48,17 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only check the file is up to date")
     args = parser.parse_args(argv)
-    text = render(common_english_words())
-    current = ENGLISH_WORDS_PATH.read_text(encoding="utf-8") if ENGLISH_WORDS_PATH.exists() else ""
-    if args.check:
-        if current != text:
-            print(f"{ENGLISH_WORDS_PATH} is out of date: run python -m scripts.english_words", file=sys.stderr)
-            return 1
-        print(f"{ENGLISH_WORDS_PATH}: up to date")
-        return 0
-    ENGLISH_WORDS_PATH.write_text(text, encoding="utf-8")
-    print(f"wrote {ENGLISH_WORDS_PATH} ({len(text.split())} words and header)")
-    return 0
+    words = common_english_words()
+    return write_or_check(ENGLISH_WORDS_PATH, render(words), "scripts.english_words", args.check, f"{len(words)} words")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import sys
 from importlib.metadata import version
 
 from backcare.redflags import REAL_WORDS_PATH, nearest_sign_word, spelling_lexicon
+from scripts.generated_file import write_or_check
 
 DICTIONARY = "pyspellchecker"
 
@@ -44,17 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only check the file is up to date")
     args = parser.parse_args(argv)
-    text = render(real_words_near_sign_words())
-    current = REAL_WORDS_PATH.read_text(encoding="utf-8") if REAL_WORDS_PATH.exists() else ""
-    if args.check:
-        if current != text:
-            print(f"{REAL_WORDS_PATH} is out of date: run python -m scripts.spelling_words", file=sys.stderr)
-            return 1
-        print(f"{REAL_WORDS_PATH}: up to date")
-        return 0
-    REAL_WORDS_PATH.write_text(text, encoding="utf-8")
-    print(f"wrote {REAL_WORDS_PATH} ({text.count(chr(10) + '  - ')} words)")
-    return 0
+    words = real_words_near_sign_words()
+    return write_or_check(REAL_WORDS_PATH, render(words), "scripts.spelling_words", args.check, f"{len(words)} words")
 
 
 if __name__ == "__main__":
