@@ -150,11 +150,17 @@ class Servers:
         )
 
     def start(self, timeout: float = 180) -> None:
-        self.start_actions()
-        self.start_rasa()
-        if self.web_port:
-            self.start_web()
-        self.wait_ready(timeout)
+        """Start the servers and wait until each answers. If one cannot start, those already
+        started are stopped before the error is raised: no orphan keeps running on its port."""
+        try:
+            self.start_actions()
+            self.start_rasa()
+            if self.web_port:
+                self.start_web()
+            self.wait_ready(timeout)
+        except BaseException:
+            self.stop()
+            raise
 
     def _spawn(self, name: str, command: list[str], env: dict[str, str]) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
