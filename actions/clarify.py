@@ -97,7 +97,8 @@ def decide_turn(tracker: Tracker) -> Decision:
         requests=CONTINUATION.requests,
         by_topic=follow_up_reading(TOPIC_FOLLOW_UPS, text, previous),
         notice_before=notice_before,
-        names_domain=SCOPE.names_the_domain(text),
+        # read only right after a notice: the only time the decision asks
+        names_domain=notice_before is None or SCOPE.names_the_domain(text),
     )
 
 

@@ -5,7 +5,7 @@ is a clause in another language, where a warning sign may be that the screen can
 The words of pyspellchecker's English dictionary seen at least MIN_COUNT times in its corpus
 (18,380 words, about 2 MB in the Rasa server, not the whole 160,000-word dictionary: rare
 words there include many of other languages, "niya", "kanang"). Rerun after upgrading
-pyspellchecker (tests/test_languages.py fails until you do):
+pyspellchecker (tests/test_screen_shortcuts.py fails until you do):
 
     .venv/bin/python -m scripts.english_words          # rewrite the file
     .venv/bin/python -m scripts.english_words --check  # exit 1 if it is out of date
