@@ -81,10 +81,18 @@ def ranking(tracker: Tracker) -> List[tuple[Text, float]]:
     )
 
 
+def notice_before(tracker: Tracker) -> Optional[Text]:
+    """The scope reason of the notice given right before the latest user message, if it was one."""
+    if previous_slot(tracker, Slot.TOPIC) != Topic.OUT_OF_SCOPE:
+        return None
+    return previous_slot(tracker, Slot.SCOPE_REASON)
+
+
 def decide_turn(tracker: Tracker) -> Decision:
     text = tracker.latest_message.get("text") or ""
     previous = previous_topic(tracker)
-    notice_before = previous_slot(tracker, Slot.SCOPE_REASON) if previous == Topic.OUT_OF_SCOPE else None
+    notice = notice_before(tracker)
+    adds_case = CONTINUATION.opens_with_a_case(text)
     return decide(
         ranking(tracker),
         topics=KB.topics,
@@ -96,9 +104,11 @@ def decide_turn(tracker: Tracker) -> Decision:
         continues=CONTINUATION.continues(text),
         requests=CONTINUATION.requests,
         by_topic=follow_up_reading(TOPIC_FOLLOW_UPS, text, previous),
-        notice_before=notice_before,
-        # read only right after a notice: the only time the decision asks
-        names_domain=notice_before is None or SCOPE.names_the_domain(text),
+        notice_before=notice,
+        # read only right after a notice or in a message that adds a case: the only times the
+        # decision asks
+        names_domain=(notice is None and not adds_case) or SCOPE.names_the_domain(text),
+        adds_case=adds_case,
     )
 
 

@@ -64,6 +64,8 @@ class Continuation:
     starts: re.Pattern[str]  # how it begins: "and if", "what about when", "even if", "for how long" ...
     own_question: re.Pattern[str]  # a question of its own after the opening: "can I", "how much" ...
     requests: frozenset[str]  # intents that are requests, never a continuation (booking ...)
+    # how a message that adds one more case begins: "and in ...", "also for ...", "what about ..."
+    adds_case: re.Pattern[str]
 
     def continues(self, text: str) -> bool:
         """True for "and if it's been two months already?", False for "and if they say it's
@@ -71,6 +73,11 @@ class Continuation:
         lowered = (text or "").strip().lower()
         opening = self.starts.search(lowered)
         return opening is not None and not self.own_question.search(lowered, opening.end())
+
+    def opens_with_a_case(self, text: str) -> bool:
+        """True for "and in truck drivers?", "also for the old people?", "what about picking
+        up my toddler?": it opens like a message that adds one more case to the question before."""
+        return self.adds_case.search((text or "").strip().lower()) is not None
 
 
 @dataclass(frozen=True)
@@ -135,12 +142,13 @@ def load_thresholds(path: Path = CLARIFY_PATH) -> Thresholds:
 def load_continuation(path: Path = CLARIFY_PATH) -> Continuation:
     data = read_mapping(path).get("follow_up_continuation")
     if not isinstance(data, dict):
-        raise DataFileError(f"{path}: 'follow_up_continuation' must have starts, own_question and requests")
+        raise DataFileError(f"{path}: 'follow_up_continuation' must have starts, own_question, requests and adds_case")
     try:
         return Continuation(
             starts=re.compile(str(data["starts"])),
             own_question=re.compile(str(data["own_question"])),
             requests=frozenset(str(intent) for intent in data["requests"]),
+            adds_case=re.compile(str(data["adds_case"])),
         )
     except (KeyError, TypeError) as exc:
         raise DataFileError(f"{path}: follow_up_continuation needs {exc}") from exc
@@ -287,6 +295,7 @@ def decide(
     by_topic: FollowUpReading | None = None,
     notice_before: str | None = None,
     names_domain: bool = True,
+    adds_case: bool = False,
 ) -> Decision:
     """``ranking``: (intent, confidence), best first, without nlu_fallback. ``topics``: the
     knowledge-base topic ids (intents answered from the knowledge base). ``scope``: the scope
@@ -296,8 +305,10 @@ def decide(
     ``requests``: the intents that are requests (booking, a person), never a continuation.
     ``by_topic``: what a follow-up rule of the previous topic reads the message as
     (``follow_up_reading``). ``notice_before``: the scope reason of the notice the bot has just
-    given (off topic or another body part), if it did; ``names_domain``: the message names
-    anything of the back, the body, pain or massage (``ScopeCheck.names_the_domain``)."""
+    given (off topic, another body part or a medicine), if it did; ``names_domain``: the message
+    names anything of the back, the body, pain or massage (``ScopeCheck.names_the_domain``);
+    ``adds_case``: it opens like a message that adds a case ("and in ...", "also for ...":
+    ``Continuation.opens_with_a_case``)."""
     ranking = [(name, conf) for name, conf in ranking if name != FALLBACK_INTENT]
     ranking = with_previous_answer(ranking, previous_topic, topics)
     if not ranking:
@@ -305,15 +316,30 @@ def decide(
     confidence = dict(ranking)
     top, top_conf = ranking[0]
     # "whats the pay like" after "are you hiring?", "how often would I need one for that" after
-    # migraines: right after an off-topic or other-body-part notice, a short message that names
-    # nothing of the domain goes on about the same thing, and gets the same notice.
+    # migraines, "and with alcohol?" after a medicine's side effects: right after a scope notice,
+    # a short message that names nothing of the domain goes on about the same thing, and gets the
+    # same notice.
     if (
-        notice_before in (ScopeReason.OFF_TOPIC, ScopeReason.OTHER_BODY_PART)
+        notice_before in (ScopeReason.OFF_TOPIC, ScopeReason.OTHER_BODY_PART, ScopeReason.MEDICINES)
         and not names_domain
         and words <= thresholds.follow_up_max_words
         and top not in requests
     ):
         return Decision("out_of_scope", scope_reason=notice_before)
+    # "and in truck drivers?", "also for the old people?" after an answer: a short message that
+    # opens by adding a case, names nothing of the domain (nor another world: the scope check
+    # found nothing) and that the classifier can place in no topic asks the previous question
+    # for that case. (One that names the back or massage and is still read off topic, "and for
+    # my dog's back?", is off topic.)
+    if (
+        adds_case
+        and previous_topic in topics
+        and words <= thresholds.follow_up_max_words
+        and top == Topic.OUT_OF_SCOPE
+        and scope is None
+        and not names_domain
+    ):
+        return Decision("answer", topic=previous_topic)
     if (
         by_topic is not None
         and by_topic.topic in topics

@@ -50,6 +50,8 @@ FIXED_TOPIC = {
 FALLBACK = "nlu_fallback"
 # Intents answered by the decision (backcare/clarify.decide) besides the knowledge-base topics.
 DECIDED = frozenset({FALLBACK, FOLLOW_UP_INTENT})
+# ... and, right after an answer, the off-topic intent (data/rules.yml: it may be a follow-up).
+AFTER_AN_ANSWER = DECIDED | {"out_of_scope"}
 SCOPE = load_scope_check()
 ENTITY_TOPICS = load_entity_topics()
 CONTINUATION = load_continuation()
@@ -127,12 +129,15 @@ def main() -> int:
         th = replace(chosen, follow_up_max_words=max_words, follow_up_min_share=share)
         kept = total = 0
         for example, parse in zip(examples, parses, strict=True):
-            if parse["intent"]["name"] not in kb.topics and parse["intent"]["name"] not in DECIDED:
+            # (an off-topic reading right after an answer reaches the decision too: data/rules.yml)
+            if parse["intent"]["name"] not in kb.topics and parse["intent"]["name"] not in AFTER_AN_ANSWER:
                 continue
             ranking = without_red_flags([(r["name"], r["confidence"]) for r in parse["intent_ranking"]])
             words, scope = word_count(parse["text"]), SCOPE.check(parse["text"])
             named = {ENTITY_TOPICS[e["entity"]] for e in parse.get("entities") or [] if e["entity"] in ENTITY_TOPICS}
             continues = CONTINUATION.continues(parse["text"])
+            adds_case = CONTINUATION.opens_with_a_case(parse["text"])
+            names_domain = not adds_case or SCOPE.names_the_domain(parse["text"])
             for previous in kb.topics:
                 if previous == example.topic:
                     continue
@@ -148,6 +153,8 @@ def main() -> int:
                     continues=continues,
                     requests=CONTINUATION.requests,
                     by_topic=follow_up_reading(TOPIC_FOLLOW_UPS, parse["text"], previous),
+                    names_domain=names_domain,
+                    adds_case=adds_case,
                 )
                 kept += d.kind == "answer" and d.topic == previous
         mark = " <- chosen" if (max_words, share) == (chosen.follow_up_max_words, chosen.follow_up_min_share) else ""

@@ -338,7 +338,7 @@ def test_how_often_after_something_people_do_themselves_asks_about_doing_it() ->
     # Alone, "how often" is how often to have massage; after the foam-roller advice it asks how
     # often to roll.
     ranking = [("frequency", 0.94), ("about_previous_answer", 0.05), ("self_care", 0.01)]
-    for text in ("how often?", "and how long for each time", "so how many minutes"):
+    for text in ("how often?", "and how long for each time", "so how many minutes", "every day?", "twice a day?"):
         by_topic = follow_up_reading(TOPIC_FOLLOW_UPS, text, "self_care")
         assert by_topic is not None and by_topic.topic == "self_care", text
         decision = decide(ranking, TOPICS, TH, words=word_count(text), previous_topic="self_care", by_topic=by_topic)
@@ -351,6 +351,7 @@ def test_how_often_after_something_people_do_themselves_asks_about_doing_it() ->
         ("how often should I come in for a massage?", "self_care"),
         ("how long is a session?", "self_care"),
         ("how often?", "condition_advice"),
+        ("a massage every day?", "self_care"),
     ):
         assert follow_up_reading(TOPIC_FOLLOW_UPS, text, previous) is None, text
     assert decide(ranking, TOPICS, TH, words=2, previous_topic="self_care").topic == "frequency"
@@ -454,4 +455,54 @@ def test_after_an_off_topic_notice_a_message_naming_nothing_of_the_domain_gets_i
     assert (
         decide(ranking, TOPICS, TH, words=4, previous_topic="effectiveness", names_domain=False).topic
         == "cost_insurance"
+    )
+
+
+def test_after_the_medicines_notice_a_message_naming_nothing_of_the_domain_gets_it_again() -> None:
+    # "and if I drink?" after "what's the most naproxen I can take?": still a medicine question,
+    # although the follow-up intent leads and the topic before is read as massage versus medication.
+    ranking = [("about_previous_answer", 0.5), ("out_of_scope", 0.3), ("medication_comparison", 0.1)]
+    assert decide(
+        ranking,
+        TOPICS,
+        TH,
+        words=4,
+        previous_topic="medication_comparison",
+        notice_before=ScopeReason.MEDICINES,
+        names_domain=False,
+    ) == Decision("out_of_scope", scope_reason=ScopeReason.MEDICINES)
+    # "could a massage do instead?" names massage: the comparison.
+    assert decide(
+        ranking,
+        TOPICS,
+        TH,
+        words=5,
+        previous_topic="medication_comparison",
+        notice_before=ScopeReason.MEDICINES,
+        names_domain=True,
+    ) == Decision("answer", topic="medication_comparison")
+
+
+def test_a_follow_up_that_adds_a_case_the_classifier_cannot_place_asks_the_question_before() -> None:
+    # "and for night nurses?" after the causes answer: read off topic, names nothing of the domain.
+    for text in ("and for night nurses?", "also in bus drivers", "what about carrying shopping?", "ok, same for kids?"):
+        assert CONTINUATION.opens_with_a_case(text), text
+    for text in ("can my wife come too?", "is it safe?", "android or iphone?"):
+        assert not CONTINUATION.opens_with_a_case(text), text
+    ranking = [("out_of_scope", 0.6), ("about_previous_answer", 0.1), ("causes", 0.02)]
+    kept = decide(ranking, TOPICS, TH, words=4, previous_topic="causes", adds_case=True, names_domain=False)
+    assert kept == Decision("answer", topic="causes")
+    # Not when it names the back or massage ("and for my cat's back?"), the scope check finds another
+    # world in it, a topic leads, or there is no answer before.
+    assert decide(ranking, TOPICS, TH, words=5, previous_topic="causes", adds_case=True, names_domain=True).kind == (
+        "out_of_scope"
+    )
+    off = Finding(ScopeReason.OFF_TOPIC, 0.9, frozenset())
+    assert (
+        decide(ranking, TOPICS, TH, words=4, previous_topic="causes", scope=off, adds_case=True, names_domain=False)
+    ).kind == "out_of_scope"
+    assert decide(ranking, TOPICS, TH, words=4, adds_case=True, names_domain=False).kind == "out_of_scope"
+    other = [("cost_insurance", 0.8), ("out_of_scope", 0.1)]
+    assert decide(other, TOPICS, TH, words=4, previous_topic="causes", adds_case=True, names_domain=False) == (
+        Decision("answer", topic="cost_insurance")
     )
