@@ -151,6 +151,23 @@ def test_a_follow_up_that_only_adds_a_case_stays_on_the_previous_question(bot) -
     assert bot.slots(sender)["topic"] == "book_appointment"
 
 
+def test_a_case_added_in_words_the_classifier_cannot_place_stays_on_the_previous_question(bot) -> None:
+    sender = uuid.uuid4().hex
+    bot.say("what causes lower back pain in nurses?", sender)
+    assert bot.slots(sender)["topic"] == "causes"
+    # Alone, the classifier reads this off topic; it names nothing of the domain, and opens with "and in".
+    reply = texts(bot.say("and in bus drivers?", sender))
+    assert bot.slots(sender)["topic"] == "causes" and "Sources: " in reply
+
+
+def test_after_the_medicines_notice_a_follow_up_about_the_medicine_gets_the_notice_again(bot) -> None:
+    sender = uuid.uuid4().hex
+    bot.say("how many ibuprofen can I take in a day?", sender)
+    reply = texts(bot.say("and with a beer?", sender))
+    assert "can't advise on medicines" in reply and "Sources: " not in reply
+    assert bot.slots(sender) == slots_with(topic="out_of_scope", scope_reason="medicines")
+
+
 def test_a_question_about_the_previous_answer_stays_on_it_and_a_topics_question_moves_on(bot) -> None:
     sender = uuid.uuid4().hex
     bot.say("can a massage leave my lower back feeling worse than before?", sender)
