@@ -506,3 +506,16 @@ def test_a_follow_up_that_adds_a_case_the_classifier_cannot_place_asks_the_quest
     assert decide(other, TOPICS, TH, words=4, previous_topic="causes", adds_case=True, names_domain=False) == (
         Decision("answer", topic="cost_insurance")
     )
+
+
+def test_can_massage_fix_that_after_the_causes_asks_whether_massage_helps() -> None:
+    # Alone, the classifier reads "fix" as side effects or how it works.
+    ranking = [("side_effects", 0.34), ("effectiveness", 0.15), ("how_it_works", 0.11)]
+    for text in ("can massage fix that?", "so could a massage sort that out?", "would regular massage help with it"):
+        by_topic = follow_up_reading(TOPIC_FOLLOW_UPS, text, "causes")
+        assert by_topic == FollowUpReading("effectiveness"), text
+        decision = decide(ranking, TOPICS, TH, words=word_count(text), previous_topic="causes", by_topic=by_topic)
+        assert decision == Decision("answer", topic="effectiveness"), text
+    # Not after other topics, nor with a thing of its own ("fix my posture").
+    assert follow_up_reading(TOPIC_FOLLOW_UPS, "can massage fix that?", "side_effects") is None
+    assert follow_up_reading(TOPIC_FOLLOW_UPS, "can massage fix my posture?", "causes") is None
