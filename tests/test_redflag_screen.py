@@ -499,3 +499,18 @@ def test_bursts_devices_and_everyday_consequences_of_a_sign_are_read(screen, tex
 )
 def test_a_pain_score_a_settled_scare_and_a_diet_are_not_signs(screen, text: str) -> None:
     assert screen.screen(text).tier is None
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        ("lower back ache, my temperature was 36.9 this morning, can I book?", None),
+        ("temp is 98.6 so no fever, just a stiff back from the garden", None),
+        ("my temperature is normal, my back is just tight", None),
+        ("back pain since Friday and my temperature was 38.4", "urgent"),
+        ("lower back really sore and temp is 37.8 tonight", "urgent"),
+        ("back aching, temperature of 100.9 on the ear thermometer", "urgent"),
+    ],
+)
+def test_a_temperature_in_the_normal_range_is_not_a_fever(screen, text: str, tier: str | None) -> None:
+    assert screen.screen(text).tier == tier
