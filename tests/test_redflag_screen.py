@@ -514,3 +514,17 @@ def test_a_pain_score_a_settled_scare_and_a_diet_are_not_signs(screen, text: str
 )
 def test_a_temperature_in_the_normal_range_is_not_a_fever(screen, text: str, tier: str | None) -> None:
     assert screen.screen(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        ("down 3 kg because I stopped drinking beer, back a bit stiff, massage?", None),
+        ("making weight for my judo grading, lost 2 kilos as planned, lower back tight", None),
+        ("still shifting the baby weight, lost 5kg since she was born, my back aches from carrying her", None),
+        ("my back hurts and I've lost 6 kilos, it wasn't planned at all", "urgent"),
+        ("lost a stone in two months without trying and my lower back aches at night", "urgent"),
+    ],
+)
+def test_weight_loss_the_writer_explains_is_not_a_sign(screen, text: str, tier: str | None) -> None:
+    assert screen.screen(text).tier == tier
