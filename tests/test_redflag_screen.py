@@ -528,3 +528,16 @@ def test_a_temperature_in_the_normal_range_is_not_a_fever(screen, text: str, tie
 )
 def test_weight_loss_the_writer_explains_is_not_a_sign(screen, text: str, tier: str | None) -> None:
     assert screen.screen(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        ("nurse did my blood pressure and a urine test, both normal, just lower back ache", None),
+        ("had bloods and a wee sample at the GP, all fine, my back is only stiff", None),
+        ("blood pressure is fine but my pee has been pink since my back started hurting", "urgent"),
+        ("my blood test was normal but there's blood in my urine and my back aches", "urgent"),
+    ],
+)
+def test_blood_in_a_test_or_reading_is_not_blood_in_the_urine(screen, text: str, tier: str | None) -> None:
+    assert screen.screen(text).tier == tier
