@@ -16,6 +16,7 @@ from backcare.clarify import (
     carried_entity,
     decide,
     follow_up_reading,
+    load_back_again,
     load_continuation,
     load_entity_topics,
     load_thresholds,
@@ -35,6 +36,7 @@ try:
     CONTINUATION = load_continuation()
     TOPIC_FOLLOW_UPS = load_topic_follow_ups()
     TOPIC_AFTER_NOTICE = load_topic_after_notice()
+    BACK_AGAIN = load_back_again()
 except DataFileError as exc:
     raise SystemExit(f"Cannot start the action server: {exc}") from exc
 
@@ -81,6 +83,20 @@ def ranking(tracker: Tracker) -> List[tuple[Text, float]]:
     )
 
 
+def question_before(tracker: Tracker) -> Optional[Text]:
+    """The user's message before the latest one (this session only)."""
+    seen_latest_user = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "session_started":
+            return None
+        if kind == "user":
+            if seen_latest_user:
+                return event.get("text")
+            seen_latest_user = True
+    return None
+
+
 def notice_before(tracker: Tracker) -> Optional[Text]:
     """The scope reason of the notice given right before the latest user message, if it was one."""
     if previous_slot(tracker, Slot.TOPIC) != Topic.OUT_OF_SCOPE:
@@ -109,6 +125,7 @@ def decide_turn(tracker: Tracker) -> Decision:
         # decision asks
         names_domain=(notice is None and not adds_case) or SCOPE.names_the_domain(text),
         adds_case=adds_case,
+        back_again=BACK_AGAIN.topic(text, question_before(tracker)) if notice == ScopeReason.OTHER_BODY_PART else None,
     )
 
 

@@ -117,6 +117,30 @@ def follow_up_reading(rules: Sequence[TopicFollowUp], text: str, previous_topic:
 
 
 @dataclass(frozen=True)
+class BackAgain:
+    """After the other-body-part notice, a short message that asks about the lower back instead
+    ("what about my lower back then?", knowledge/clarify.yml ``back_again``) asks the question
+    before again, for the lower back: the topic its words ask (``questions``: "does massage help
+    my neck?" asks whether massage helps), read from that question's words because the
+    classifier read it as another body part."""
+
+    asks: re.Pattern[str]
+    questions: tuple[tuple[re.Pattern[str], str], ...]  # (words of the question, its topic)
+    own_question: re.Pattern[str]  # a question of its own after the opening (Continuation's)
+
+    def topic(self, text: str, question_before: str | None) -> str | None:
+        """A message that asks a question of its own after naming the back ("ok and for the
+        lower back, how often?") is read by that question's words instead."""
+        lowered = (text or "").strip().lower()
+        opening = self.asks.search(lowered)
+        if opening is None or not question_before:
+            return None
+        rest = lowered[opening.end() :]
+        question = rest if self.own_question.search(rest) else question_before.lower()
+        return next((topic for words, topic in self.questions if words.search(question)), None)
+
+
+@dataclass(frozen=True)
 class Decision:
     kind: str  # "answer", "clarify" or "out_of_scope"
     topic: str | None = None  # the topic to answer ("answer")
@@ -181,6 +205,22 @@ def load_topic_follow_ups(path: Path = CLARIFY_PATH) -> tuple[TopicFollowUp, ...
         except re.error as exc:
             raise DataFileError(f"{path}: follow_ups_by_topic rule {n} has a broken pattern: {exc}") from exc
     return tuple(rules)
+
+
+def load_back_again(path: Path = CLARIFY_PATH) -> BackAgain:
+    data = read_mapping(path).get("back_again")
+    if not isinstance(data, dict) or not isinstance(data.get("questions"), list) or not data["questions"]:
+        raise DataFileError(f"{path}: 'back_again' must have asks and a list of questions (words, topic)")
+    try:
+        return BackAgain(
+            asks=re.compile(str(data["asks"])),
+            questions=tuple((re.compile(str(q["words"])), str(q["topic"])) for q in data["questions"]),
+            own_question=load_continuation(path).own_question,
+        )
+    except (KeyError, TypeError) as exc:
+        raise DataFileError(f"{path}: back_again needs {exc}") from exc
+    except re.error as exc:
+        raise DataFileError(f"{path}: back_again has a broken pattern: {exc}") from exc
 
 
 def load_topic_after_notice(path: Path = CLARIFY_PATH) -> dict[str, str]:
@@ -296,6 +336,7 @@ def decide(
     notice_before: str | None = None,
     names_domain: bool = True,
     adds_case: bool = False,
+    back_again: str | None = None,
 ) -> Decision:
     """``ranking``: (intent, confidence), best first, without nlu_fallback. ``topics``: the
     knowledge-base topic ids (intents answered from the knowledge base). ``scope``: the scope
@@ -308,7 +349,8 @@ def decide(
     given (off topic, another body part or a medicine), if it did; ``names_domain``: the message
     names anything of the back, the body, pain or massage (``ScopeCheck.names_the_domain``);
     ``adds_case``: it opens like a message that adds a case ("and in ...", "also for ...":
-    ``Continuation.opens_with_a_case``)."""
+    ``Continuation.opens_with_a_case``); ``back_again``: the topic of the question before, asked
+    again for the lower back right after the other-body-part notice (``BackAgain.topic``)."""
     ranking = [(name, conf) for name, conf in ranking if name != FALLBACK_INTENT]
     ranking = with_previous_answer(ranking, previous_topic, topics)
     if not ranking:
@@ -326,6 +368,15 @@ def decide(
         and top not in requests
     ):
         return Decision("out_of_scope", scope_reason=notice_before)
+    # "what about my lower back then?" after "does massage help neck pain?" and its notice
+    if (
+        notice_before == ScopeReason.OTHER_BODY_PART
+        and back_again in topics
+        and words <= thresholds.follow_up_max_words
+        and top not in requests
+        and top != "medicines"
+    ):
+        return Decision("answer", topic=back_again)
     # "and in truck drivers?", "also for the old people?" after an answer: a short message that
     # opens by adding a case, names nothing of the domain (nor another world: the scope check
     # found nothing) and that the classifier can place in no topic asks the previous question

@@ -15,6 +15,7 @@ from backcare.clarify import (
     carried_entity,
     decide,
     follow_up_reading,
+    load_back_again,
     load_continuation,
     load_entity_topics,
     load_thresholds,
@@ -519,3 +520,37 @@ def test_can_massage_fix_that_after_the_causes_asks_whether_massage_helps() -> N
     # Not after other topics, nor with a thing of its own ("fix my posture").
     assert follow_up_reading(TOPIC_FOLLOW_UPS, "can massage fix that?", "side_effects") is None
     assert follow_up_reading(TOPIC_FOLLOW_UPS, "can massage fix my posture?", "causes") is None
+
+
+BACK_AGAIN = load_back_again()
+
+
+def test_after_the_other_body_part_notice_the_lower_back_asks_the_question_before_again() -> None:
+    before = "would massage help my stiff shoulder?"
+    for text in ("and what about my lower back then?", "ok, same for the back?", "how about for my low back"):
+        assert BACK_AGAIN.topic(text, before) == "effectiveness", text
+    # Read as causes by the classifier, as "what about" questions often are.
+    ranking = [("causes", 0.45), ("vague_opener", 0.2), ("benefits", 0.1)]
+    decision = decide(
+        ranking,
+        TOPICS,
+        TH,
+        words=6,
+        previous_topic="out_of_scope",
+        notice_before=ScopeReason.OTHER_BODY_PART,
+        back_again=BACK_AGAIN.topic("and what about my lower back then?", before),
+    )
+    assert decision == Decision("answer", topic="effectiveness")
+    # A question before that no rule reads, another message, or no notice: the classifier decides.
+    assert BACK_AGAIN.topic("and what about my lower back then?", "what causes shin splints?") is None
+    assert BACK_AGAIN.topic("my back is fine, it's the neck", before) is None
+    assert BACK_AGAIN.topic("and what about my lower back then?", None) is None
+    # A question of its own after the back is read by its own words: "does it work" helps; "how
+    # often" is left to the classifier (frequency).
+    assert BACK_AGAIN.topic("what about my lower back, does it work there?", "what causes shin splints?") == (
+        "effectiveness"
+    )
+    assert BACK_AGAIN.topic("and for the lower back, how often?", before) is None
+    assert decide(ranking, TOPICS, TH, words=6, previous_topic="effectiveness", back_again="effectiveness") == (
+        Decision("answer", topic="causes")
+    )

@@ -212,6 +212,14 @@ def test_after_an_off_topic_notice_the_same_thing_gets_it_again_and_the_back_com
     assert bot.slots(sender)["topic"] == "frequency" and "Sources: " in reply
 
 
+def test_after_the_other_body_part_notice_the_lower_back_asks_the_question_again(bot) -> None:
+    sender = uuid.uuid4().hex
+    bot.say("would massage help my stiff shoulder?", sender)
+    assert bot.slots(sender)["scope_reason"] == "other_body_part"
+    reply = texts(bot.say("and what about my lower back then?", sender))
+    assert bot.slots(sender)["topic"] == "effectiveness" and "Sources: " in reply
+
+
 def test_a_follow_up_naming_another_condition_gets_that_conditions_advice(bot) -> None:
     sender = uuid.uuid4().hex
     bot.say("is massage safe if I have osteoporosis?", sender)
