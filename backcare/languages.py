@@ -66,9 +66,10 @@ class EnglishCheck:
 
     def can_read(self, text: str) -> bool:
         """``text`` lower-case, accents removed. Mostly another script (Chinese, Cyrillic,
-        Arabic ...), a fifth of the words in another script, ``min_words`` or more words with
-        under ``min_share`` of them English, or a clause of ``max_unread_run`` words in a row
-        none of which is English ("... kinakaladkad na niya yung kanang paa ... can we book?"): no.
+        Arabic ...), a fifth of the words in another script, ``min_words`` or more words (other
+        single letters not counted) with under ``min_share`` of them English, or a clause of
+        ``max_unread_run`` words in a row none of which is English ("... kinakaladkad na niya yung
+        kanang paa ... can we book?"): no.
         A button's payload ("/deny") is read."""
         if text.startswith("/"):
             return True
@@ -82,6 +83,8 @@ class EnglishCheck:
             return False  # English with a part in another script ("My mom عندها هشاشة عظام, ...")
         if self.max_unread_run and self._longest_unread_run(text) >= self.max_unread_run:
             return False
+        # Other single letters ("solve x^2 ...", "plan b") are no language, as in the clause check.
+        words = [w for w in words if len(w) > 1 or w in self.words or not _LATIN.fullmatch(w)]
         return len(words) < self.min_words or sum(w in self.words for w in words) / len(words) >= self.min_share
 
     def _longest_unread_run(self, text: str) -> int:

@@ -36,6 +36,9 @@ def test_other_languages_are_not_read(text: str) -> None:
         "my bak realy hurtz wen i bendd ova, is massage ok",
         # a clinician's abbreviations are not another language
         "Pt w/ hx of DDD L4-5, SI jt dysfunction and piriformis synd, ok for STM?",
+        # nor are single letters (a sum)
+        "simplify x^3 y^2 z over x y z",
+        "differentiate y = 4x^3 - x + 9 stepwise",
     ],
 )
 def test_english_code_mixed_english_short_messages_and_buttons_are_read(text: str) -> None:
