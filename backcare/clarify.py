@@ -17,8 +17,12 @@
   arthritis is answered for arthritis (``carried_entity``).
 - When the top topics are close, or the top one is unsure, the bot asks which one is meant
   (2-3 topics as buttons plus "something else") instead of guessing.
-- Right after an off-topic or other-body-part notice, a short message that names nothing of the
-  domain ("whats the pay like" after "are you hiring?") gets the same notice.
+- Right after a scope notice, a short message that names nothing of the domain ("whats the pay
+  like" after "are you hiring?", "and with alcohol?" after the medicines notice) gets the same
+  notice; right after the other-body-part notice, "what about my lower back then?" asks the
+  question before again for the lower back (``BackAgain``).
+- A short follow-up that opens by adding a case ("and in truck drivers?") and that the
+  classifier places in no topic, naming nothing of the domain, asks the previous question.
 - A message the classifier cannot place among the topics gets the out-of-scope notice, and so
   does one the scope check (backcare/scope.py) finds off topic or about another body part,
   unless the classifier is sure of its topic.
