@@ -554,3 +554,16 @@ def test_after_the_other_body_part_notice_the_lower_back_asks_the_question_befor
     assert decide(ranking, TOPICS, TH, words=6, previous_topic="effectiveness", back_again="effectiveness") == (
         Decision("answer", topic="causes")
     )
+
+
+def test_what_it_would_all_come_to_is_the_price_of_what_was_answered() -> None:
+    # The follow-up intent leads ("that" is the weekly massage just answered), but the question is its price.
+    ranking = [("about_previous_answer", 0.64), ("cost_insurance", 0.36)]
+    for text in ("and how much would that add up to?", "what would all that come to?", "so what will it set me back"):
+        by_topic = follow_up_reading(TOPIC_FOLLOW_UPS, text, "frequency")
+        assert by_topic == FollowUpReading("cost_insurance"), text
+        decision = decide(ranking, TOPICS, TH, words=word_count(text), previous_topic="frequency", by_topic=by_topic)
+        assert decision == Decision("answer", topic="cost_insurance"), text
+    assert decide(ranking, TOPICS, TH, words=7, previous_topic="frequency") == Decision("answer", topic="frequency")
+    for text in ("how many sessions in total?", "what does it do in total?"):
+        assert follow_up_reading(TOPIC_FOLLOW_UPS, text, "frequency") is None, text
