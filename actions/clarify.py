@@ -4,7 +4,7 @@ clarifying question with one button per likely topic plus "something else"."""
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, Iterator, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -48,16 +48,23 @@ SCOPE_RESPONSE = {
 SOMETHING_ELSE_PAYLOAD = "/something_else"
 
 
-def previous_slot(tracker: Tracker, name: Text) -> Any:
-    """A slot's value as it was before the latest user message (this session only)."""
+def events_before_latest_message(tracker: Tracker) -> Iterator[Dict[Text, Any]]:
+    """The events before the latest user message, newest first, back to the session's start."""
     seen_latest_user = False
     for event in reversed(tracker.events):
         kind = event.get("event")
         if kind == "session_started":
-            return None
-        if kind == "user":
+            return
+        if seen_latest_user:
+            yield event
+        elif kind == "user":
             seen_latest_user = True
-        elif seen_latest_user and kind == "slot" and event.get("name") == name:
+
+
+def previous_slot(tracker: Tracker, name: Text) -> Any:
+    """A slot's value as it was before the latest user message (this session only)."""
+    for event in events_before_latest_message(tracker):
+        if event.get("event") == "slot" and event.get("name") == name:
             return event.get("value")
     return None
 
@@ -85,15 +92,9 @@ def ranking(tracker: Tracker) -> List[tuple[Text, float]]:
 
 def question_before(tracker: Tracker) -> Optional[Text]:
     """The user's message before the latest one (this session only)."""
-    seen_latest_user = False
-    for event in reversed(tracker.events):
-        kind = event.get("event")
-        if kind == "session_started":
-            return None
-        if kind == "user":
-            if seen_latest_user:
-                return event.get("text")
-            seen_latest_user = True
+    for event in events_before_latest_message(tracker):
+        if event.get("event") == "user":
+            return event.get("text")
     return None
 
 
