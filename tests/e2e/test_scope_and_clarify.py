@@ -168,6 +168,15 @@ def test_after_the_medicines_notice_a_follow_up_about_the_medicine_gets_the_noti
     assert bot.slots(sender) == slots_with(topic="out_of_scope", scope_reason="medicines")
 
 
+def test_after_the_medicines_notice_a_follow_up_read_as_off_topic_gets_the_medicines_notice(bot) -> None:
+    sender = uuid.uuid4().hex
+    bot.say("what are the side effects of naproxen?", sender)
+    # Alone, the classifier reads this off topic; right after the notice it is about the medicine.
+    reply = texts(bot.say("and with a glass of wine?", sender))
+    assert "can't advise on medicines" in reply and "Sources: " not in reply
+    assert bot.slots(sender) == slots_with(topic="out_of_scope", scope_reason="medicines")
+
+
 def test_a_question_about_the_previous_answer_stays_on_it_and_a_topics_question_moves_on(bot) -> None:
     sender = uuid.uuid4().hex
     bot.say("can a massage leave my lower back feeling worse than before?", sender)
