@@ -541,3 +541,38 @@ def test_weight_loss_the_writer_explains_is_not_a_sign(screen, text: str, tier: 
 )
 def test_blood_in_a_test_or_reading_is_not_blood_in_the_urine(screen, text: str, tier: str | None) -> None:
     assert screen.screen(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        ("my work trousers are all looser and I eat the same as ever, lower back aching for weeks", "urgent"),
+        ("she's looking much thinner lately and her lower back hurts, she hasn't changed a thing she eats", "urgent"),
+        ("taking tofacitinib for my arthritis and the lower back has been bad all week", "urgent"),
+        ("on warfarin, toppled off the kerb yesterday, lower back bruised and sore", "urgent"),
+        ("on apixaban and rolled out of bed last night, my lower back hurts", "urgent"),
+        ("had leukemia as a child, fine since, but a new lower back pain this month", "urgent"),
+        ("there's blod in my pee and my lower back aches", "urgent"),
+        ("retired nurse, 71. Lower back pain came on suddenly on Monday, never had anything like it", "urgent"),
+        ("the pain in my lower back flares up as soon as I get into bed and is there all day too", "urgent"),
+        ("my lower back's gone an odd shape, there's a hump that wasn't there", "urgent"),
+        ("lower back sore, and it catches when I cough", "urgent"),
+    ],
+)
+def test_everyday_words_drug_names_and_spellings_of_a_sign_are_read(screen, text: str, tier: str) -> None:
+    assert screen.screen(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no pee problems, no numb bits, just a stiff lower back from the garden",
+        "GP looked at the bump on my back, said it's just a fatty lump, nothing to worry about. back is tight",
+        "cut out sugar and takeaways, down 8 kg, which is what I wanted. lower back still stiff",
+        "I read that losing weight can help posture, my lower back aches, would massage help too?",
+        "broke my wrist falling off a horse, healed fine years ago, now just a stiff lower back",
+        "back in my twenties I came off a motorbike, all fine since, my back is just tight from work",
+    ],
+)
+def test_cleared_lumps_explained_weight_loss_and_healed_old_falls_are_not_signs(screen, text: str) -> None:
+    assert screen.screen(text).tier is None
