@@ -557,6 +557,8 @@ def test_blood_in_a_test_or_reading_is_not_blood_in_the_urine(screen, text: str,
         ("the pain in my lower back flares up as soon as I get into bed and is there all day too", "urgent"),
         ("my lower back's gone an odd shape, there's a hump that wasn't there", "urgent"),
         ("lower back sore, and it catches when I cough", "urgent"),
+        ("crashed my scooter into a parked van this morning, my lower back is agony", "emergency"),
+        ("slipped off a 4 metre platform at work and landed on my back", "emergency"),
     ],
 )
 def test_everyday_words_drug_names_and_spellings_of_a_sign_are_read(screen, text: str, tier: str) -> None:
@@ -572,7 +574,9 @@ def test_everyday_words_drug_names_and_spellings_of_a_sign_are_read(screen, text
         "I read that losing weight can help posture, my lower back aches, would massage help too?",
         "broke my wrist falling off a horse, healed fine years ago, now just a stiff lower back",
         "back in my twenties I came off a motorbike, all fine since, my back is just tight from work",
+        "my laptop keeps crashing and I've been hunched over it all day, lower back aching",
+        "crashed out on the sofa after a night shift and woke with a stiff lower back",
     ],
 )
-def test_cleared_lumps_explained_weight_loss_and_healed_old_falls_are_not_signs(screen, text: str) -> None:
+def test_cleared_lumps_explained_weight_loss_healed_falls_and_crashing_laptops_are_not_signs(screen, text: str) -> None:
     assert screen.screen(text).tier is None
