@@ -559,6 +559,7 @@ def test_blood_in_a_test_or_reading_is_not_blood_in_the_urine(screen, text: str,
         ("lower back sore, and it catches when I cough", "urgent"),
         ("crashed my scooter into a parked van this morning, my lower back is agony", "emergency"),
         ("slipped off a 4 metre platform at work and landed on my back", "emergency"),
+        ("a car hit me head-on while I was cycling, my lower back is in agony", "emergency"),
     ],
 )
 def test_everyday_words_drug_names_and_spellings_of_a_sign_are_read(screen, text: str, tier: str) -> None:
@@ -576,6 +577,8 @@ def test_everyday_words_drug_names_and_spellings_of_a_sign_are_read(screen, text
         "back in my twenties I came off a motorbike, all fine since, my back is just tight from work",
         "my laptop keeps crashing and I've been hunched over it all day, lower back aching",
         "crashed out on the sofa after a night shift and woke with a stiff lower back",
+        "I'm a pedestrian crossing warden, on my feet all day, lower back aches",
+        "we had a head-on row at work and my lower back is tight from the stress",
     ],
 )
 def test_cleared_lumps_explained_weight_loss_healed_falls_and_crashing_laptops_are_not_signs(screen, text: str) -> None:
