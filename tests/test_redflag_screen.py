@@ -560,6 +560,8 @@ def test_blood_in_a_test_or_reading_is_not_blood_in_the_urine(screen, text: str,
         ("crashed my scooter into a parked van this morning, my lower back is agony", "emergency"),
         ("slipped off a 4 metre platform at work and landed on my back", "emergency"),
         ("a car hit me head-on while I was cycling, my lower back is in agony", "emergency"),
+        ("32 weeks pregnant, lower back aching, and some clear fluid keeps leaking out", "urgent"),
+        ("F 58, LBP 4/52, unintentional wt loss approx 5kg", "urgent"),
     ],
 )
 def test_everyday_words_drug_names_and_spellings_of_a_sign_are_read(screen, text: str, tier: str) -> None:
