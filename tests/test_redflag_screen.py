@@ -562,6 +562,7 @@ def test_blood_in_a_test_or_reading_is_not_blood_in_the_urine(screen, text: str,
         ("a car hit me head-on while I was cycling, my lower back is in agony", "emergency"),
         ("32 weeks pregnant, lower back aching, and some clear fluid keeps leaking out", "urgent"),
         ("F 58, LBP 4/52, unintentional wt loss approx 5kg", "urgent"),
+        ("rear-ended at the lights, my phone flew off the dashboard and my lower back is agony", "emergency"),
     ],
 )
 def test_everyday_words_drug_names_and_spellings_of_a_sign_are_read(screen, text: str, tier: str) -> None:
@@ -581,6 +582,7 @@ def test_everyday_words_drug_names_and_spellings_of_a_sign_are_read(screen, text
         "crashed out on the sofa after a night shift and woke with a stiff lower back",
         "I'm a pedestrian crossing warden, on my feet all day, lower back aches",
         "we had a head-on row at work and my lower back is tight from the stress",
+        "my game keeps crashing on the console every night, any fix?",
     ],
 )
 def test_cleared_lumps_explained_weight_loss_healed_falls_and_crashing_laptops_are_not_signs(screen, text: str) -> None:
