@@ -179,6 +179,8 @@ class RedFlagScreen:
     referral_sources: tuple[str, ...]
     check_signs: dict[str, str]  # tier -> its signs in plain words, for the safety check
     check_words: re.Pattern[str]  # sites and symptoms of the signs: a classifier guess needs one
+    # readings said to be normal ("temp normal 36.8"): their sign words name no sign
+    normal_readings: re.Pattern[str]
     speller: Speller
     abbreviations: Abbreviations  # "IVDU", "Hx" read as their words (knowledge/abbreviations.yml)
     # Sign words of other languages read as English (knowledge/red_flag_languages.yml).
@@ -191,6 +193,11 @@ class RedFlagScreen:
     def __post_init__(self) -> None:
         self._by_id = {s.id: s for s in self.signs}
         self._probe = Probe(p for s in self.signs for r in s.rules for p in r.all_of)
+
+    def names_sign_words(self, text: str) -> bool:
+        """Whether ``text`` (as the screen read it) names a sign's site or symptom, not counting
+        readings said to be normal: "temp normal, weight same, back stiff" names none."""
+        return self.check_words.search(self.normal_readings.sub(" ", text)) is not None
 
     def knows(self, sign_id: str) -> bool:
         return sign_id in self._by_id
@@ -499,6 +506,7 @@ def load_screen(
         referral_sources=tuple(referral_sources),
         check_signs={str(k): str(v) for k, v in check_signs.items()},
         check_words=pattern("check_words", data.get("check_words")),
+        normal_readings=pattern("normal_readings", data.get("normal_readings")),
         speller=Speller(
             lexicon=_lexicon(spelling, path),
             fixed={str(k): str(v) for k, v in fixed.items()},

@@ -104,7 +104,7 @@ class RedFlagScreen(GraphComponent):
         # The classifier's guess counts only where the screen saw no sign words it could
         # judge: "no numbness, not weak" or "my mum had cancer" are read, not guessed.
         judged = screening.negated or screening.qualified
-        names_sign_words = bool(self._screen.check_words.search(screening.text))
+        names_sign_words = self._screen.names_sign_words(screening.text)
         guessed = intent.get(INTENT_NAME_KEY) in RED_FLAG_INTENTS and (
             float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= self._check_confidence
         )

@@ -69,6 +69,24 @@ def test_a_negated_sign_is_not_re_raised_by_the_classifier(component) -> None:
     assert message.get("intent")["name"] == "effectiveness"
 
 
+def test_readings_said_to_be_normal_name_no_sign_for_the_classifiers_guess(component) -> None:
+    message = parsed(
+        "checked before booking: temperature 36.7, weight the same as last month, lower back just stiff",
+        [("red_flag_urgent", 0.9), ("book_appointment", 0.08)],
+    )
+    component.process([message])
+    assert message.get("intent")["name"] == "book_appointment" and entities(message) == {}
+
+
+def test_a_normal_reading_does_not_hide_other_sign_words_from_the_classifiers_guess(component) -> None:
+    message = parsed(
+        "temperature normal, but something is off with my legs since my back went",
+        [("red_flag_emergency", 0.9), ("effectiveness", 0.05)],
+    )
+    component.process([message])
+    assert entities(message)["red_flag_tier"] == "check"
+
+
 def test_weaker_evidence_of_the_screen_gets_a_check_naming_the_sign(component) -> None:
     message = parsed("my bladder has been acting a bit weird since my back went", [("causes", 0.4)])
     component.process([message])
