@@ -563,6 +563,8 @@ def test_blood_in_a_test_or_reading_is_not_blood_in_the_urine(screen, text: str,
         ("32 weeks pregnant, lower back aching, and some clear fluid keeps leaking out", "urgent"),
         ("F 58, LBP 4/52, unintentional wt loss approx 5kg", "urgent"),
         ("rear-ended at the lights, my phone flew off the dashboard and my lower back is agony", "emergency"),
+        ("my pee is reddish, could be beetroot I suppose but I haven't eaten any, and my back aches", "urgent"),
+        ("lower back bad, feels like I've sat on a bike saddle all day, numb down below, I don't cycle", "emergency"),
     ],
 )
 def test_everyday_words_drug_names_and_spellings_of_a_sign_are_read(screen, text: str, tier: str) -> None:
