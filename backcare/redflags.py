@@ -272,12 +272,13 @@ class RedFlagScreen:
             states.append(state)
         if not all(p.search(unit) for p in rule.where):
             return None
-        # An exclusion counts only when affirmed: "not dieting" does not explain weight loss.
+        # An exclusion counts only when affirmed: "not dieting" does not explain weight loss. A
+        # sign explained away ("lost 8 kg on purpose") was read and judged, like a negated one.
         if any(self._pattern_state(_NO_SIGN, p, unit) == "hit" for p in rule.none_of):
-            return None
+            return "excluded"
         # A sign's own exclusions look at the whole message ("X-ray said nothing broken").
         if any(self._pattern_state(_NO_SIGN, p, message or unit) == "hit" for p in sign.none_of):
-            return None
+            return "excluded"
         if "other_person" in states and self.carer.search(unit):
             # "My father had cancer ... now his back hurts": a carer, his history counts.
             states = ["hit" if s == "other_person" else s for s in states]

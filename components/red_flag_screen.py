@@ -102,7 +102,8 @@ class RedFlagScreen(GraphComponent):
             return
         check_tier, says = screening.check_tier, [s.says for s in screening.suspected]
         # The classifier's guess counts only where the screen saw no sign words it could
-        # judge: "no numbness, not weak" or "my mum had cancer" are read, not guessed.
+        # judge: "no numbness, not weak", "my mum had cancer" or "lost 8 kg on purpose" are
+        # read, not guessed.
         judged = screening.negated or screening.qualified
         names_sign_words = self._screen.names_sign_words(screening.text)
         guessed = intent.get(INTENT_NAME_KEY) in RED_FLAG_INTENTS and (

@@ -87,6 +87,15 @@ def test_a_normal_reading_does_not_hide_other_sign_words_from_the_classifiers_gu
     assert entities(message)["red_flag_tier"] == "check"
 
 
+def test_a_sign_the_writer_explains_is_not_re_raised_by_the_classifier(component) -> None:
+    message = parsed(
+        "lost a lot of weight on purpose this year, my lower back is just stiff from the garden",
+        [("red_flag_urgent", 0.9), ("effectiveness", 0.05)],
+    )
+    component.process([message])
+    assert message.get("intent")["name"] == "effectiveness" and entities(message) == {}
+
+
 def test_weaker_evidence_of_the_screen_gets_a_check_naming_the_sign(component) -> None:
     message = parsed("my bladder has been acting a bit weird since my back went", [("causes", 0.4)])
     component.process([message])
