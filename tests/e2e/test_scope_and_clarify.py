@@ -160,19 +160,22 @@ def test_a_case_added_in_words_the_classifier_cannot_place_stays_on_the_previous
     assert bot.slots(sender)["topic"] == "causes" and "Sources: " in reply
 
 
-def test_after_the_medicines_notice_a_follow_up_about_the_medicine_gets_the_notice_again(bot) -> None:
+# The classifier reads "and with a beer?" as a topic and "and with a glass of wine?" as off topic:
+# right after the notice both are about the medicine (the second through its own rule).
+@pytest.mark.parametrize(
+    ("question", "follow_up"),
+    [
+        ("how many ibuprofen can I take in a day?", "and with a beer?"),
+        ("what are the side effects of naproxen?", "and with a glass of wine?"),
+    ],
+    ids=["read-as-a-topic", "read-as-off-topic"],
+)
+def test_after_the_medicines_notice_a_follow_up_about_the_medicine_gets_the_notice_again(
+    bot, question: str, follow_up: str
+) -> None:
     sender = uuid.uuid4().hex
-    bot.say("how many ibuprofen can I take in a day?", sender)
-    reply = texts(bot.say("and with a beer?", sender))
-    assert "can't advise on medicines" in reply and "Sources: " not in reply
-    assert bot.slots(sender) == slots_with(topic="out_of_scope", scope_reason="medicines")
-
-
-def test_after_the_medicines_notice_a_follow_up_read_as_off_topic_gets_the_medicines_notice(bot) -> None:
-    sender = uuid.uuid4().hex
-    bot.say("what are the side effects of naproxen?", sender)
-    # Alone, the classifier reads this off topic; right after the notice it is about the medicine.
-    reply = texts(bot.say("and with a glass of wine?", sender))
+    bot.say(question, sender)
+    reply = texts(bot.say(follow_up, sender))
     assert "can't advise on medicines" in reply and "Sources: " not in reply
     assert bot.slots(sender) == slots_with(topic="out_of_scope", scope_reason="medicines")
 
