@@ -14,7 +14,10 @@
   how often to have massage; "how though?" after whether massage helps asks how it works.
 - A short follow-up to an answer about one condition or massage type that names none (nor
   another body part) is about that one: "so is it safe for me then?" after the advice on
-  arthritis is answered for arthritis (``carried_entity``).
+  arthritis is answered for arthritis (``carried_entity``). One that names a new condition or
+  type asks the same question of it ("and if it's osteoporosis?"), unless the classifier reads
+  a question that the entity does not refine (backcare/routing.py): "how much does a pregnancy
+  massage cost?" after the pregnancy advice asks the price.
 - When the top topics are close, or the top one is unsure, the bot asks which one is meant
   (2-3 topics as buttons plus "something else") instead of guessing.
 - Right after a scope notice, a short message that names nothing of the domain ("whats the pay
@@ -40,7 +43,7 @@ from typing import Collection, Mapping, Sequence
 
 from backcare.contract import FOLLOW_UP_INTENT, RED_FLAG_INTENTS, SCOPE_REASON_OF_INTENT, ScopeReason, Topic
 from backcare.knowledge import KnowledgeBase
-from backcare.routing import Choice, choose_entry
+from backcare.routing import REFINED_BY_ENTITY_TOPIC, Choice, choose_entry
 from backcare.scope import Finding
 from backcare.yamlfile import DataFileError, read_mapping
 
@@ -411,8 +414,13 @@ def decide(
         and words <= thresholds.follow_up_max_words
         and (
             confidence.get(previous_topic, 0.0) >= thresholds.follow_up_min_share * top_conf
-            # "and if it's osteoporosis?" after an answer on a condition: the same question
-            or previous_topic in entity_topics
+            # "and if it's osteoporosis?" after an answer on a condition: the same question,
+            # unless the classifier reads a question the condition does not refine ("how much
+            # does a pregnancy massage cost?" after the pregnancy advice asks the price)
+            or (
+                previous_topic in entity_topics
+                and (top not in topics or top in REFINED_BY_ENTITY_TOPIC.get(previous_topic, topics))
+            )
             # "and if it's been two months already?": the same question, one more condition
             # (not when the classifier or the scope check puts it outside the topics)
             or (continues and not entity_topics and top in topics and top not in requests and scope is None)

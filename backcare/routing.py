@@ -36,6 +36,10 @@ REFINED_BY_MASSAGE_TYPE = frozenset(
 )
 
 
+# The topic about a named entity -> the questions that entity refines.
+REFINED_BY_ENTITY_TOPIC = {CONDITION_TOPIC: REFINED_BY_CONDITION, MASSAGE_TYPE_TOPIC: REFINED_BY_MASSAGE_TYPE}
+
+
 @dataclass(frozen=True)
 class Choice:
     entry: Entry

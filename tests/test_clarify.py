@@ -146,6 +146,21 @@ def test_a_follow_up_naming_a_new_condition_or_type_asks_the_same_question_of_it
     )
 
 
+def test_a_follow_up_naming_the_condition_asks_a_price_or_a_booking_as_such() -> None:
+    # "how much does a pregnancy massage cost?" after the pregnancy advice: the price, which the
+    # condition does not refine (backcare/routing.py); "and if it's osteoporosis?" still not.
+    named = {"condition_advice"}
+    for top in ("cost_insurance", "book_appointment"):
+        ranking = [(top, 0.9), ("condition_advice", 0.05)]
+        assert decide(ranking, TOPICS, TH, words=7, previous_topic="condition_advice", entity_topics=named) == (
+            Decision("answer", topic=top)
+        )
+    ranking = [("precautions", 0.6), ("condition_advice", 0.1)]
+    assert decide(ranking, TOPICS, TH, words=5, previous_topic="condition_advice", entity_topics=named).topic == (
+        "condition_advice"
+    )
+
+
 def test_the_follow_up_entities_name_entities_and_topics_of_the_domain() -> None:
     domain = yaml.safe_load((Path(__file__).resolve().parent.parent / "domain.yml").read_text())
     entity_topics = load_entity_topics()
