@@ -565,6 +565,11 @@ def test_blood_in_a_test_or_reading_is_not_blood_in_the_urine(screen, text: str,
         ("rear-ended at the lights, my phone flew off the dashboard and my lower back is agony", "emergency"),
         ("my pee is reddish, could be beetroot I suppose but I haven't eaten any, and my back aches", "urgent"),
         ("lower back bad, feels like I've sat on a bike saddle all day, numb down below, I don't cycle", "emergency"),
+        ("my belt's on a tighter notch each month and I eat the same, lower back aching", "urgent"),
+        ("61 n never had a bad back before but now it's agony since friday", "urgent"),
+        ("our lass is 14 and her lower back has hurt non-stop for two months", "urgent"),
+        ("fell off the trampoline from a great height onto the lawn and my lower back hurts", "emergency"),
+        ("the bathroom scales say I'm down 6 kg since summer, not dieting, and my back aches", "urgent"),
     ],
 )
 def test_everyday_words_drug_names_and_spellings_of_a_sign_are_read(screen, text: str, tier: str) -> None:
