@@ -105,11 +105,11 @@ class RedFlagScreen(GraphComponent):
         # judge: "no numbness, not weak", "my mum had cancer" or "lost 8 kg on purpose" are
         # read, not guessed.
         judged = screening.negated or screening.qualified
-        names_sign_words = self._screen.names_sign_words(screening.text)
         guessed = intent.get(INTENT_NAME_KEY) in RED_FLAG_INTENTS and (
             float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= self._check_confidence
         )
-        if check_tier is None and not judged and names_sign_words and guessed:
+        # (the word search last: most messages are no red-flag guess)
+        if check_tier is None and not judged and guessed and self._screen.names_sign_words(screening.text):
             check_tier = next(t for t, name in RED_FLAG_INTENT.items() if name == intent[INTENT_NAME_KEY])
             says = [self._screen.check_signs[check_tier]]
         if check_tier:
