@@ -110,11 +110,12 @@ def decide_turn(tracker: Tracker) -> Decision:
     previous = previous_topic(tracker)
     notice = notice_before(tracker)
     adds_case = CONTINUATION.opens_with_a_case(text)
+    words = word_count(text)
     return decide(
         ranking(tracker),
         topics=KB.topics,
         thresholds=THRESHOLDS,
-        words=word_count(text),
+        words=words,
         previous_topic=previous,
         scope=SCOPE.check(text),
         entity_topics={ENTITY_TOPICS[e] for e in named_entities(tracker) if e in ENTITY_TOPICS},
@@ -122,9 +123,10 @@ def decide_turn(tracker: Tracker) -> Decision:
         requests=CONTINUATION.requests,
         by_topic=follow_up_reading(TOPIC_FOLLOW_UPS, text, previous),
         notice_before=notice,
-        # read only right after a notice or in a message that adds a case: the only times the
-        # decision asks
-        names_domain=(notice is None and not adds_case) or SCOPE.names_the_domain(text),
+        # read only right after a notice, in a message that adds a case or in an elliptical one:
+        # the only times the decision asks
+        names_domain=(notice is None and not adds_case and words > THRESHOLDS.elliptical_max_words)
+        or SCOPE.names_the_domain(text),
         adds_case=adds_case,
         back_again=BACK_AGAIN.topic(text, question_before(tracker)) if notice == ScopeReason.OTHER_BODY_PART else None,
     )

@@ -24,8 +24,9 @@
   like" after "are you hiring?", "and with alcohol?" after the medicines notice) gets the same
   notice; right after the other-body-part notice, "what about my lower back then?" asks the
   question before again for the lower back (``BackAgain``).
-- A short follow-up that opens by adding a case ("and in truck drivers?") and that the
-  classifier places in no topic, naming nothing of the domain, asks the previous question.
+- A short follow-up that opens by adding a case ("and in truck drivers?"), or an elliptical one
+  ("what speed setting?", "can I bring my own music?"), that the classifier places in no topic,
+  naming nothing of the domain nor another world, goes on with the previous answer's topic.
 - A message the classifier cannot place among the topics gets the out-of-scope notice, and so
   does one the scope check (backcare/scope.py) finds off topic or about another body part,
   unless the classifier is sure of its topic.
@@ -62,6 +63,9 @@ class Thresholds:
     max_choices: int
     follow_up_max_words: int  # a follow-up is at most this long ...
     follow_up_min_share: float  # ... and the previous topic scores at least this share of the top
+    # a follow-up the classifier places in no topic, naming nothing of the domain or another
+    # world, stays on the previous topic up to this many words ("what speed setting?")
+    elliptical_max_words: int
 
 
 @dataclass(frozen=True)
@@ -165,6 +169,7 @@ def load_thresholds(path: Path = CLARIFY_PATH) -> Thresholds:
             max_choices=int(data["max_choices"]),
             follow_up_max_words=int(data["follow_up_max_words"]),
             follow_up_min_share=float(data["follow_up_min_share"]),
+            elliptical_max_words=int(data["elliptical_max_words"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise DataFileError(f"{path}: thresholds need {exc}") from exc
@@ -356,7 +361,8 @@ def decide(
     given (off topic, another body part or a medicine), if it did; ``names_domain``: the message
     names anything of the back, the body, pain or massage (``ScopeCheck.names_the_domain``);
     ``adds_case``: it opens like a message that adds a case ("and in ...", "also for ...":
-    ``Continuation.opens_with_a_case``); ``back_again``: the topic of the question before, asked
+    ``Continuation.opens_with_a_case``; ``names_domain`` must be read for such a message and for
+    any of at most ``elliptical_max_words`` after an answer); ``back_again``: the topic of the question before, asked
     again for the lower back right after the other-body-part notice (``BackAgain.topic``)."""
     ranking = [(name, conf) for name, conf in ranking if name != FALLBACK_INTENT]
     ranking = with_previous_answer(ranking, previous_topic, topics)
@@ -384,13 +390,14 @@ def decide(
         and top != "medicines"
     ):
         return Decision("answer", topic=back_again)
-    # "and in truck drivers?", "also for the old people?" after an answer: a short message that
-    # opens by adding a case, names nothing of the domain (nor another world: the scope check
-    # found nothing) and that the classifier can place in no topic asks the previous question
-    # for that case. (One that names the back or massage and is still read off topic, "and for
-    # my dog's back?", is off topic.)
+    # "and in truck drivers?", "also for the old people?", "what speed setting?", "can I bring my
+    # own music?" after an answer: a short message that names nothing of the domain (nor another
+    # world: the scope check found nothing) and that the classifier can place in no topic goes on
+    # with the answer before: it opens by adding a case, or it is elliptical (at most
+    # elliptical_max_words). (One that names the back or massage and is still read off topic,
+    # "and for my dog's back?", is off topic.)
     if (
-        adds_case
+        (adds_case or words <= thresholds.elliptical_max_words)
         and previous_topic in topics
         and words <= thresholds.follow_up_max_words
         and top == Topic.OUT_OF_SCOPE

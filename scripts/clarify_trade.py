@@ -137,7 +137,7 @@ def main() -> int:
             named = {ENTITY_TOPICS[e["entity"]] for e in parse.get("entities") or [] if e["entity"] in ENTITY_TOPICS}
             continues = CONTINUATION.continues(parse["text"])
             adds_case = CONTINUATION.opens_with_a_case(parse["text"])
-            names_domain = not adds_case or SCOPE.names_the_domain(parse["text"])
+            names_domain = (not adds_case and words > th.elliptical_max_words) or SCOPE.names_the_domain(parse["text"])
             for previous in kb.topics:
                 if previous == example.topic:
                     continue

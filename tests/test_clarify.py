@@ -39,6 +39,7 @@ TH = Thresholds(
     max_choices=3,
     follow_up_max_words=12,
     follow_up_min_share=0.3,
+    elliptical_max_words=8,
 )
 
 
@@ -522,6 +523,27 @@ def test_a_follow_up_that_adds_a_case_the_classifier_cannot_place_asks_the_quest
     assert decide(other, TOPICS, TH, words=4, previous_topic="causes", adds_case=True, names_domain=False) == (
         Decision("answer", topic="cost_insurance")
     )
+
+
+def test_an_elliptical_follow_up_the_classifier_cannot_place_goes_on_with_the_answer_before() -> None:
+    # "what speed setting?" after the massage-gun advice: read off topic, names nothing of the
+    # domain, and the scope check finds no other world in it.
+    ranking = [("out_of_scope", 0.95), ("about_previous_answer", 0.01), ("frequency", 0.005)]
+    assert decide(ranking, TOPICS, TH, words=3, previous_topic="self_care", names_domain=False) == (
+        Decision("answer", topic="self_care")
+    )
+    # Longer than elliptical_max_words: a question of its own ("could you write my uni essay on
+    # this? it's due monday").
+    assert decide(ranking, TOPICS, TH, words=9, previous_topic="self_care", names_domain=False).kind == "out_of_scope"
+    # Another world found by the scope check ("who won the game last night"), the domain named
+    # ("and for my dog's back?"), or no answer before: the off-topic notice.
+    off = Finding(ScopeReason.OFF_TOPIC, 0.9, frozenset())
+    assert (
+        decide(ranking, TOPICS, TH, words=5, previous_topic="self_care", scope=off, names_domain=False).kind
+        == "out_of_scope"
+    )
+    assert decide(ranking, TOPICS, TH, words=5, previous_topic="self_care", names_domain=True).kind == "out_of_scope"
+    assert decide(ranking, TOPICS, TH, words=3, names_domain=False).kind == "out_of_scope"
 
 
 def test_can_massage_fix_that_after_the_causes_asks_whether_massage_helps() -> None:

@@ -31,6 +31,7 @@ TH = Thresholds(
     max_choices=3,
     follow_up_max_words=12,
     follow_up_min_share=0.3,
+    elliptical_max_words=8,
 )
 
 

@@ -160,6 +160,18 @@ def test_a_case_added_in_words_the_classifier_cannot_place_stays_on_the_previous
     assert bot.slots(sender)["topic"] == "causes" and "Sources: " in reply
 
 
+def test_an_elliptical_follow_up_goes_on_with_the_answer_and_another_world_does_not(bot) -> None:
+    sender = uuid.uuid4().hex
+    bot.say("what should I wear for my first back massage?", sender)
+    assert bot.slots(sender)["topic"] == "what_to_expect"
+    # Alone, the classifier reads this off topic; short, naming nothing of the domain or another world.
+    reply = texts(bot.say("can my husband come in with me?", sender))
+    assert bot.slots(sender)["topic"] == "what_to_expect" and "Sources: " in reply
+    reply = texts(bot.say("who won the game last night?", sender))
+    slots = bot.slots(sender)
+    assert (slots["topic"], slots["scope_reason"]) == ("out_of_scope", "off_topic") and "can't help with that" in reply
+
+
 # The classifier reads "and with a beer?" as a topic and "and with a glass of wine?" as off topic:
 # right after the notice both are about the medicine (the second through its own rule).
 @pytest.mark.parametrize(
