@@ -570,6 +570,17 @@ def test_blood_in_a_test_or_reading_is_not_blood_in_the_urine(screen, text: str,
         ("our lass is 14 and her lower back has hurt non-stop for two months", "urgent"),
         ("fell off the trampoline from a great height onto the lawn and my lower back hurts", "emergency"),
         ("the bathroom scales say I'm down 6 kg since summer, not dieting, and my back aches", "urgent"),
+        ("woke up with my bits down below numb and the feeling still hasn't come back, back aching", "emergency"),
+        ("violent pain in my back in the garden, my head was swimming, a cold perspiration", "emergency"),
+        ("tumbled off the top of a step-ladder onto the tiles, lower back killing me", "emergency"),
+        ("our tractor tipped and rolled over on the hill, I was thrown clear but my lower back is agony", "emergency"),
+        ("since my back went on Friday I'm no longer able to perform in bed, it worked fine before", "emergency"),
+        ("treated for a kidney infection two weeks ago and now my lower back aches", "urgent"),
+        ("I'm 63, always had a good back, but this week the pain low down is terrible", "urgent"),
+        ("had my back done in March, now the scar is red and weeping", "urgent"),
+        ("my lower back seems to have taken on a different shape and it aches", "urgent"),
+        ("every time I poop the pain in my lower back spikes", "urgent"),
+        ("a sneeze at work dropped me to my knees, my back is wrecked", "urgent"),
     ],
 )
 def test_everyday_words_drug_names_and_spellings_of_a_sign_are_read(screen, text: str, tier: str) -> None:
@@ -590,6 +601,9 @@ def test_everyday_words_drug_names_and_spellings_of_a_sign_are_read(screen, text
         "I'm a pedestrian crossing warden, on my feet all day, lower back aches",
         "we had a head-on row at work and my lower back is tight from the stress",
         "my game keeps crashing on the console every night, any fix?",
+        "lower back stiff, bladder fine, no odd pee stuff at all, no numbness",
+        "a scare with chest pains last yr, cardiologist said all clear. back just tight now",
+        "in my youth I broke an arm in a riding accident, healed without any problems. back stiff",
     ],
 )
 def test_cleared_lumps_explained_weight_loss_healed_falls_and_crashing_laptops_are_not_signs(screen, text: str) -> None:
