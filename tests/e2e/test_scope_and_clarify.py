@@ -236,12 +236,25 @@ def test_after_an_off_topic_notice_the_same_thing_gets_it_again_and_the_back_com
     assert bot.slots(sender)["topic"] == "frequency" and "Sources: " in reply
 
 
-def test_after_the_other_body_part_notice_the_lower_back_asks_the_question_again(bot) -> None:
+# Alone, the classifier reads the second and third as vague openers ("my back hurts, help").
+@pytest.mark.parametrize(
+    "back", ["and what about my lower back then?", "ok what about lower back", "ok and my lower back?"]
+)
+def test_after_the_other_body_part_notice_the_lower_back_asks_the_question_again(bot, back: str) -> None:
     sender = uuid.uuid4().hex
     bot.say("would massage help my stiff shoulder?", sender)
     assert bot.slots(sender)["scope_reason"] == "other_body_part"
-    reply = texts(bot.say("and what about my lower back then?", sender))
+    reply = texts(bot.say(back, sender))
     assert bot.slots(sender)["topic"] == "effectiveness" and "Sources: " in reply
+
+
+def test_a_vague_opener_after_the_other_body_part_notice_still_gets_the_warning_signs(bot) -> None:
+    sender = uuid.uuid4().hex
+    bot.say("can you massage a sore knee?", sender)
+    assert bot.slots(sender)["scope_reason"] == "other_body_part"
+    reply = texts(bot.say("my back hurts, help", sender))
+    slots = bot.slots(sender)
+    assert "needs a doctor now" in reply and slots["topic"] == "clarify" and slots["suggested_topics"]
 
 
 def test_a_follow_up_naming_another_condition_gets_that_conditions_advice(bot) -> None:
