@@ -404,6 +404,33 @@ def test_how_though_after_whether_massage_helps_asks_how_it_works() -> None:
     ) == Decision("answer", topic="book_appointment")
 
 
+def test_short_follow_ups_whose_words_mislead_the_classifier_are_read_with_the_answer_before() -> None:
+    for text, previous, topic in (
+        # which type of massage, whatever the words around it ("relaxing" reads as stress)
+        ("which kind is the most relaxing?", "stress_sleep", "massage_types"),
+        ("and if my doctor says yes, what type should I go for?", "when_to_see_doctor", "massage_types"),
+        # how often to have massage for what was just answered
+        ("how often for that?", "stress_sleep", "frequency"),
+        # the price of a length of session, after the prices
+        ("and 45 minutes?", "cost_insurance", "cost_insurance"),
+        ("what about an hour?", "cost_insurance", "cost_insurance"),
+        # the exercises of the advice on preventing back pain
+        ("what exercises exactly?", "prevention_lifestyle", "prevention_lifestyle"),
+    ):
+        assert follow_up_reading(TOPIC_FOLLOW_UPS, text, previous) == FollowUpReading(topic), text
+    for text, previous in (
+        ("which type of insurance do you take?", "cost_insurance"),
+        ("what type of pain is it?", "causes"),
+        ("and 45 minutes?", "frequency"),
+        ("what exercises exactly?", "complementary_therapies"),
+    ):
+        assert follow_up_reading(TOPIC_FOLLOW_UPS, text, previous) is None, text
+    ranking = [("stress_sleep", 0.7), ("massage_types", 0.2), ("about_previous_answer", 0.05)]
+    by_topic = follow_up_reading(TOPIC_FOLLOW_UPS, "which kind is the most relaxing?", "stress_sleep")
+    decision = decide(ranking, TOPICS, TH, words=6, previous_topic="stress_sleep", by_topic=by_topic)
+    assert decision == Decision("answer", topic="massage_types")
+
+
 def test_a_follow_up_opening_with_even_asks_the_previous_question_again() -> None:
     # "even ..." cannot stand alone: after the advice on lifting, "even small stuff like
     # shopping bags?" asks it again for one more case, though the classifier reads its new words
