@@ -416,6 +416,13 @@ def test_short_follow_ups_whose_words_mislead_the_classifier_are_read_with_the_a
         ("what about an hour?", "cost_insurance", "cost_insurance"),
         # the exercises of the advice on preventing back pain
         ("what exercises exactly?", "prevention_lifestyle", "prevention_lifestyle"),
+        # whether one more thing causes back pain, after the causes
+        ("what about gardening?", "causes", "causes"),
+        ("could a saggy sofa do it?", "causes", "causes"),
+        # how to combine two therapies, after whether to combine them
+        ("same week or not?", "complementary_therapies", "complementary_therapies"),
+        # when it is time for a doctor, after when to see one
+        ("so after how long?", "when_to_see_doctor", "when_to_see_doctor"),
     ):
         assert follow_up_reading(TOPIC_FOLLOW_UPS, text, previous) == FollowUpReading(topic), text
     for text, previous in (
@@ -423,6 +430,9 @@ def test_short_follow_ups_whose_words_mislead_the_classifier_are_read_with_the_a
         ("what type of pain is it?", "causes"),
         ("and 45 minutes?", "frequency"),
         ("what exercises exactly?", "complementary_therapies"),
+        ("what about massage for it?", "causes"),
+        ("can worry do it?", "causes"),
+        ("how many sessions after that?", "when_to_see_doctor"),
     ):
         assert follow_up_reading(TOPIC_FOLLOW_UPS, text, previous) is None, text
     ranking = [("stress_sleep", 0.7), ("massage_types", 0.2), ("about_previous_answer", 0.05)]
