@@ -18,6 +18,9 @@
   type asks the same question of it ("and if it's osteoporosis?"), unless the classifier reads
   a question that the entity does not refine (backcare/routing.py): "how much does a pregnancy
   massage cost?" after the pregnancy advice asks the price.
+- A short follow-up that names one condition or massage type and that the classifier places in
+  no topic ("I'm 30 weeks pregnant so I can't" after whether one lies face down) asks about that
+  one.
 - When the top topics are close, or the top one is unsure, the bot asks which one is meant
   (2-3 topics as buttons plus "something else") instead of guessing.
 - Right after a scope notice, a short message that names nothing of the domain ("whats the pay
@@ -405,6 +408,17 @@ def decide(
         and not names_domain
     ):
         return Decision("answer", topic=previous_topic)
+    # "I'm 30 weeks pregnant so I can't" after whether one lies face down, "and if it's a disc?"
+    # after what causes back pain: a short follow-up that names one condition or massage type and
+    # that the classifier can place in no topic asks about that one (not about another body part).
+    if (
+        previous_topic in topics
+        and words <= thresholds.follow_up_max_words
+        and top == Topic.OUT_OF_SCOPE
+        and len(entity_topics) == 1
+        and (scope is None or scope.reason != ScopeReason.OTHER_BODY_PART)
+    ):
+        return Decision("answer", topic=next(iter(entity_topics)))
     if (
         by_topic is not None
         and by_topic.topic in topics

@@ -583,6 +583,27 @@ def test_an_elliptical_follow_up_the_classifier_cannot_place_goes_on_with_the_an
     assert decide(ranking, TOPICS, TH, words=3, names_domain=False).kind == "out_of_scope"
 
 
+def test_a_follow_up_naming_a_condition_the_classifier_cannot_place_asks_about_that_condition() -> None:
+    # "I'm 20 weeks pregnant, is that ok?" after whether one lies face down: read off topic, names
+    # pregnancy (condition_advice).
+    ranking = [("out_of_scope", 0.5), ("condition_advice", 0.2), ("what_to_expect", 0.1)]
+    entity = {"condition_advice"}
+    assert decide(ranking, TOPICS, TH, words=6, previous_topic="what_to_expect", entity_topics=entity) == (
+        Decision("answer", topic="condition_advice")
+    )
+    # Not with no answer before, not for another body part, not when a topic leads.
+    assert decide(ranking, TOPICS, TH, words=6, entity_topics=entity).kind != "answer"
+    body = Finding(ScopeReason.OTHER_BODY_PART, 0.9, frozenset())
+    assert (
+        decide(ranking, TOPICS, TH, words=6, previous_topic="what_to_expect", scope=body, entity_topics=entity).kind
+        == "out_of_scope"
+    )
+    booking = [("book_appointment", 0.8), ("out_of_scope", 0.1)]
+    assert decide(booking, TOPICS, TH, words=6, previous_topic="what_to_expect", entity_topics=entity) == (
+        Decision("answer", topic="book_appointment")
+    )
+
+
 def test_can_massage_fix_that_after_the_causes_asks_whether_massage_helps() -> None:
     # Alone, the classifier reads "fix" as side effects or how it works.
     ranking = [("side_effects", 0.34), ("effectiveness", 0.15), ("how_it_works", 0.11)]
