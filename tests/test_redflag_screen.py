@@ -581,6 +581,20 @@ def test_blood_in_a_test_or_reading_is_not_blood_in_the_urine(screen, text: str,
         ("my lower back seems to have taken on a different shape and it aches", "urgent"),
         ("every time I poop the pain in my lower back spikes", "urgent"),
         ("a sneeze at work dropped me to my knees, my back is wrecked", "urgent"),
+        ("not me finding I can't stand on my heels on the left anymore, lower back sore", "emergency"),
+        ("since my back went I've been unable to perform as a partner, never a problem before", "emergency"),
+        ("calf is swollen and sore and now a stabbing pain on the left side of my chest, back aches", "emergency"),
+        ("lower back bad and I've been roasting hot and then freezing all night", "urgent"),
+        ("my belt has gone in another notch and I can't say why, back aching for weeks", "urgent"),
+        ("once I get into bed the back pain flares, and it's there all day as well", "urgent"),
+        ("on steroids for years, sat down quite hard on the sofa and my lower back hurts since", "urgent"),
+        ("he's currently injecting and has had back pain for a fortnight", "urgent"),
+        ("retired welder, 61, new terrible lower back pain since Monday", "urgent"),
+        ("I'm on apixaban, telling you just in case, slipped on the stairs and my back hurts", "urgent"),
+        ("three weeks after my back op the incision is red and there's fluid seeping out", "urgent"),
+        ("there's a hard lump right on the bone low down on my back", "urgent"),
+        ("LBP 2/52, worse on coughing, no other features", "urgent"),
+        ("my son is 15 and his lower back ache is incessant, from morning to night", "urgent"),
     ],
 )
 def test_everyday_words_drug_names_and_spellings_of_a_sign_are_read(screen, text: str, tier: str) -> None:
@@ -604,6 +618,7 @@ def test_everyday_words_drug_names_and_spellings_of_a_sign_are_read(screen, text
         "lower back stiff, bladder fine, no odd pee stuff at all, no numbness",
         "a scare with chest pains last yr, cardiologist said all clear. back just tight now",
         "in my youth I broke an arm in a riding accident, healed without any problems. back stiff",
+        "my legs were fine on Monday and they're fine now, just my lower back is stiff",
     ],
 )
 def test_cleared_lumps_explained_weight_loss_healed_falls_and_crashing_laptops_are_not_signs(screen, text: str) -> None:
