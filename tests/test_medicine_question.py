@@ -33,6 +33,8 @@ def _classified(text: str, intent: str, confidence: float = 0.8) -> Message:
         # day-to-day questions about being on a medicine
         ("my husband is on gabapentin for his back, can he drive on it?", "condition_advice"),
         ("how do I come off tramadol safely?", "medication_comparison"),
+        # a brand name, taken every day
+        ("is it alright to take anadin every day for a month?", "frequency"),
         # a story that mentions massage, then a question about the medicine alone
         (
             "I might book a massage next month. My friend gave me some of her naproxen. Is naproxen safe to take "
