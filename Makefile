@@ -66,7 +66,12 @@ install: $(VENV)/.installed $(WEBCHAT)
 
 # Rasa skips training when its fingerprint is unchanged; make only asks when inputs changed.
 # backcare-rasa is Rasa's command line with patches.py applied (checked against the versions).
-$(MODEL): $(VENV)/.installed $(TRAINING_DATA)
+# The list of training files itself: removing or renaming a data file retrains as well (the
+# timestamps of the files that are left would not). Rewritten only when the list changes.
+TRAINING_LIST := models/.training-files
+$(shell mkdir -p models && { echo "$(TRAINING_DATA)" | cmp -s - $(TRAINING_LIST) || echo "$(TRAINING_DATA)" > $(TRAINING_LIST); })
+
+$(MODEL): $(VENV)/.installed $(TRAINING_DATA) $(TRAINING_LIST)
 	@mkdir -p $(LOGS) models
 	@echo "Training the model (log: $(LOGS)/train.log) ..."
 	@start=$$(date +%s); \
