@@ -124,15 +124,35 @@ def test_a_short_follow_up_stays_on_the_previous_topic(bot) -> None:
     assert bot.slots(sender)["topic"] == "cost_insurance"
 
 
-def test_a_follow_up_the_classifier_ranks_off_topic_stays_on_the_answer_and_off_topic_stays_off(bot) -> None:
+# Alone, the classifier reads each follow-up as off topic; after an answer it is a follow-up (the
+# second one as an elliptical question: short, naming nothing of the domain or another world).
+# Off topic after an answer still gets the notice, not a question about topics.
+@pytest.mark.parametrize(
+    "first, topic, follow_up, off_topic",
+    [
+        (
+            "how many massage sessions will my back need?",
+            "frequency",
+            "and how long is each one?",
+            "what's the weather going to be like tomorrow?",
+        ),
+        (
+            "what should I wear for my first back massage?",
+            "what_to_expect",
+            "can my husband come in with me?",
+            "who won the game last night?",
+        ),
+    ],
+)
+def test_a_follow_up_the_classifier_ranks_off_topic_stays_on_the_answer_and_off_topic_stays_off(
+    bot, first: str, topic: str, follow_up: str, off_topic: str
+) -> None:
     sender = uuid.uuid4().hex
-    bot.say("how many massage sessions will my back need?", sender)
-    assert bot.slots(sender)["topic"] == "frequency"
-    # Alone, this reads as off topic to the classifier; after an answer it is a follow-up.
-    reply = texts(bot.say("and how long is each one?", sender))
-    assert bot.slots(sender)["topic"] == "frequency" and "Sources: " in reply
-    # Off topic after an answer still gets the notice, not a question about topics.
-    reply = texts(bot.say("what's the weather going to be like tomorrow?", sender))
+    bot.say(first, sender)
+    assert bot.slots(sender)["topic"] == topic
+    reply = texts(bot.say(follow_up, sender))
+    assert bot.slots(sender)["topic"] == topic and "Sources: " in reply
+    reply = texts(bot.say(off_topic, sender))
     slots = bot.slots(sender)
     assert (slots["topic"], slots["scope_reason"]) == ("out_of_scope", "off_topic") and "can't help with that" in reply
 
@@ -158,18 +178,6 @@ def test_a_case_added_in_words_the_classifier_cannot_place_stays_on_the_previous
     # Alone, the classifier reads this off topic; it names nothing of the domain, and opens with "and in".
     reply = texts(bot.say("and in bus drivers?", sender))
     assert bot.slots(sender)["topic"] == "causes" and "Sources: " in reply
-
-
-def test_an_elliptical_follow_up_goes_on_with_the_answer_and_another_world_does_not(bot) -> None:
-    sender = uuid.uuid4().hex
-    bot.say("what should I wear for my first back massage?", sender)
-    assert bot.slots(sender)["topic"] == "what_to_expect"
-    # Alone, the classifier reads this off topic; short, naming nothing of the domain or another world.
-    reply = texts(bot.say("can my husband come in with me?", sender))
-    assert bot.slots(sender)["topic"] == "what_to_expect" and "Sources: " in reply
-    reply = texts(bot.say("who won the game last night?", sender))
-    slots = bot.slots(sender)
-    assert (slots["topic"], slots["scope_reason"]) == ("out_of_scope", "off_topic") and "can't help with that" in reply
 
 
 # The classifier reads "and with a beer?" as a topic and "and with a glass of wine?" as off topic:
