@@ -23,6 +23,7 @@ from backcare.clarify import (
     load_topic_after_notice,
     load_topic_follow_ups,
     load_vague_opener_topics,
+    reads_the_domain,
     without_red_flags,
     word_count,
 )
@@ -123,10 +124,7 @@ def decide_turn(tracker: Tracker) -> Decision:
         requests=CONTINUATION.requests,
         by_topic=follow_up_reading(TOPIC_FOLLOW_UPS, text, previous),
         notice_before=notice,
-        # read only right after a notice, in a message that adds a case or in an elliptical one:
-        # the only times the decision asks
-        names_domain=(notice is None and not adds_case and words > THRESHOLDS.elliptical_max_words)
-        or SCOPE.names_the_domain(text),
+        names_domain=not reads_the_domain(words, THRESHOLDS, adds_case, notice) or SCOPE.names_the_domain(text),
         adds_case=adds_case,
         back_again=BACK_AGAIN.topic(text, question_before(tracker)) if notice == ScopeReason.OTHER_BODY_PART else None,
     )
@@ -183,7 +181,12 @@ class ActionOfferTopics(Action):
         return "action_offer_topics"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        events: List[EventType] = [SlotSet(Slot.SUGGESTED_TOPICS, list(VAGUE_OPENER_TOPICS))]
-        if tracker.get_slot(Slot.SCOPE_REASON) is not None:
-            events.append(SlotSet(Slot.SCOPE_REASON, None))
-        return events
+        return offer_topics(tracker)
+
+
+def offer_topics(tracker: Tracker) -> List[EventType]:
+    """The slots of the vague-opener reply: the topics its buttons offer, no scope reason."""
+    events: List[EventType] = [SlotSet(Slot.SUGGESTED_TOPICS, list(VAGUE_OPENER_TOPICS))]
+    if tracker.get_slot(Slot.SCOPE_REASON) is not None:
+        events.append(SlotSet(Slot.SCOPE_REASON, None))
+    return events

@@ -9,14 +9,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.clarify import SCOPE_RESPONSE, ActionOfferTopics, answered_entities, clarify_buttons, decide_turn
+from actions.clarify import SCOPE_RESPONSE, answered_entities, clarify_buttons, decide_turn, offer_topics
 from actions.feedback import feedback_buttons
 from actions.resources import CLINIC, KB, MESSAGES
 from backcare.clarify import resolve
-from backcare.contract import ScopeReason, Slot, Topic
+from backcare.contract import VAGUE_OPENER_INTENT, ScopeReason, Slot, Topic
 from backcare.render import render_answer, render_full_citations, shows_links
-
-VAGUE_OPENER = "vague_opener"  # the intent (data/nlu/), answered by utter_vague_opener
 
 
 def first_reply_of_session(tracker: Tracker) -> bool:
@@ -49,11 +47,12 @@ class ActionAnswer(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         # Named in the message, or carried from the previous answer by a short follow-up.
         decision = decide_turn(tracker)
-        if decision.kind != "answer" and (tracker.latest_message.get("intent") or {}).get("name") == VAGUE_OPENER:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if decision.kind != "answer" and intent == VAGUE_OPENER_INTENT:
             # A vague opener right after the other-body-part notice that does not ask the question
             # before for the lower back (data/rules.yml): the reply any vague opener gets.
             dispatcher.utter_message(response="utter_vague_opener")
-            return ActionOfferTopics().run(dispatcher, tracker, domain)
+            return offer_topics(tracker)
         condition, massage_types = answered_entities(tracker, decision.topic)
         outcome = resolve(
             decision,

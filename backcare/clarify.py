@@ -162,6 +162,13 @@ class Decision:
     scope_reason: str | None = None  # "out_of_scope"
 
 
+def reads_the_domain(words: int, thresholds: Thresholds, adds_case: bool, notice_before: str | None = None) -> bool:
+    """Whether ``decide`` reads its ``names_domain`` for this message: right after a scope
+    notice, in a message that adds a case, or in an elliptical one. Elsewhere the scope check's
+    word search can be skipped (pass True)."""
+    return notice_before is not None or adds_case or words <= thresholds.elliptical_max_words
+
+
 def load_thresholds(path: Path = CLARIFY_PATH) -> Thresholds:
     data = read_mapping(path, "thresholds")
     try:

@@ -95,6 +95,8 @@ SCOPE_REASON_OF_INTENT = {
 # "Why?", "how long does that last?", "does it hurt?": a question about whatever the previous
 # answer said, with no topic of its own (backcare/clarify.py reads it as that topic).
 FOLLOW_UP_INTENT = "about_previous_answer"
+# "Help, my back hurts": no question yet; answered by utter_vague_opener (domain.yml).
+VAGUE_OPENER_INTENT = "vague_opener"
 # Topics answered from a per-value entry, keyed by the entity that names the value.
 MASSAGE_TYPE_TOPIC = "massage_type_detail"
 CONDITION_TOPIC = "condition_advice"

@@ -27,6 +27,7 @@ from backcare.clarify import (
     load_entity_topics,
     load_thresholds,
     load_topic_follow_ups,
+    reads_the_domain,
     resolve,
     without_red_flags,
     word_count,
@@ -137,7 +138,7 @@ def main() -> int:
             named = {ENTITY_TOPICS[e["entity"]] for e in parse.get("entities") or [] if e["entity"] in ENTITY_TOPICS}
             continues = CONTINUATION.continues(parse["text"])
             adds_case = CONTINUATION.opens_with_a_case(parse["text"])
-            names_domain = (not adds_case and words > th.elliptical_max_words) or SCOPE.names_the_domain(parse["text"])
+            names_domain = not reads_the_domain(words, th, adds_case) or SCOPE.names_the_domain(parse["text"])
             for previous in kb.topics:
                 if previous == example.topic:
                     continue
