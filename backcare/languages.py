@@ -9,6 +9,7 @@ changes. Only the screen reads the result; the message itself is stored and answ
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -26,27 +27,47 @@ _LATIN = re.compile(r"[a-z]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
+# French elisions: "j'ai" -> "je ai", "qu'est-ce" -> "que est-ce", so one pattern reads both.
+_ELISION = re.compile(r"(?<![\w'])(qu|[cdjlmnst])'(?=\w)")
+_ELIDED = {"qu": "que", "c": "ce", "d": "de", "j": "je", "l": "le", "m": "me", "n": "ne", "s": "se", "t": "te"}
+Patterns = tuple[tuple[re.Pattern[str], str], ...]  # (pattern, English), applied in order
+
+
 @dataclass(frozen=True)
 class Language:
     name: str
     markers: frozenset[str]
     min_markers: int
-    words: tuple[tuple[re.Pattern[str], str], ...]  # (pattern, English), applied in order
+    words: Patterns  # sign words: read by the screen in any message with the markers
+    question_words: Patterns = ()  # the rest of a question: read only for a whole message (`english_reading`)
+    elisions: bool = False  # French: "j'ai" is read as "je ai"
 
     def is_in(self, words: frozenset[str]) -> bool:
         """Whether a message of these words is written (in part) in this language."""
         return len(words & self.markers) >= self.min_markers
 
     def read(self, text: str) -> str:
-        for pattern, english in self.words:
-            text = pattern.sub(english, text)
-        return text
+        return _apply(self.words, self._split(text))
+
+    def read_all(self, text: str) -> str:
+        """The whole message in English words: its sign words, then every other word."""
+        return _apply(self.question_words, self.read(text))
+
+    def _split(self, text: str) -> str:
+        return _ELISION.sub(lambda m: _ELIDED[m.group(1)] + " ", text) if self.elisions else text
+
+
+def _apply(patterns: Patterns, text: str) -> str:
+    for pattern, english in patterns:
+        text = pattern.sub(english, text)
+    return text
 
 
 def without_accents(text: str) -> str:
     """ "dolió" -> "dolio", "débiles" -> "debiles"; "ñ" stays ("años" is not "anos")."""
     if text.isascii():
         return text
+    text = text.replace("œ", "oe").replace("æ", "ae")
     return "".join(
         ch if ch in "ñÑ" else "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
         for ch in text
@@ -63,6 +84,25 @@ class EnglishCheck:
     max_other_script: float  # share of words in another script (two at least) it cannot read
     common_words: frozenset[str] = frozenset()  # English's common words (knowledge/english_words.yml)
     max_unread_run: int = 0  # this many words in a row, none of them English: a clause it cannot read (0: off)
+    # A message with under ``reading_before`` of its words English in which a language's glossary
+    # leaves at most ``reading_unknown`` words that are not English is read in English
+    # (`LanguageGlossary.english_reading`).
+    reading_before: float = 0.0
+    reading_unknown: int = 0
+
+    def _words(self, text: str) -> list[str]:
+        return [w for w in _ANY_WORD.findall(text.replace("'", " ")) if len(w) > 1]
+
+    def english_share(self, text: str) -> float:
+        """The share of the words of ``text`` (of two letters or more) that are English; 1 with none."""
+        words = self._words(text)
+        if not words:
+            return 1.0
+        return sum(w in self.words or w in self.common_words for w in words) / len(words)
+
+    def unknown_words(self, text: str) -> list[str]:
+        """The words of ``text`` (of two letters or more) that are not English."""
+        return [w for w in self._words(text) if w not in self.words and w not in self.common_words]
 
     def can_read(self, text: str) -> bool:
         """``text`` lower-case, accents removed. Mostly another script (Chinese, Cyrillic,
@@ -109,6 +149,44 @@ class LanguageGlossary:
         """Whether ``text`` (lower-case, accents removed) is English enough for the screen to read it."""
         return self.english.can_read(text)
 
+    def english_reading(self, text: str) -> tuple[str, str] | None:
+        """``text`` (lower-case, accents removed) in English words when it is written in one of
+        the glossary's languages that reads all of it ("¿y cuanto cuesta?" -> "¿and how much does
+        it cost?"), as (language, reading): under ``reading_before`` of its words are English, the
+        language's sign and question words leave at most ``reading_unknown`` words that are not
+        English (`written` words count as English), and they read at least two it did not know.
+        None otherwise: English is never changed, and a message the glossary reads only in part
+        (a word it does not know may be the sign) is left to the English check."""
+        english = self.english
+        if english.english_share(text) >= english.reading_before:
+            return None
+        unknown = len(self._not_english(text))
+        for language in self.languages:
+            if language.question_words:
+                reading = language.read_all(text)
+                left = len(self._not_english(reading))
+                # (at least two words read: "for 90 mins?" and "tramadol dosage" are English)
+                if left <= english.reading_unknown and unknown - left >= 2:
+                    return language.name, reading
+        return None
+
+    def _not_english(self, text: str) -> list[str]:
+        """Words that are neither English's nor written by the glossary ("tuesday", "afternoon")."""
+        return [w for w in self.english.unknown_words(text) if w not in self.written]
+
+    @functools.cached_property
+    def written(self) -> frozenset[str]:
+        """Every word the glossary writes in English (not a language's marker: "il y a" is
+        written for French patterns to read next)."""
+        markers = frozenset().union(*(language.markers for language in self.languages))
+        return frozenset(
+            word
+            for language in self.languages
+            for _, english in (*language.words, *language.question_words)
+            for word in _ANY_WORD.findall(english.lower())
+            if word not in markers
+        )
+
     def read(self, text: str) -> str:
         """``text`` (lower-case, accents removed: `without_accents`) with the sign words of each
         language it is written in, in English."""
@@ -133,16 +211,22 @@ def load_glossary(path: Path = LANGUAGES_PATH) -> LanguageGlossary:
             raise DataFileError(f"{where}: 'words' must map patterns to English")
         if not isinstance(min_markers, int) or min_markers < 1:
             raise DataFileError(f"{where}: 'min_markers' must be a whole number of at least 1")
-        compiled = []
-        for source, english in words.items():
-            if not isinstance(english, str) or not english.strip():
-                raise DataFileError(f"{where}: '{source}': needs its English as text")
-            try:
-                pattern = re.compile(rf"(?<![\w'-])(?:{source})(?![\w'])")
-            except re.error as error:
-                raise DataFileError(f"{where}: '{source}': {error}") from error
-            compiled.append((pattern, english.strip()))
-        languages.append(Language(str(name), frozenset(markers), min_markers, tuple(compiled)))
+        question_words = spec.get("question_words") or {}
+        if not isinstance(question_words, dict):
+            raise DataFileError(f"{where}: 'question_words' must map patterns to English")
+        elisions = spec.get("elisions", False)
+        if not isinstance(elisions, bool):
+            raise DataFileError(f"{where}: 'elisions' must be true or false")
+        languages.append(
+            Language(
+                str(name),
+                frozenset(markers),
+                min_markers,
+                _compiled(words, where),
+                _compiled(question_words, where),
+                elisions,
+            )
+        )
     english = read_mapping(path, "english")
     words, min_words, min_share = english.get("words"), english.get("min_words"), english.get("min_share")
     if not isinstance(words, list) or not all(isinstance(w, str) and _WORD.fullmatch(w) for w in words):
@@ -157,6 +241,17 @@ def load_glossary(path: Path = LANGUAGES_PATH) -> LanguageGlossary:
     max_unread_run = english.get("max_unread_run")
     if not isinstance(max_unread_run, int) or max_unread_run < 2:
         raise DataFileError(f"{path}: english: 'max_unread_run' must be a whole number of at least 2")
+    reading = english.get("reading")
+    if (
+        not isinstance(reading, dict)
+        or not isinstance(reading.get("before"), (int, float))
+        or not 0 < reading["before"] <= 1
+        or not isinstance(reading.get("unknown"), int)
+        or reading["unknown"] < 0
+    ):
+        raise DataFileError(
+            f"{path}: english: 'reading' must give 'before' (a share above 0, at most 1) and 'unknown' (a count)"
+        )
     return LanguageGlossary(
         tuple(languages),
         EnglishCheck(
@@ -166,8 +261,24 @@ def load_glossary(path: Path = LANGUAGES_PATH) -> LanguageGlossary:
             float(max_other_script),
             load_common_english_words(),
             max_unread_run,
+            float(reading["before"]),
+            int(reading["unknown"]),
         ),
     )
+
+
+def _compiled(words: dict, where: str) -> Patterns:
+    """Each pattern on whole words, with its English; a DataFileError names a bad entry."""
+    compiled = []
+    for source, english in words.items():
+        if not isinstance(english, str) or not english.strip():
+            raise DataFileError(f"{where}: '{source}': needs its English as text")
+        try:
+            pattern = re.compile(rf"(?<![\w'-])(?:{source})(?![\w'])")
+        except re.error as error:
+            raise DataFileError(f"{where}: '{source}': {error}") from error
+        compiled.append((pattern, english.strip()))
+    return tuple(compiled)
 
 
 def load_common_english_words(path: Path = ENGLISH_WORDS_PATH) -> frozenset[str]:

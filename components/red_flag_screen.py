@@ -11,7 +11,9 @@ down:
   screen cannot confirm): the same intent with a
   `red_flag_check` entity (the signs in plain words) and `red_flag_tier: check`, which the
   rules answer with a yes/no safety check that already says where to go now;
-- a message the screen cannot read (mostly another language; backcare/languages.py):
+- a message the screen cannot read (mostly another language; backcare/languages.py), or one
+  read from Spanish or French (components/language_reader.py) that names a sign's site or
+  symptom the screen neither found nor ruled out:
   `red_flag_emergency` with `red_flag_tier: check` and an `unread_language` entity, which the
   rules answer with the safety check of both tiers and a request to write in English;
 - otherwise a red-flag guess of the classifier gives way to its next-best intent.
@@ -55,6 +57,7 @@ from backcare.contract import (
 from backcare.redflags import RedFlagScreen as Screen
 from backcare.redflags import shared_screen
 from components.intents import choose_intent
+from components.language_reader import READ_FROM_LANGUAGE
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -121,9 +124,12 @@ class RedFlagScreen(GraphComponent):
                     _entity(text, RED_FLAG_TIER_ENTITY, Tier.CHECK),
                 ],
             )
-        elif screening.unread:
-            # Mostly in a language the screen cannot read: finding no sign means nothing, so
-            # the safety check of both tiers, in plain English, before anything else.
+        elif screening.unread or (
+            message.get(READ_FROM_LANGUAGE) and not judged and self._screen.names_sign_words(screening.text)
+        ):
+            # Mostly in a language the screen cannot read, or read from one by its words and
+            # naming a sign's site or symptom: finding no sign means nothing, so the safety check
+            # of both tiers, in plain English, before anything else.
             choose_intent(message, {INTENT_NAME_KEY: RED_FLAG_INTENT[Tier.EMERGENCY], PREDICTED_CONFIDENCE_KEY: 1.0})
             message.set(
                 ENTITIES,

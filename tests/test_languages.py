@@ -1,16 +1,19 @@
-"""Warning signs written in Spanish, Hindi/Urdu or Tagalog, alone or mixed with English, reach
-care through the red-flag screen (knowledge/red_flag_languages.yml); what they deny, wonder
-about or tell of someone else's past does not; English messages read as before."""
+"""Warning signs written in Spanish, French, Hindi/Urdu or Tagalog, alone or mixed with English,
+reach care through the red-flag screen (knowledge/red_flag_languages.yml); what they deny, wonder
+about or tell of someone else's past does not; English messages read as before. A question
+written wholly in Spanish or French is read in English words (the whole bot reads it so)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from backcare.languages import load_glossary, without_accents
-from backcare.redflags import shared_screen
+from backcare.languages import LANGUAGES_PATH, load_glossary, without_accents
+from backcare.redflags import normalise, shared_screen
 from backcare.yamlfile import DataFileError
+from tests.test_training_overlap import training_messages
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +106,78 @@ def test_a_leak_and_a_childs_age_in_spanish_are_read(screen, text: str, tier: st
 def test_a_short_message_is_read_by_its_sign_words(screen, text: str) -> None:
     # Too short for the English check; the sign words themselves mark the language.
     assert screen.screen(text).tier == "emergency"
+
+
+def english_reading(text: str) -> str | None:
+    reading = load_glossary().english_reading(without_accents(normalise(text)))
+    return reading[1] if reading else None
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("¿Cuánto cuesta un masaje de una hora?", ["how much", "cost", "massage", "hour"]),
+        ("¿Con qué frecuencia debo ir a masajes para la espalda?", ["how often", "massages", "back"]),
+        ("Combien coûte une séance de massage ?", ["how much", "cost", "session", "massage"]),
+        ("Est-ce que je dois enlever mes vêtements ?", ["should i undress"]),
+    ],
+)
+def test_a_question_in_spanish_or_french_is_read_in_english_words(text: str, words: list[str]) -> None:
+    reading = english_reading(text)
+    assert reading is not None and all(word in reading for word in words), reading
+
+
+def test_no_training_example_is_read_as_another_language() -> None:
+    glossary = load_glossary()
+    read = [
+        text
+        for text in training_messages().values()
+        if glossary.english_reading(without_accents(normalise(text.split(": ", 1)[1])))
+    ]
+    assert not read
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # German and Polish: no glossary reads them, so the screen's check for an unread language
+        "Guten Tag, ich habe seit drei Tagen Rückenschmerzen und fühle mich sehr müde",
+        "Dzień dobry, od tygodnia boli mnie dolny odcinek pleców, czy masaż pomoże?",
+        # French with words the glossary does not know ("bizarre", "sensation" ... are read, not all)
+        "Mon dos me fait mal et j'ai une sensation bizarre dans les jambes, ça picote et ça lance",
+        # English that shares words with them stays as written
+        "for 90 mins?",
+        "tramadol dosage",
+    ],
+)
+def test_a_message_the_glossary_does_not_read_whole_is_left_as_written(text: str) -> None:
+    assert english_reading(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        ("Depuis hier je n'arrive plus à uriner et j'ai très mal au dos", "emergency"),
+        ("J'ai de la fièvre et des frissons avec mal au bas du dos", "urgent"),
+    ],
+)
+def test_a_sign_in_french_is_referred(screen, text: str, tier: str) -> None:
+    reading = english_reading(text)
+    assert reading is not None and screen.screen(reading).tier == tier
+    assert screen.screen(text).tier == tier  # the sign words alone, as in a message half in English
+
+
+def test_what_a_french_message_denies_is_not_referred(screen) -> None:
+    reading = english_reading(
+        "Pas de fièvre, pas de problème pour uriner, juste le dos raide après le sport. Un massage ?"
+    )
+    assert reading is not None and not screen.screen(reading).signs
+
+
+def test_a_reading_without_its_thresholds_names_the_file(tmp_path: Path) -> None:
+    source = LANGUAGES_PATH.read_text()
+    assert "  reading: {before: " in source
+    path = tmp_path / "languages.yml"
+    path.write_text(re.sub(r"  reading: \{[^}]*\}", "  reading: {before: 0.6}", source))
+    with pytest.raises(DataFileError, match="english: 'reading' must give 'before'"):
+        load_glossary(path)

@@ -107,7 +107,7 @@ def test_weaker_evidence_of_the_screen_gets_a_check_naming_the_sign(component) -
 @pytest.mark.parametrize(
     "text",
     [
-        "J'ai très mal au dos depuis hier et je ne sens plus mes jambes",
+        "Ho molto mal di schiena da ieri e non sento più le gambe",
         "Ich habe seit gestern starke Rückenschmerzen und Fieber",
         "腰很痛，两条腿都麻了",
     ],
@@ -119,7 +119,14 @@ def test_a_message_the_screen_cannot_read_gets_the_safety_check_of_both_tiers(co
     assert entities(message) == {"red_flag_tier": "check", "unread_language": "true"}
 
 
-def test_a_sign_read_in_another_language_is_referred_not_checked(component) -> None:
-    message = parsed("desde ayer no puedo orinar y me duele mucho la espalda", [("effectiveness", 0.5)])
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("desde ayer no puedo orinar y me duele mucho la espalda", "bladder_bowel"),
+        ("J'ai très mal au dos depuis hier et je ne sens plus mes jambes", "leg_weakness"),
+    ],
+)
+def test_a_sign_read_in_another_language_is_referred_not_checked(component, text: str, sign: str) -> None:
+    message = parsed(text, [("effectiveness", 0.5)])
     component.process([message])
-    assert entities(message) == {"red_flag_sign": "bladder_bowel", "red_flag_tier": "emergency"}
+    assert entities(message) == {"red_flag_sign": sign, "red_flag_tier": "emergency"}

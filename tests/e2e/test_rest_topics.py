@@ -109,3 +109,24 @@ def test_conversation_is_stored_in_the_sql_tracker_store(bot, servers) -> None:
         rows = connection.execute("select type_name from events where sender_id = ?", (sender,)).fetchall()
     kinds = {row[0] for row in rows}
     assert {"user", "bot", "slot"} <= kinds
+
+
+def test_a_question_in_spanish_and_a_french_follow_up_get_their_answers(bot) -> None:
+    sender = uuid.uuid4().hex
+    reply = texts(bot.say("¿Con qué frecuencia debo ir a masajes para la espalda?", sender))
+    assert "\nSources: " in reply and "I can only read English" not in reply
+    assert bot.slots(sender)["topic"] == "frequency"
+    bot.say("¿Y cuánto cuesta?", sender)
+    assert bot.slots(sender)["topic"] == "cost_insurance"
+    # The conversation keeps the patient's own words; the parse data carries the reading.
+    said = [e for e in bot.tracker(sender)["events"] if e["event"] == "user"]
+    assert [e["text"] for e in said] == ["¿Con qué frecuencia debo ir a masajes para la espalda?", "¿Y cuánto cuesta?"]
+    assert said[-1]["parse_data"]["read_from_language"] == "spanish"
+    assert said[-1]["parse_data"]["text"] == "¿and how much does it cost?"
+
+
+def test_a_warning_sign_in_french_gets_the_referral(bot) -> None:
+    sender = uuid.uuid4().hex
+    reply = texts(bot.say("Depuis hier je n'arrive plus à uriner et j'ai très mal au dos", sender)).lower()
+    assert "call your local emergency number" in reply and "do not book a massage" in reply
+    assert bot.slots(sender)["red_flag_tier"] == "emergency"

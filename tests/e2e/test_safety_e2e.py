@@ -105,7 +105,7 @@ def test_red_flag_wins_mid_conversation(bot) -> None:
 
 def test_a_message_in_another_language_gets_the_safety_check_of_both_tiers(bot) -> None:
     sender = uuid.uuid4().hex
-    replies = bot.say("Bonjour, j'ai mal au dos depuis trois jours et je me sens très fatigué", sender)
+    replies = bot.say("Guten Tag, ich habe seit drei Tagen Rückenschmerzen und fühle mich sehr müde", sender)
     reply = texts(replies)
     assert "I can only read English" in reply
     assert "call your local emergency number now" in reply and "see a doctor today" in reply
@@ -122,7 +122,7 @@ def test_a_message_in_another_language_gets_the_safety_check_of_both_tiers(bot) 
 
 def test_yes_to_the_language_check_gets_the_emergency_referral(bot) -> None:
     sender = uuid.uuid4().hex
-    bot.say("Bonjour, j'ai mal au dos depuis trois jours et je me sens très fatigué", sender)
+    bot.say("Guten Tag, ich habe seit drei Tagen Rückenschmerzen und fühle mich sehr müde", sender)
     reply = texts(bot.say("yes", sender)).lower()
     assert "call your local emergency number" in reply and "do not book a massage" in reply
     assert bot.slots(sender)["red_flag_tier"] == "emergency"
