@@ -92,10 +92,11 @@ def ranking(tracker: Tracker) -> List[tuple[Text, float]]:
 
 
 def question_before(tracker: Tracker) -> Optional[Text]:
-    """The user's message before the latest one (this session only)."""
+    """The user's message before the latest one (this session only), as the bot read it: a
+    question in Spanish or French in its English reading (components/language_reader.py)."""
     for event in events_before_latest_message(tracker):
         if event.get("event") == "user":
-            return event.get("text")
+            return (event.get("parse_data") or {}).get("text") or event.get("text")
     return None
 
 

@@ -59,3 +59,13 @@ def test_after_the_medicines_notice_the_topic_before_is_massage_versus_medicatio
     )
     assert previous_topic(tracker) == "medication_comparison"
     assert notice_before(tracker) == "medicines"
+
+
+def test_the_question_before_is_read_as_the_bot_read_it() -> None:
+    spanish = {
+        "event": "user",
+        "text": "¿El masaje ayuda con el dolor de cuello?",
+        "parse_data": {"text": "¿the massage helps with the neck pain?", "read_from_language": "spanish"},
+    }
+    tracker = _tracker([spanish, _slot("topic", "out_of_scope"), _user("¿y la espalda baja?")])
+    assert question_before(tracker) == "¿the massage helps with the neck pain?"
