@@ -13,7 +13,8 @@ from actions.clarify import SCOPE_RESPONSE, answered_entities, clarify_buttons, 
 from actions.feedback import feedback_buttons
 from actions.resources import CLINIC, KB, MESSAGES
 from backcare.clarify import resolve
-from backcare.contract import VAGUE_OPENER_INTENT, ScopeReason, Slot, Topic
+from backcare.contract import READ_FROM_LANGUAGE, VAGUE_OPENER_INTENT, ScopeReason, Slot, Topic
+from backcare.messages import ANSWERED_IN_ENGLISH
 from backcare.render import render_answer, render_full_citations, shows_links
 
 
@@ -47,6 +48,10 @@ class ActionAnswer(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         # Named in the message, or carried from the previous answer by a short follow-up.
         decision = decide_turn(tracker)
+        language = tracker.latest_message.get(READ_FROM_LANGUAGE)
+        if language and ANSWERED_IN_ENGLISH.format(language=language) in MESSAGES:
+            # Read from Spanish or French (components/language_reader.py): say the reply is English.
+            dispatcher.utter_message(text=MESSAGES[ANSWERED_IN_ENGLISH.format(language=language)])
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if decision.kind != "answer" and intent == VAGUE_OPENER_INTENT:
             # A vague opener right after the other-body-part notice that does not ask the question

@@ -85,6 +85,9 @@ RED_FLAG_CHECK_ENTITY = "red_flag_check"
 # Entity the screen adds to the safety check of a message it cannot read (mostly in another
 # language): the check names the signs of both tiers.
 UNREAD_LANGUAGE_ENTITY = "unread_language"
+# The parse-data key naming the language a message was read from in English words
+# (components/language_reader.py): "spanish" or "french".
+READ_FROM_LANGUAGE = "read_from_language"
 RED_FLAG_TIERS = names(Tier)
 # Intents that are out of scope, and the scope reason each one sets.
 SCOPE_REASON_OF_INTENT = {

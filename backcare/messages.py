@@ -26,7 +26,11 @@ EXPECTED = {
     "feedback_nothing_to_rate": {"clinic_name", "clinic_phone"},
     "clarify_question": set(),
     "something_else_button": set(),
+    "answered_in_english_spanish": set(),
+    "answered_in_english_french": set(),
 }
+# The message before a reply to a question read from this language.
+ANSWERED_IN_ENGLISH = "answered_in_english_{language}"
 
 
 def load_messages(path: Path = MESSAGES_PATH) -> dict[str, str]:

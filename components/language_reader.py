@@ -24,11 +24,9 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from backcare.contract import READ_FROM_LANGUAGE
 from backcare.languages import LanguageGlossary, without_accents
 from backcare.redflags import normalise, shared_screen
-
-# The language a message was read from (in the parse data too), for the red-flag screen.
-READ_FROM_LANGUAGE = "read_from_language"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)

@@ -46,6 +46,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from backcare.contract import (
+    READ_FROM_LANGUAGE,
     RED_FLAG_CHECK_ENTITY,
     RED_FLAG_INTENT,
     RED_FLAG_INTENTS,
@@ -57,7 +58,6 @@ from backcare.contract import (
 from backcare.redflags import RedFlagScreen as Screen
 from backcare.redflags import shared_screen
 from components.intents import choose_intent
-from components.language_reader import READ_FROM_LANGUAGE
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -9,7 +9,8 @@ from typing import Sequence
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from components.language_reader import READ_FROM_LANGUAGE, LanguageReader
+from backcare.contract import READ_FROM_LANGUAGE
+from components.language_reader import LanguageReader
 from components.red_flag_screen import RedFlagScreen
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from backcare.languages import LANGUAGES_PATH, load_glossary, without_accents
+from backcare.messages import ANSWERED_IN_ENGLISH, load_messages
 from backcare.redflags import normalise, shared_screen
 from backcare.yamlfile import DataFileError
 from tests.test_training_overlap import training_messages
@@ -181,3 +182,10 @@ def test_a_reading_without_its_thresholds_names_the_file(tmp_path: Path) -> None
     path.write_text(re.sub(r"  reading: \{[^}]*\}", "  reading: {before: 0.6}", source))
     with pytest.raises(DataFileError, match="english: 'reading' must give 'before'"):
         load_glossary(path)
+
+
+def test_every_language_read_whole_has_its_answered_in_english_message() -> None:
+    messages = load_messages()
+    read_whole = [language.name for language in load_glossary().languages if language.question_words]
+    assert read_whole == ["spanish", "french"]
+    assert all(ANSWERED_IN_ENGLISH.format(language=name) in messages for name in read_whole)

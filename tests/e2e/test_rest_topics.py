@@ -115,6 +115,7 @@ def test_a_question_in_spanish_and_a_french_follow_up_get_their_answers(bot) -> 
     sender = uuid.uuid4().hex
     reply = texts(bot.say("¿Con qué frecuencia debo ir a masajes para la espalda?", sender))
     assert "\nSources: " in reply and "I can only read English" not in reply
+    assert reply.startswith("Solo puedo responder en inglés.")  # the answer is in English
     assert bot.slots(sender)["topic"] == "frequency"
     bot.say("¿Y cuánto cuesta?", sender)
     assert bot.slots(sender)["topic"] == "cost_insurance"
