@@ -89,9 +89,14 @@ def test_int8_vectors_stay_close_to_float32(featurizer, tmp_path: Path) -> None:
     float32 = _session(tmp_path / "float32.onnx")
     tokenizer = WordPiece.from_file(package_model_dir() / "vocab.txt")
     texts = ["how often should I get a massage?", "my sciatica is worse at night", "thanks!", "what's 17 times 23"]
+    cosines = []
     for text, int8 in zip(texts, vectors(featurizer, texts), strict=True):
         reference = float32.run(None, {"ids": np.array([tokenizer.encode(text)], dtype=np.int64)})[0][0]
-        assert float(int8 @ reference / np.linalg.norm(reference)) > 0.97
+        cosines.append(float(int8 @ reference / np.linalg.norm(reference)))
+    # onnxruntime's int8 kernels differ by CPU: "thanks!" (three word pieces) is 0.96 of float32 on
+    # an AVX2-only CPU and above 0.97 with AVX512-VNNI; the others 0.99 on both. One scale per
+    # matrix instead of per column would bring the mean near 0.957.
+    assert min(cosines) > 0.95 and sum(cosines) / len(cosines) > 0.975, cosines
 
 
 def test_word_pieces_are_berts_uncased_ones() -> None:

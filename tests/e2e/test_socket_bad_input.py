@@ -19,7 +19,8 @@ from tests.support.chat import texts
         ("a" * 100_000, "too long"),
         ("😀😀😀", "massage for lower back pain"),
         ("<script>alert('x')</script>", "massage for lower back pain"),
-        ("¿El masaje ayuda con el dolor de espalda baja?", "I can only read English"),
+        ("Guten Tag, ich habe seit drei Tagen Rückenschmerzen und fühle mich sehr müde", "I can only read English"),
+        ("¿El masaje ayuda con el dolor de espalda baja?", "Solo puedo responder en inglés"),
     ],
 )
 def test_odd_messages_get_a_clear_reply(socket_user, message, expected: str) -> None:
