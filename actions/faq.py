@@ -48,10 +48,10 @@ class ActionAnswer(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         # Named in the message, or carried from the previous answer by a short follow-up.
         decision = decide_turn(tracker)
-        language = tracker.latest_message.get(READ_FROM_LANGUAGE)
-        if language and ANSWERED_IN_ENGLISH.format(language=language) in MESSAGES:
-            # Read from Spanish or French (components/language_reader.py): say the reply is English.
-            dispatcher.utter_message(text=MESSAGES[ANSWERED_IN_ENGLISH.format(language=language)])
+        # Read from Spanish or French (components/language_reader.py): say the reply is English.
+        in_english = MESSAGES.get(ANSWERED_IN_ENGLISH.format(language=tracker.latest_message.get(READ_FROM_LANGUAGE)))
+        if in_english:
+            dispatcher.utter_message(text=in_english)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if decision.kind != "answer" and intent == VAGUE_OPENER_INTENT:
             # A vague opener right after the other-body-part notice that does not ask the question

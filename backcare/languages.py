@@ -96,13 +96,14 @@ class EnglishCheck:
     def english_share(self, text: str) -> float:
         """The share of the words of ``text`` (of two letters or more) that are English; 1 with none."""
         words = self._words(text)
-        if not words:
-            return 1.0
-        return sum(w in self.words or w in self.common_words for w in words) / len(words)
+        return 1.0 - len(self._unknown(words)) / len(words) if words else 1.0
 
     def unknown_words(self, text: str) -> list[str]:
         """The words of ``text`` (of two letters or more) that are not English."""
-        return [w for w in self._words(text) if w not in self.words and w not in self.common_words]
+        return self._unknown(self._words(text))
+
+    def _unknown(self, words: list[str]) -> list[str]:
+        return [w for w in words if w not in self.words and w not in self.common_words]
 
     def can_read(self, text: str) -> bool:
         """``text`` lower-case, accents removed. Mostly another script (Chinese, Cyrillic,

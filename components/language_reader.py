@@ -7,9 +7,9 @@ Only a message the glossary reads almost whole changes (`LanguageGlossary.englis
 English never does, and a message with words the glossary does not know stays as written, so
 the screen still gives it the safety check for a language it cannot read. So does a message
 read in English that names a sign's site or symptom the screen neither finds as a sign nor rules
-out (components/red_flag_screen.py): a translation by words may have lost how it was said. The conversation
-keeps the patient's own words (the tracker's event text); the parse data, which the action
-server reads, carries the English reading.
+out (components/red_flag_screen.py): a translation by words may have lost how it was said. The
+conversation keeps the patient's own words (the tracker's event text); the parse data, which the
+action server reads, carries the English reading.
 """
 
 from __future__ import annotations
