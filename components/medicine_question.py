@@ -6,19 +6,38 @@ like a question about how often to have a massage. A message that names a medici
 about taking it (knowledge/medicine_questions.yml) in a question that names no massage or
 other treatment is a medicines question: the bot never advises on medicines, so it says who can. Messages
 that compare massage with a medicine stay with the classifier (medication_comparison).
-Runs before the red-flag screen, which still wins.
+
+The other way round: a medicine that is also a condition massage must allow for (blood
+thinners), named as the person's own situation ("i take rivaroxaban, does that count", "im on
+blood thinners tho, problem?") in a message that asks nothing about taking it, is a question
+about massage with that condition, though the classifier read the drug's name as a medicines
+question: its confidence goes to condition_advice (knowledge/medicine_questions.yml,
+``condition_medicines``). Runs before the red-flag screen, which still wins.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Text
+from typing import Any, Dict, List, Text
 
 import yaml
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
 
-from backcare.contract import PROJECT_ROOT
+from backcare.contract import CONDITION_TOPIC, PROJECT_ROOT, Slot
 from backcare.scope_words import load_scope_words, word_pattern
 from backcare.yamlfile import DataFileError
 from components.intents import IntentRouter
@@ -48,6 +67,7 @@ class MedicineQuestions:
         self.medicated_patches = _words(path, "medicated_patches")
         self.patches = _words(path, "patches")
         self.heat_on_skin = _words(path, "heat_on_skin")
+        self.condition_medicines, self.taking, self.not_as_condition = _condition_medicines(path)
 
     def is_medicine_question(self, text: Text) -> bool:
         """A medicine named anywhere, and a question (the message's question sentences, or the
@@ -64,6 +84,27 @@ class MedicineQuestions:
             # massage, so the question compares it with the medicine.
             questions = [q for q in questions if not _REFERS_BACK.search(q)]
         return any(self.asks.search(q) and not self.treatments.search(q) for q in questions)
+
+    def takes_as_condition(self, text: Text, entities: List[Dict[Text, Any]]) -> bool:
+        """A condition that is a medicine (blood thinners) named as what the person takes ("I'm
+        on warfarin", "i take rivaroxaban"), in a message that is not a medicine question and
+        names no other medicine ("which painkiller is safe alongside warfarin?" asks about one)."""
+        spans = [
+            (int(entity.get(ENTITY_ATTRIBUTE_START) or 0), int(entity.get(ENTITY_ATTRIBUTE_END) or 0))
+            for entity in entities
+            if entity.get(ENTITY_ATTRIBUTE_TYPE) == Slot.HEALTH_CONDITION
+            and entity.get(ENTITY_ATTRIBUTE_VALUE) in self.condition_medicines
+        ]
+        if not any(self.taking.search(text[:start].lower()) for start, _ in spans):
+            return False
+        rest = text
+        for start, end in sorted(spans, reverse=True):
+            rest = rest[:start] + " " + rest[end:]
+        return (
+            not self.medicine.search(rest)
+            and not self.not_as_condition.search(text.lower())
+            and not self.is_medicine_question(text)
+        )
 
     def heats_a_medicine_patch(self, text: Text) -> bool:
         """Heat near a medicine patch ("a heat pad near his fentanyl patch"): warmth raises the
@@ -87,3 +128,42 @@ class MedicineQuestionRouter(IntentRouter):
 
     def matches(self, text: Text) -> bool:
         return self._questions.is_medicine_question(text)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        super().process(messages)
+        for message in messages:
+            if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.intent and self._questions.takes_as_condition(
+                message.get(TEXT) or "", message.get(ENTITIES) or []
+            ):
+                _as_condition_question(message)
+        return messages
+
+
+def _as_condition_question(message: Message) -> None:
+    """The classifier's confidence in `medicines` (and in condition_advice) goes to condition_advice."""
+    ranking = message.get(INTENT_RANKING_KEY) or []
+    moved = sum(
+        float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+        for r in ranking
+        if r.get(INTENT_NAME_KEY) in (MEDICINES_INTENT, CONDITION_TOPIC)
+    )
+    rest = [r for r in ranking if r.get(INTENT_NAME_KEY) not in (MEDICINES_INTENT, CONDITION_TOPIC)]
+    chosen = {INTENT_NAME_KEY: CONDITION_TOPIC, PREDICTED_CONFIDENCE_KEY: moved}
+    message.set(INTENT, chosen)
+    message.set(INTENT_RANKING_KEY, sorted([chosen] + rest, key=lambda r: -float(r[PREDICTED_CONFIDENCE_KEY])))
+
+
+def _condition_medicines(path: Path) -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str]]:
+    data = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("condition_medicines")
+    if not isinstance(data, dict):
+        raise DataFileError(f"{path}: 'condition_medicines' needs conditions, taking and not_when")
+    try:
+        return (
+            frozenset(map(str, data["conditions"])),
+            re.compile(str(data["taking"])),
+            re.compile(str(data["not_when"])),
+        )
+    except (KeyError, TypeError) as exc:
+        raise DataFileError(f"{path}: 'condition_medicines' needs conditions, taking and not_when ({exc})") from exc
+    except re.error as exc:
+        raise DataFileError(f"{path}: a pattern of 'condition_medicines' is not valid: {exc}") from exc

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 
 from components.medicine_question import MedicineQuestionRouter, MedicineQuestions
@@ -106,3 +113,66 @@ def test_heat_near_a_medicine_patch_is_a_medicines_question(
 def test_heat_patches_without_a_medicine_keep_their_topic(router: MedicineQuestionRouter, text: str) -> None:
     [message] = router.process([_classified(text, "self_care")])
     assert message.get(INTENT)[INTENT_NAME_KEY] == "self_care"
+
+
+def _with_blood_thinner(text: str, drug: str) -> Message:
+    """Classified as a medicines question (0.55, condition_advice 0.25), the drug found as the
+    condition blood_thinners, as the classifier and the entity extractor leave such a message."""
+    ranking = [
+        {INTENT_NAME_KEY: "medicines", PREDICTED_CONFIDENCE_KEY: 0.55},
+        {INTENT_NAME_KEY: "precautions", PREDICTED_CONFIDENCE_KEY: 0.2},
+        {INTENT_NAME_KEY: "condition_advice", PREDICTED_CONFIDENCE_KEY: 0.25},
+    ]
+    start = text.index(drug)
+    entity = {"entity": "health_condition", "value": "blood_thinners", "start": start, "end": start + len(drug)}
+    return Message(data={TEXT: text, INTENT: dict(ranking[0]), INTENT_RANKING_KEY: ranking, ENTITIES: [entity]})
+
+
+@pytest.mark.parametrize(
+    "text, drug",
+    [
+        ("i take rivaroxaban, does that count", "rivaroxaban"),
+        ("im on blood thinners tho, problem?", "blood thinners"),
+        ("and is it safe if im on eliquis", "eliquis"),
+    ],
+)
+def test_a_blood_thinner_the_patient_takes_asks_about_massage_with_it(
+    router: MedicineQuestionRouter, text: str, drug: str
+) -> None:
+    [message] = router.process([_with_blood_thinner(text, drug)])
+    # The classifier's confidence in medicines and in the condition goes to the condition.
+    assert message.get(INTENT) == {INTENT_NAME_KEY: "condition_advice", PREDICTED_CONFIDENCE_KEY: 0.8}
+    names = [r[INTENT_NAME_KEY] for r in message.get(INTENT_RANKING_KEY)]
+    assert names == ["condition_advice", "precautions"]
+
+
+@pytest.mark.parametrize(
+    "text, drug",
+    [
+        # another medicine, or taking one, asked about
+        ("My mother is on warfarin. Can she take aspirin for her back pain?", "warfarin"),
+        ("Which painkiller would be safe for me to take for my back, given the warfarin?", "warfarin"),
+        ("I'm on warfarin, how many paracetamol a day is safe?", "warfarin"),
+        # the drug itself asked about, not said as what the patient takes
+        ("is warfarin bad for your back?", "warfarin"),
+    ],
+)
+def test_a_question_about_a_medicine_beside_a_blood_thinner_stays_a_medicines_question(
+    router: MedicineQuestionRouter, text: str, drug: str
+) -> None:
+    [message] = router.process([_with_blood_thinner(text, drug)])
+    assert message.get(INTENT)[INTENT_NAME_KEY] == "medicines"
+
+
+def test_a_medicine_questions_file_without_its_condition_medicines_names_the_file(tmp_path) -> None:
+    import yaml
+
+    from backcare.yamlfile import DataFileError
+    from components.medicine_question import MEDICINE_QUESTIONS_PATH
+
+    data = yaml.safe_load(MEDICINE_QUESTIONS_PATH.read_text(encoding="utf-8"))
+    del data["condition_medicines"]["not_when"]
+    path = tmp_path / "medicine_questions.yml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(DataFileError, match="medicine_questions.yml.*condition_medicines"):
+        MedicineQuestions(path)
