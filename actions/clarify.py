@@ -137,15 +137,21 @@ def answered_entities(tracker: Tracker, topic: Optional[Text] = None) -> tuple[O
     condition = next(tracker.get_latest_entity_values(Slot.HEALTH_CONDITION), None)
     massage_types = list(tracker.get_latest_entity_values(Slot.MASSAGE_TYPE))
     text = tracker.latest_message.get("text") or ""
+    previous = previous_topic(tracker)
+    # "through the feet though??" after reflexology: a follow-up rule that holds over another
+    # body part reads the feet as part of that answer, so its massage type carries on.
+    reading = follow_up_reading(TOPIC_FOLLOW_UPS, text, previous)
+    about_that_answer = reading is not None and reading.topic == topic and ScopeReason.OTHER_BODY_PART in reading.over
     carried = carried_entity(
-        previous_topic(tracker),
+        previous,
         word_count(text),
         THRESHOLDS,
         names_entity=bool(condition or massage_types),
-        names_other_body_part=SCOPE.names_other_body_part(text),
+        names_other_body_part=SCOPE.names_other_body_part(text) and not about_that_answer,
         remembered={entity: tracker.get_slot(entity) for entity in ENTITY_TOPICS},
         entity_topics=ENTITY_TOPICS,
         topic=topic,
+        confidence=dict(ranking(tracker)).get(topic, 0.0) if topic else 0.0,
     )
     if carried is not None:
         entity, value = carried

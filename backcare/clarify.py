@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Collection, Mapping, Sequence
 
-from backcare.contract import FOLLOW_UP_INTENT, RED_FLAG_INTENTS, SCOPE_REASON_OF_INTENT, ScopeReason, Topic
+from backcare.contract import FOLLOW_UP_INTENT, RED_FLAG_INTENTS, SCOPE_REASON_OF_INTENT, ScopeReason, Slot, Topic
 from backcare.knowledge import KnowledgeBase
 from backcare.routing import REFINED_BY_ENTITY_TOPIC, Choice, choose_entry
 from backcare.scope import Finding
@@ -69,6 +69,9 @@ class Thresholds:
     # a follow-up the classifier places in no topic, naming nothing of the domain or another
     # world, stays on the previous topic up to this many words ("what speed setting?")
     elliptical_max_words: int
+    # "any proof?" after one massage type gets the general evidence answer (NOT_NARROWED_BY_CARRIED)
+    # when the classifier reads that question with at least this confidence
+    general_answer_min_confidence: float
 
 
 @dataclass(frozen=True)
@@ -96,11 +99,13 @@ class Continuation:
 
 @dataclass(frozen=True)
 class FollowUpReading:
-    """What a follow-up rule reads a message as: ``topic``, and whether that holds even where
-    the scope check found the message off topic (its new words are from another world)."""
+    """What a follow-up rule reads a message as: ``topic``, and the scope check's findings it
+    holds against (``over``): "off_topic" where its new words are from another world
+    ("even small stuff like shopping bags?"), "other_body_part" where it names another body
+    part that belongs to the previous answer ("through the feet though??" after reflexology)."""
 
     topic: str
-    over_off_topic: bool = False
+    over: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -114,7 +119,7 @@ class TopicFollowUp:
     asks: re.Pattern[str]
     not_when: re.Pattern[str] | None
     topic: str | None
-    over_off_topic: bool = False
+    over: frozenset[str] = frozenset()
 
     def reading(self, text: str, previous_topic: str | None) -> FollowUpReading | None:
         if previous_topic is None or (self.after is not None and previous_topic not in self.after):
@@ -122,7 +127,7 @@ class TopicFollowUp:
         lowered = (text or "").strip().lower()
         if not self.asks.search(lowered) or (self.not_when is not None and self.not_when.search(lowered)):
             return None
-        return FollowUpReading(self.topic or previous_topic, self.over_off_topic)
+        return FollowUpReading(self.topic or previous_topic, self.over)
 
 
 def follow_up_reading(rules: Sequence[TopicFollowUp], text: str, previous_topic: str | None) -> FollowUpReading | None:
@@ -180,6 +185,7 @@ def load_thresholds(path: Path = CLARIFY_PATH) -> Thresholds:
             follow_up_max_words=int(data["follow_up_max_words"]),
             follow_up_min_share=float(data["follow_up_min_share"]),
             elliptical_max_words=int(data["elliptical_max_words"]),
+            general_answer_min_confidence=float(data["general_answer_min_confidence"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise DataFileError(f"{path}: thresholds need {exc}") from exc
@@ -219,7 +225,7 @@ def load_topic_follow_ups(path: Path = CLARIFY_PATH) -> tuple[TopicFollowUp, ...
                     asks=re.compile(str(rule["asks"])),
                     not_when=re.compile(str(not_when)) if not_when else None,
                     topic=str(rule["topic"]) if rule.get("topic") else None,
-                    over_off_topic=bool(rule.get("over_off_topic", False)),
+                    over=_over(rule.get("over"), path, n),
                 )
             )
         except (KeyError, TypeError, AttributeError) as exc:
@@ -227,6 +233,16 @@ def load_topic_follow_ups(path: Path = CLARIFY_PATH) -> tuple[TopicFollowUp, ...
         except re.error as exc:
             raise DataFileError(f"{path}: follow_ups_by_topic rule {n} has a broken pattern: {exc}") from exc
     return tuple(rules)
+
+
+def _over(value: object, path: Path, n: int) -> frozenset[str]:
+    """A rule's ``over``: scope reasons (knowledge/clarify.yml), none when absent."""
+    reasons = {ScopeReason.OFF_TOPIC, ScopeReason.OTHER_BODY_PART}
+    if value is None:
+        return frozenset()
+    if not isinstance(value, list) or not set(map(str, value)) <= reasons:
+        raise DataFileError(f"{path}: follow_ups_by_topic rule {n}: 'over' must list some of {sorted(reasons)}")
+    return frozenset(map(str, value))
 
 
 def load_back_again(path: Path = CLARIFY_PATH) -> BackAgain:
@@ -311,6 +327,15 @@ def with_previous_answer(
 # An overview ("which types of massage are there?") is never narrowed to the one the previous
 # answer was about, or a follow-up asking for the others would get the same answer again.
 OVERVIEW_TOPICS = frozenset({"massage_types"})
+# Nor are these, for the entity carried from the previous answer: "any proof?" after one
+# massage type asks for the studies and how strong they are (evidence), "should I check with my
+# doctor first?" after one condition's advice asks when to see a doctor; that answer already
+# said its part, and given again it would answer nothing new. (A message that names the type or
+# the condition is still answered for it: backcare/routing.py.)
+NOT_NARROWED_BY_CARRIED = {
+    Slot.MASSAGE_TYPE: frozenset({"evidence"}),
+    Slot.HEALTH_CONDITION: frozenset({"when_to_see_doctor"}),
+}
 
 
 def carried_entity(
@@ -322,6 +347,7 @@ def carried_entity(
     remembered: Mapping[str, str | None],
     entity_topics: Mapping[str, str],
     topic: str | None = None,
+    confidence: float = 0.0,
 ) -> tuple[str, str] | None:
     """The (entity, value) a short follow-up carries from the previous answer, or None.
 
@@ -331,7 +357,9 @@ def carried_entity(
     other body part asks about the same one: "does it have side effects?" after the advice on
     pregnancy, "does it actually help back pain?" after reflexology. The answer is then chosen
     as if the message had named it (backcare/routing.py: only the topics a named entity
-    refines change; "how much is it?" stays the cost answer).
+    refines change; "how much is it?" stays the cost answer). ``confidence``: the classifier's
+    in ``topic``; at least ``general_answer_min_confidence`` in a topic of
+    NOT_NARROWED_BY_CARRIED, nothing is carried.
     """
     if previous_topic is None or names_entity or names_other_body_part or words > thresholds.follow_up_max_words:
         return None
@@ -339,7 +367,10 @@ def carried_entity(
         return None
     for entity, entity_topic in entity_topics.items():
         value = remembered.get(entity)
-        if entity_topic == previous_topic and value:
+        general = (
+            topic in NOT_NARROWED_BY_CARRIED.get(entity, ()) and confidence >= thresholds.general_answer_min_confidence
+        )
+        if entity_topic == previous_topic and value and not general:
             return entity, value
     return None
 
@@ -433,7 +464,7 @@ def decide(
         and words <= thresholds.follow_up_max_words
         and top != "medicines"
         and top not in requests
-        and (scope is None or (by_topic.over_off_topic and scope.reason == ScopeReason.OFF_TOPIC))
+        and (scope is None or scope.reason in by_topic.over)
     ):
         return Decision("answer", topic=by_topic.topic)
     if (

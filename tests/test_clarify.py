@@ -40,6 +40,7 @@ TH = Thresholds(
     follow_up_max_words=12,
     follow_up_min_share=0.3,
     elliptical_max_words=8,
+    general_answer_min_confidence=0.5,
 )
 
 
@@ -216,6 +217,46 @@ def test_a_short_follow_up_carries_the_condition_or_type_of_the_previous_answer(
         topic="massage_types",
     )
     assert overview is None
+    # "any proof?" after reflexology asks for the studies, "should I check with my doctor first?"
+    # after the arthritis advice when to see a doctor: the general answers, not the same one again.
+    for previous, topic in (("massage_type_detail", "evidence"), ("condition_advice", "when_to_see_doctor")):
+        kept = carried_entity(
+            previous,
+            6,
+            TH,
+            names_entity=False,
+            names_other_body_part=False,
+            remembered=REMEMBERED,
+            entity_topics=ENTITY_TOPICS,
+            topic=topic,
+            confidence=0.9,
+        )
+        assert kept is None
+    # ... unless the classifier is unsure of that reading ("it's fully healed now, scan was clear"
+    # after the fracture advice, read as when to see a doctor at 0.27): the same one again.
+    unsure = carried_entity(
+        "condition_advice",
+        6,
+        TH,
+        names_entity=False,
+        names_other_body_part=False,
+        remembered=REMEMBERED,
+        entity_topics=ENTITY_TOPICS,
+        topic="when_to_see_doctor",
+        confidence=0.3,
+    )
+    assert unsure == ("health_condition", "arthritis")
+    # ... while "does it actually help?" after reflexology is still answered for reflexology.
+    assert carried_entity(
+        "massage_type_detail",
+        6,
+        TH,
+        names_entity=False,
+        names_other_body_part=False,
+        remembered=REMEMBERED,
+        entity_topics=ENTITY_TOPICS,
+        topic="effectiveness",
+    ) == ("massage_type", "reflexology")
 
 
 def test_the_carried_condition_or_type_chooses_the_entry_of_the_topics_it_refines() -> None:
@@ -448,7 +489,7 @@ def test_a_follow_up_opening_with_even_asks_the_previous_question_again() -> Non
     ranking = [("out_of_scope", 0.6), ("self_care", 0.2), ("prevention_lifestyle", 0.02)]
     text = "Even small stuff like shopping bags?"
     reading = follow_up_reading(TOPIC_FOLLOW_UPS, text, "prevention_lifestyle")
-    assert reading == FollowUpReading("prevention_lifestyle", over_off_topic=True)
+    assert reading == FollowUpReading("prevention_lifestyle", over=frozenset({"off_topic"}))
     off_topic = Finding(ScopeReason.OFF_TOPIC, 0.9, frozenset())
     decision = decide(
         ranking,
@@ -662,3 +703,38 @@ def test_what_it_would_all_come_to_is_the_price_of_what_was_answered() -> None:
     assert decide(ranking, TOPICS, TH, words=7, previous_topic="frequency") == Decision("answer", topic="frequency")
     for text in ("how many sessions in total?", "what does it do in total?"):
         assert follow_up_reading(TOPIC_FOLLOW_UPS, text, "frequency") is None, text
+
+
+def test_a_follow_up_about_the_answers_own_body_part_or_effect_holds_over_the_body_part_finding() -> None:
+    body_part = Finding(ScopeReason.OTHER_BODY_PART, 0.9, frozenset())
+    for text, previous in (
+        ("so they only touch my feet??", "massage_type_detail"),  # reflexology presses the feet
+        ("and a headache after?", "side_effects"),  # a headache brought on by the massage
+    ):
+        by_topic = follow_up_reading(TOPIC_FOLLOW_UPS, text, previous)
+        assert by_topic == FollowUpReading(previous, over=frozenset({ScopeReason.OTHER_BODY_PART})), text
+        ranking = [("other_body_part", 0.1), ("out_of_scope", 0.6), (previous, 0.3)]
+        decision = decide(
+            ranking, TOPICS, TH, words=word_count(text), previous_topic=previous, scope=body_part, by_topic=by_topic
+        )
+        assert decision == Decision("answer", topic=previous), text
+    # A complaint of its own is still another body part.
+    for text, previous in (
+        ("and for sore feet?", "massage_type_detail"),
+        ("can it help my headaches?", "side_effects"),
+    ):
+        assert follow_up_reading(TOPIC_FOLLOW_UPS, text, previous) is None, text
+
+
+def test_a_follow_up_rule_may_hold_over_only_the_scope_findings_it_names(tmp_path) -> None:
+    import yaml
+
+    from backcare.clarify import CLARIFY_PATH
+    from backcare.yamlfile import DataFileError
+
+    data = yaml.safe_load(CLARIFY_PATH.read_text(encoding="utf-8"))
+    data["follow_ups_by_topic"][0]["over"] = ["medicines"]
+    path = tmp_path / "clarify.yml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(DataFileError, match="rule 1: 'over' must list"):
+        load_topic_follow_ups(path)

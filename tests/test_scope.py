@@ -32,6 +32,7 @@ TH = Thresholds(
     follow_up_max_words=12,
     follow_up_min_share=0.3,
     elliptical_max_words=8,
+    general_answer_min_confidence=0.5,
 )
 
 
