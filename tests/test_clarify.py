@@ -708,8 +708,8 @@ def test_what_it_would_all_come_to_is_the_price_of_what_was_answered() -> None:
 def test_a_follow_up_about_the_answers_own_body_part_or_effect_holds_over_the_body_part_finding() -> None:
     body_part = Finding(ScopeReason.OTHER_BODY_PART, 0.9, frozenset())
     for text, previous in (
-        ("so they only touch my feet??", "massage_type_detail"),  # reflexology presses the feet
-        ("and a headache after?", "side_effects"),  # a headache brought on by the massage
+        ("so is it just my feet they press?", "massage_type_detail"),  # reflexology presses the feet
+        ("what about a headache the day after?", "side_effects"),  # brought on by the massage
     ):
         by_topic = follow_up_reading(TOPIC_FOLLOW_UPS, text, previous)
         assert by_topic == FollowUpReading(previous, over=frozenset({ScopeReason.OTHER_BODY_PART})), text

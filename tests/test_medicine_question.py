@@ -131,9 +131,9 @@ def _with_blood_thinner(text: str, drug: str) -> Message:
 @pytest.mark.parametrize(
     "text, drug",
     [
-        ("i take rivaroxaban, does that count", "rivaroxaban"),
-        ("im on blood thinners tho, problem?", "blood thinners"),
-        ("and is it safe if im on eliquis", "eliquis"),
+        ("i take xarelto, does that change anything", "xarelto"),
+        ("been on blood thinners for years, is that an issue?", "blood thinners"),
+        ("ok but what if im taking eliquis", "eliquis"),
     ],
 )
 def test_a_blood_thinner_the_patient_takes_asks_about_massage_with_it(
@@ -150,8 +150,8 @@ def test_a_blood_thinner_the_patient_takes_asks_about_massage_with_it(
     "text, drug",
     [
         # another medicine, or taking one, asked about
-        ("My mother is on warfarin. Can she take aspirin for her back pain?", "warfarin"),
-        ("Which painkiller would be safe for me to take for my back, given the warfarin?", "warfarin"),
+        ("Dad is on warfarin, can he take aspirin for his sore back?", "warfarin"),
+        ("I take warfarin, so which painkiller is safe for my back?", "warfarin"),
         ("I'm on warfarin, how many paracetamol a day is safe?", "warfarin"),
         # the drug itself asked about, not said as what the patient takes
         ("is warfarin bad for your back?", "warfarin"),

@@ -47,6 +47,21 @@ def test_after_the_medicines_notice_massage_instead_is_massage_versus_medication
     assert "can't advise on medicines" in reply and bot.slots(sender)["scope_reason"] == "medicines"
 
 
+def test_a_blood_thinner_the_patient_takes_is_a_condition_for_massage_not_a_medicine_question(bot) -> None:
+    sender = uuid.uuid4().hex
+    bot.say("who shouldn't get a massage?", sender)
+    assert bot.slots(sender)["topic"] == "precautions"
+    # The drug's name alone reads as a medicines question; said as what the patient takes, with
+    # nothing asked about taking it, it is massage with blood thinners.
+    reply = texts(bot.say("i'm on apixaban, does that matter", sender))
+    slots = bot.slots(sender)
+    assert (slots["topic"], slots["health_condition"]) == ("condition_advice", "blood_thinners")
+    assert "Sources: " in reply
+    # A question about taking another medicine with it still gets the notice.
+    reply = texts(bot.say("can my mum take aspirin with her warfarin?", sender))
+    assert "can't advise on medicines" in reply and bot.slots(sender)["scope_reason"] == "medicines"
+
+
 def test_massage_versus_medication_is_still_answered(bot) -> None:
     sender = uuid.uuid4().hex
     bot.say("could regular massage let me cut down on painkillers?", sender)
@@ -231,6 +246,44 @@ def test_a_follow_up_read_with_the_previous_topic(bot) -> None:
     # After whether it helps, "how so?" asks how massage does it.
     reply = texts(bot.say("how so?", sender))
     assert bot.slots(sender)["topic"] == "how_it_works" and "Sources: " in reply
+
+
+def test_a_follow_up_about_the_answers_own_body_part_or_effect_is_not_another_body_part(bot) -> None:
+    sender = uuid.uuid4().hex
+    bot.say("what is reflexology like for a sore lower back?", sender)
+    assert bot.slots(sender)["massage_type"] == "reflexology"
+    # Reflexology presses the feet: the feet are that answer's, not a new complaint.
+    reply = texts(bot.say("so it's only my feet they work on??", sender))
+    slots = bot.slots(sender)
+    assert (slots["topic"], slots["massage_type"]) == ("massage_type_detail", "reflexology")
+    assert "Reflexology" in reply
+    # Sore feet are still another body part.
+    bot.say("and for sore feet?", sender)
+    assert bot.slots(sender)["scope_reason"] == "other_body_part"
+    other = uuid.uuid4().hex
+    bot.say("I always feel really tired after a massage, is that normal?", other)
+    assert bot.slots(other)["topic"] == "side_effects"
+    reply = texts(bot.say("and a headache afterwards?", other))
+    assert bot.slots(other)["topic"] == "side_effects" and "Sources: " in reply
+
+
+def test_after_one_type_or_condition_the_studies_and_the_doctor_get_their_own_answers(bot) -> None:
+    sender = uuid.uuid4().hex
+    bot.say("does reflexology help a bad lower back?", sender)
+    assert bot.slots(sender)["topic"] == "massage_type_detail"
+    # Not the reflexology answer again: the studies and how strong they are.
+    bot.say("what's the evidence for that", sender)
+    assert bot.slots(sender)["topic"] == "evidence"
+    other = uuid.uuid4().hex
+    bot.say("can I have a massage with a slipped disc?", other)
+    assert bot.slots(other)["topic"] == "condition_advice"
+    # A follow-up that stays on the condition is still answered for it ...
+    bot.say("is it safe though?", other)
+    slots = bot.slots(other)
+    assert (slots["topic"], slots["health_condition"]) == ("condition_advice", "herniated_disc")
+    # ... and whether to see a doctor first gets that answer.
+    bot.say("should I ask my doctor first?", other)
+    assert bot.slots(other)["topic"] == "when_to_see_doctor"
 
 
 def test_after_an_off_topic_notice_the_same_thing_gets_it_again_and_the_back_comes_back(bot) -> None:
