@@ -68,3 +68,13 @@ def test_a_reading_that_rules_the_signs_out_goes_to_its_topic(reader, screen) ->
     screen.process([message])
     assert message.get("intent")["name"] == "effectiveness"
     assert message.get("entities") == []
+
+
+@pytest.mark.parametrize("text", ["¿A qué número tengo que llamar?", "Quel est votre numéro de téléphone ?"])
+def test_asking_for_the_phone_number_is_not_numbness(reader, screen, text: str) -> None:
+    # "number" read from "número"/"numéro" is a number, not "more numb": no safety check
+    message = read(reader, text, [("human_handoff", 0.8)])
+    assert message.get(READ_FROM_LANGUAGE) is not None
+    screen.process([message])
+    assert message.get("intent")["name"] == "human_handoff"
+    assert message.get("entities") == []
