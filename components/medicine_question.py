@@ -21,7 +21,6 @@ import re
 from pathlib import Path
 from typing import Any, Dict, List, Text
 
-import yaml
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import (
     ENTITIES,
@@ -39,7 +38,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from backcare.contract import CONDITION_TOPIC, PROJECT_ROOT, Slot
 from backcare.scope_words import load_scope_words, word_pattern
-from backcare.yamlfile import DataFileError
+from backcare.yamlfile import DataFileError, read_mapping
 from components.intents import IntentRouter
 from components.question_focus import focus_spans
 
@@ -49,8 +48,7 @@ MEDICINES_INTENT = "medicines"
 _REFERS_BACK = re.compile(r"\b(?:it|that|this)\b", re.IGNORECASE)
 
 
-def _words(path: Path, key: str) -> re.Pattern[str]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+def _words(data: Dict[str, Any], path: Path, key: str) -> re.Pattern[str]:
     words = data.get(key)
     if not isinstance(words, list) or not words:
         raise DataFileError(f"{path}: '{key}' must list words")
@@ -62,12 +60,13 @@ class MedicineQuestions:
 
     def __init__(self, path: Path = MEDICINE_QUESTIONS_PATH) -> None:
         self.medicine = load_scope_words()["__medicine__"]
-        self.asks = _words(path, "asks")
-        self.treatments = _words(path, "treatments")
-        self.medicated_patches = _words(path, "medicated_patches")
-        self.patches = _words(path, "patches")
-        self.heat_on_skin = _words(path, "heat_on_skin")
-        self.condition_medicines, self.taking, self.not_as_condition = _condition_medicines(path)
+        data = read_mapping(path)  # once; each list below names the file in its errors
+        self.asks = _words(data, path, "asks")
+        self.treatments = _words(data, path, "treatments")
+        self.medicated_patches = _words(data, path, "medicated_patches")
+        self.patches = _words(data, path, "patches")
+        self.heat_on_skin = _words(data, path, "heat_on_skin")
+        self.condition_medicines, self.taking, self.not_as_condition = _condition_medicines(data, path)
 
     def is_medicine_question(self, text: Text) -> bool:
         """A medicine named anywhere, and a question (the message's question sentences, or the
@@ -153,8 +152,10 @@ def _as_condition_question(message: Message) -> None:
     message.set(INTENT_RANKING_KEY, sorted([chosen] + rest, key=lambda r: -float(r[PREDICTED_CONFIDENCE_KEY])))
 
 
-def _condition_medicines(path: Path) -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str]]:
-    data = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("condition_medicines")
+def _condition_medicines(
+    document: Dict[str, Any], path: Path
+) -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str]]:
+    data = document.get("condition_medicines")
     if not isinstance(data, dict):
         raise DataFileError(f"{path}: 'condition_medicines' needs conditions, taking and not_when")
     try:

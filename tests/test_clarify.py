@@ -173,7 +173,13 @@ ENTITY_TOPICS = load_entity_topics()
 REMEMBERED = {"health_condition": "arthritis", "massage_type": "reflexology"}
 
 
-def carried(previous_topic: str | None, words: int = 6, **named: bool) -> tuple[str, str] | None:
+def carried(
+    previous_topic: str | None,
+    words: int = 6,
+    topic: str | None = None,
+    confidence: float = 0.0,
+    **named: bool,
+) -> tuple[str, str] | None:
     return carried_entity(
         previous_topic,
         words,
@@ -182,6 +188,8 @@ def carried(previous_topic: str | None, words: int = 6, **named: bool) -> tuple[
         names_other_body_part=named.get("other_body_part", False),
         remembered=REMEMBERED,
         entity_topics=ENTITY_TOPICS,
+        topic=topic,
+        confidence=confidence,
     )
 
 
@@ -206,57 +214,16 @@ def test_a_short_follow_up_carries_the_condition_or_type_of_the_previous_answer(
     )
     assert no_condition is None
     # An overview is never narrowed to the previous answer's one: "which other types are there?"
-    overview = carried_entity(
-        "massage_type_detail",
-        6,
-        TH,
-        names_entity=False,
-        names_other_body_part=False,
-        remembered=REMEMBERED,
-        entity_topics=ENTITY_TOPICS,
-        topic="massage_types",
-    )
-    assert overview is None
+    assert carried("massage_type_detail", topic="massage_types") is None
     # "any proof?" after reflexology asks for the studies, "should I check with my doctor first?"
     # after the arthritis advice when to see a doctor: the general answers, not the same one again.
     for previous, topic in (("massage_type_detail", "evidence"), ("condition_advice", "when_to_see_doctor")):
-        kept = carried_entity(
-            previous,
-            6,
-            TH,
-            names_entity=False,
-            names_other_body_part=False,
-            remembered=REMEMBERED,
-            entity_topics=ENTITY_TOPICS,
-            topic=topic,
-            confidence=0.9,
-        )
-        assert kept is None
+        assert carried(previous, topic=topic, confidence=0.9) is None
     # ... unless the classifier is unsure of that reading ("it's fully healed now, scan was clear"
     # after the fracture advice, read as when to see a doctor at 0.27): the same one again.
-    unsure = carried_entity(
-        "condition_advice",
-        6,
-        TH,
-        names_entity=False,
-        names_other_body_part=False,
-        remembered=REMEMBERED,
-        entity_topics=ENTITY_TOPICS,
-        topic="when_to_see_doctor",
-        confidence=0.3,
-    )
-    assert unsure == ("health_condition", "arthritis")
+    assert carried("condition_advice", topic="when_to_see_doctor", confidence=0.3) == ("health_condition", "arthritis")
     # ... while "does it actually help?" after reflexology is still answered for reflexology.
-    assert carried_entity(
-        "massage_type_detail",
-        6,
-        TH,
-        names_entity=False,
-        names_other_body_part=False,
-        remembered=REMEMBERED,
-        entity_topics=ENTITY_TOPICS,
-        topic="effectiveness",
-    ) == ("massage_type", "reflexology")
+    assert carried("massage_type_detail", topic="effectiveness") == ("massage_type", "reflexology")
 
 
 def test_the_carried_condition_or_type_chooses_the_entry_of_the_topics_it_refines() -> None:
