@@ -4,8 +4,10 @@ The classifier learns "a medicine is named" from a marker token (components/ques
 but can still rank an everyday word higher: "how many tylenol is too many in a day" looks
 like a question about how often to have a massage. A message that names a medicine, asks
 about taking it (knowledge/medicine_questions.yml) in a question that names no massage or
-other treatment is a medicines question: the bot never advises on medicines, so it says who can. Messages
-that compare massage with a medicine stay with the classifier (medication_comparison).
+other treatment is a medicines question: the bot never advises on medicines, so it says who can. So is
+a question that asks which medicine to take in words for any medicine ("which painkiller would you
+suggest then?", ``chooses``). Messages that compare massage with a medicine stay with the classifier
+(medication_comparison).
 
 The other way round: a medicine that is also a condition massage must allow for (blood
 thinners), named as the person's own situation ("i take rivaroxaban, does that count", "im on
@@ -66,6 +68,7 @@ class MedicineQuestions:
         self.medicated_patches = _words(data, path, "medicated_patches")
         self.patches = _words(data, path, "patches")
         self.heat_on_skin = _words(data, path, "heat_on_skin")
+        self.chooses = _pattern(data, path, "chooses")
         self.condition_medicines, self.taking, self.not_as_condition = _condition_medicines(data, path)
 
     def is_medicine_question(self, text: Text) -> bool:
@@ -75,9 +78,11 @@ class MedicineQuestions:
         heart tablets?" asks about the tablets."""
         if self.heats_a_medicine_patch(text):
             return True
+        questions = [text[start:end] for start, end in focus_spans(text)] or [text]
+        if any(self.chooses.search(q) and not self.treatments.search(q) for q in questions):
+            return True  # "which painkiller would you suggest then?"
         if not self.medicine.search(text):
             return False
-        questions = [text[start:end] for start, end in focus_spans(text)] or [text]
         if self.treatments.search(text):
             # "Is it realistic to use it instead of them?" after naming massage: "it" is the
             # massage, so the question compares it with the medicine.
@@ -150,6 +155,15 @@ def _as_condition_question(message: Message) -> None:
     chosen = {INTENT_NAME_KEY: CONDITION_TOPIC, PREDICTED_CONFIDENCE_KEY: moved}
     message.set(INTENT, chosen)
     message.set(INTENT_RANKING_KEY, sorted([chosen] + rest, key=lambda r: -float(r[PREDICTED_CONFIDENCE_KEY])))
+
+
+def _pattern(data: Dict[str, Any], path: Path, key: str) -> re.Pattern[str]:
+    try:
+        return re.compile(str(data[key]), re.IGNORECASE)
+    except KeyError as exc:
+        raise DataFileError(f"{path}: '{key}' must give a pattern") from exc
+    except re.error as exc:
+        raise DataFileError(f"{path}: the pattern '{key}' is not valid: {exc}") from exc
 
 
 def _condition_medicines(

@@ -42,6 +42,11 @@ def _classified(text: str, intent: str, confidence: float = 0.8) -> Message:
         ("how do I come off tramadol safely?", "medication_comparison"),
         # a brand name, taken every day
         ("is it alright to take anadin every day for a month?", "frequency"),
+        # which medicine to take, none named: after massage was compared with painkillers, and
+        # generic words for medicines
+        ("so which pain killer would you go for then?", "medication_comparison"),
+        ("whats the strongest tablet for a bad back without a prescription", "self_care"),
+        ("which anti-inflammatory works fastest?", "effectiveness"),
         # a story that mentions massage, then a question about the medicine alone
         (
             "I might book a massage next month. My friend gave me some of her naproxen. Is naproxen safe to take "
@@ -67,6 +72,9 @@ def test_a_question_about_taking_a_medicine_gets_the_medicines_intent(
         ("can deep tissue help me take fewer painkillers a day", "medication_comparison"),
         # "it" is the massage named before
         ("My GP suggested massage. Would it be better than ibuprofen?", "medication_comparison"),
+        # which painkiller or massage: a comparison (the question names a treatment)
+        ("which is better for my back, massage or painkillers?", "medication_comparison"),
+        ("what medication can a massage replace?", "medication_comparison"),
         # a medicine named, no question about taking it
         ("I'm on warfarin, can I still come in on Friday?", "condition_advice"),
         # a question about taking something, no medicine named
@@ -164,15 +172,23 @@ def test_a_question_about_a_medicine_beside_a_blood_thinner_stays_a_medicines_qu
     assert message.get(INTENT)[INTENT_NAME_KEY] == "medicines"
 
 
-def test_a_medicine_questions_file_without_its_condition_medicines_names_the_file(tmp_path) -> None:
+@pytest.mark.parametrize(
+    "broken, named",
+    [
+        (lambda data: data["condition_medicines"].pop("not_when"), "condition_medicines"),
+        (lambda data: data.pop("chooses"), "chooses"),
+        (lambda data: data.update(chooses="which (painkiller"), "chooses"),
+    ],
+)
+def test_a_broken_medicine_questions_file_names_the_file_and_the_entry(tmp_path, broken, named: str) -> None:
     import yaml
 
     from backcare.yamlfile import DataFileError
     from components.medicine_question import MEDICINE_QUESTIONS_PATH
 
     data = yaml.safe_load(MEDICINE_QUESTIONS_PATH.read_text(encoding="utf-8"))
-    del data["condition_medicines"]["not_when"]
+    broken(data)
     path = tmp_path / "medicine_questions.yml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    with pytest.raises(DataFileError, match="medicine_questions.yml.*condition_medicines"):
+    with pytest.raises(DataFileError, match=f"medicine_questions.yml.*{named}"):
         MedicineQuestions(path)

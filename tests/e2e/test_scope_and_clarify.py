@@ -66,6 +66,11 @@ def test_massage_versus_medication_is_still_answered(bot) -> None:
     sender = uuid.uuid4().hex
     bot.say("could regular massage let me cut down on painkillers?", sender)
     assert bot.slots(sender)["topic"] == "medication_comparison"
+    # Which painkiller to take instead is a medicine question, though it names no medicine and
+    # the classifier reads it as the comparison again.
+    reply = texts(bot.say("which pills would you pick?", sender))
+    assert "can't advise on medicines" in reply and "Sources: " not in reply
+    assert bot.slots(sender)["scope_reason"] == "medicines"
 
 
 @pytest.mark.parametrize(
