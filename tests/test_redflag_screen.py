@@ -598,6 +598,20 @@ def test_blood_in_a_test_or_reading_is_not_blood_in_the_urine(screen, text: str,
         ("there's a hard lump right on the bone low down on my back", "urgent"),
         ("LBP 2/52, worse on coughing, no other features", "urgent"),
         ("my son is 15 and his lower back ache is incessant, from morning to night", "urgent"),
+        # words of blind20's sign set, in other sentences
+        ("got thrown by the pony this morning, came down hard and my lower back is sore", "emergency"),
+        ("cyclist vs van at a junction yesterday, LBP since, not been checked", "emergency"),
+        ("my body dey very hot since yesterday and my waist pain no gree go", "urgent"),
+        ("my flatmate uses needles and now his lower back has been bad for a week", "urgent"),
+        ("grandad was born 1948, back never bothered him, now since Sunday the pain is terrible", "urgent"),
+        ("I'm 66 and my back never troubled me, but now I can barely get up from the sofa", "urgent"),
+        ("on rivaroxaban, went my full length on the ice yesterday, lower back hurts", "urgent"),
+        ("my wee has come out rosé-coloured twice today and my back aches", "urgent"),
+        ("dad is hunching over a bit more every month and his lower back hurts", "urgent"),
+        ("there's a kink in my spine that wasn't there before, and my lower back aches", "urgent"),
+        ("LBP, bony prominence over L3 noticed by wife", "urgent"),
+        ("every cough = my lower back on fire", "urgent"),
+        ("lower back sore since a tumble on Friday, and I take apixaban", "urgent"),
     ],
 )
 def test_everyday_words_drug_names_and_spellings_of_a_sign_are_read(screen, text: str, tier: str) -> None:
@@ -622,6 +636,9 @@ def test_everyday_words_drug_names_and_spellings_of_a_sign_are_read(screen, text
         "a scare with chest pains last yr, cardiologist said all clear. back just tight now",
         "in my youth I broke an arm in a riding accident, healed without any problems. back stiff",
         "my legs were fine on Monday and they're fine now, just my lower back is stiff",
+        # the same new words where they name no sign
+        "the tumble dryer is broken and I've been carrying wet washing, lower back stiff, on warfarin",
+        "hot stone massage left my body so hot after, lovely, my back feels looser",
     ],
 )
 def test_cleared_lumps_explained_weight_loss_healed_falls_and_crashing_laptops_are_not_signs(screen, text: str) -> None:
