@@ -78,10 +78,14 @@ class MedicineQuestions:
         heart tablets?" asks about the tablets."""
         if self.heats_a_medicine_patch(text):
             return True
+        names_a_medicine = self.medicine.search(text) is not None
+        chooses = self.chooses.search(text) is not None
+        if not (names_a_medicine or chooses):
+            return False  # most messages: no question sentences to find
         questions = [text[start:end] for start, end in focus_spans(text)] or [text]
-        if any(self.chooses.search(q) and not self.treatments.search(q) for q in questions):
+        if chooses and any(self.chooses.search(q) and not self.treatments.search(q) for q in questions):
             return True  # "which painkiller would you suggest then?"
-        if not self.medicine.search(text):
+        if not names_a_medicine:
             return False
         if self.treatments.search(text):
             # "Is it realistic to use it instead of them?" after naming massage: "it" is the
