@@ -614,12 +614,12 @@ def test_blood_in_a_test_or_reading_is_not_blood_in_the_urine(screen, text: str,
         ("lower back sore since a tumble on Friday, and I take apixaban", "urgent"),
         # words of blind21's sign set, in other sentences
         ("my son found me slumped on the kitchen floor, the pain in my back had come on sudden", "emergency"),
-        ("back aching, and I'm out of puff after one flight of stairs these days", "emergency"),
-        ("I have to prop myself up on four pillows to sleep or I can't breathe, lower back sore too", "emergency"),
+        ("low back sore and I get out of puff walking to the car now", "emergency"),
+        ("I sleep propped up on three pillows now, flat I feel like I'm drowning, my lower back aches", "emergency"),
         ("since my back went, he can't rise to the occasion any more, first time ever", "emergency"),
-        ("lower back bad for weeks and trouble keeping it up lately, is that linked?", "emergency"),
+        ("my lower back's been bad and there are new probs keeping it up", "emergency"),
         ("I'm now down to the tightest hole of my belt without dieting, back sore", "urgent"),
-        ("the ache in my back never lets up, and lying in bed makes it worse", "urgent"),
+        ("lower back sore, and resting makes it worse, not better", "urgent"),
         ("I'm 71 and my back has started aching really badly this week, it never used to", "urgent"),
         ("b. 1958, never a bad back, now the worst pain of my life low down", "urgent"),
         ("three weeks post fusion, the wound is swelling and some water comes out, back aches", "urgent"),
@@ -658,6 +658,8 @@ def test_everyday_words_drug_names_and_spellings_of_a_sign_are_read(screen, text
         "had a kidney infection last year with back pain, treated, and since then nothing. stiff back now",
         "my hip hurts most when I lie on that side at night, lower back just a bit stiff",
         "keep it up with the stretches, my physio said, and my lower back is much better",
+        # a flight of stairs climbed, not fallen down (one still is: "fell down a flight of stairs")
+        "my lower back aches after climbing a flight of stairs",
     ],
 )
 def test_cleared_lumps_explained_weight_loss_healed_falls_and_crashing_laptops_are_not_signs(screen, text: str) -> None:
