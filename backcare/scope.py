@@ -34,7 +34,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from backcare.abbreviations import ABBREVIATIONS_PATH, Abbreviations, load_abbreviations
 from backcare.contract import PROJECT_ROOT, ScopeReason
 from backcare.scope_words import OTHER_BODY_PART, SCOPE_WORDS_PATH, WordFinder, load_word_finders, scope_word_lists
-from backcare.yamlfile import DataFileError, read_mapping
+from backcare.yamlfile import DataFileError, compile_pattern, read_mapping, read_pattern
 
 SCOPE_CHECK_PATH = PROJECT_ROOT / "knowledge" / "scope_check.yml"
 TRAINING_DIR = PROJECT_ROOT / "data" / "nlu"
@@ -102,25 +102,11 @@ def load_other_world_patterns(path: Path = SCOPE_CHECK_PATH) -> tuple[re.Pattern
     return _patterns(read_mapping(path), OTHER_WORLDS_KEY, path)
 
 
-def _compile(source: object, where: str) -> re.Pattern[str]:
-    try:
-        return re.compile(str(source), re.IGNORECASE)
-    except re.error as exc:
-        raise DataFileError(f"{where}: {exc.pattern!r} is not a valid regular expression: {exc}") from exc
-
-
 def _patterns(data: dict, key: str, path: Path) -> tuple[re.Pattern[str], ...]:
     value = data.get(key)
     if not isinstance(value, list) or not value:
         raise DataFileError(f"{path}: '{key}' must list regular expressions")
-    return tuple(_compile(p, f"{path}: '{key}'") for p in value)
-
-
-def _pattern(data: dict, key: str, path: Path) -> re.Pattern[str]:
-    value = data.get(key)
-    if not isinstance(value, str) or not value:
-        raise DataFileError(f"{path}: '{key}' must be a regular expression")
-    return _compile(value, f"{path}: '{key}'")
+    return tuple(compile_pattern(p, f"{path}: '{key}'") for p in value)
 
 
 def _other_kinds(data: dict, path: Path, key: str = "other_kinds_of") -> dict[str, frozenset[str]]:
@@ -372,7 +358,7 @@ def load_scope_check(
         back_other_sense_before=_word_list(back, "other_sense_before", path),
         back_body_before=_word_list(back, "body_before", path),
         back_body_after=_word_list(back, "body_after", path),
-        back_not_the_problem=_pattern(back, "not_the_problem", path),
+        back_not_the_problem=read_pattern(back, "not_the_problem", path),
         massage_as_verb_after=_word_list(data, "massage_as_verb_after", path),
         massaged_things=_word_list(data, "massaged_things", path),
         typo_edits=tuple(sorted(typo_edits.items(), reverse=True)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -36,3 +37,19 @@ def require_text(path: Path, entry: str, fields: dict[str, Any], name: str) -> s
     if not isinstance(value, (str, int)) or not str(value).strip():
         raise DataFileError(f"{path}: entry '{entry}': '{name}' is missing or empty")
     return str(value).strip()
+
+
+def compile_pattern(source: object, where: str) -> re.Pattern[str]:
+    """``source`` as a case-insensitive regular expression, or fail naming ``where``."""
+    try:
+        return re.compile(str(source), re.IGNORECASE)
+    except re.error as exc:
+        raise DataFileError(f"{where}: {exc.pattern!r} is not a valid regular expression: {exc}") from exc
+
+
+def read_pattern(data: dict[str, Any], key: str, path: Path) -> re.Pattern[str]:
+    """The regular expression ``data[key]`` of the file ``path``, or fail naming file and key."""
+    value = data.get(key)
+    if not isinstance(value, str) or not value:
+        raise DataFileError(f"{path}: '{key}' must be a regular expression")
+    return compile_pattern(value, f"{path}: '{key}'")

@@ -40,7 +40,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from backcare.contract import CONDITION_TOPIC, PROJECT_ROOT, Slot
 from backcare.scope_words import load_scope_words, word_pattern
-from backcare.yamlfile import DataFileError, read_mapping
+from backcare.yamlfile import DataFileError, read_mapping, read_pattern
 from components.intents import IntentRouter
 from components.question_focus import focus_spans
 
@@ -68,7 +68,7 @@ class MedicineQuestions:
         self.medicated_patches = _words(data, path, "medicated_patches")
         self.patches = _words(data, path, "patches")
         self.heat_on_skin = _words(data, path, "heat_on_skin")
-        self.chooses = _pattern(data, path, "chooses")
+        self.chooses = read_pattern(data, "chooses", path)
         self.condition_medicines, self.taking, self.not_as_condition = _condition_medicines(data, path)
 
     def is_medicine_question(self, text: Text) -> bool:
@@ -159,15 +159,6 @@ def _as_condition_question(message: Message) -> None:
     chosen = {INTENT_NAME_KEY: CONDITION_TOPIC, PREDICTED_CONFIDENCE_KEY: moved}
     message.set(INTENT, chosen)
     message.set(INTENT_RANKING_KEY, sorted([chosen] + rest, key=lambda r: -float(r[PREDICTED_CONFIDENCE_KEY])))
-
-
-def _pattern(data: Dict[str, Any], path: Path, key: str) -> re.Pattern[str]:
-    try:
-        return re.compile(str(data[key]), re.IGNORECASE)
-    except KeyError as exc:
-        raise DataFileError(f"{path}: '{key}' must give a pattern") from exc
-    except re.error as exc:
-        raise DataFileError(f"{path}: the pattern '{key}' is not valid: {exc}") from exc
 
 
 def _condition_medicines(
