@@ -612,6 +612,16 @@ def test_blood_in_a_test_or_reading_is_not_blood_in_the_urine(screen, text: str,
         ("LBP, bony prominence over L3 noticed by wife", "urgent"),
         ("every cough = my lower back on fire", "urgent"),
         ("lower back sore since a tumble on Friday, and I take apixaban", "urgent"),
+        # words of blind22's sign set, in other sentences
+        ("my hubby's back went on Sunday and since then he can't... perform, in bed, first time ever", "emergency"),
+        ("since my back started hurting my manhood is not standing up like before", "emergency"),
+        ("slipped off the trailer, a three metre drop onto concrete, my lower back is sore", "emergency"),
+        ("the crane swung me onto the deck, straight on my back, from about 3 metres, it aches", "emergency"),
+        ("my back aches and I'm 6 kg lighter since August, no idea why", "urgent"),
+        ("age 77, the pain in my lower back is fierce since Monday", "urgent"),
+        ("Mrs K, 79, new severe lower back pain since this morning", "urgent"),
+        ("my spine seems to be curving off to the left lately and it hurts", "urgent"),
+        ("16 here 👋 lower back hurts all the time, nonstop since spring", "urgent"),
         # words of blind21's sign set, in other sentences
         ("my son found me slumped on the kitchen floor, the pain in my back had come on sudden", "emergency"),
         ("low back sore and I get out of puff walking to the car now", "emergency"),
@@ -654,6 +664,11 @@ def test_everyday_words_drug_names_and_spellings_of_a_sign_are_read(screen, text
         # the same new words where they name no sign
         "the tumble dryer is broken and I've been carrying wet washing, lower back stiff, on warfarin",
         "hot stone massage left my body so hot after, lovely, my back feels looser",
+        # ... and blind22's look-alikes: money, a machine, an animal, a load
+        "my bank balance has lost some weight after Christmas, how cheap is a back massage?",
+        "my laptop has been running a fever all day, I've been hunched over it and my back's stiff",
+        "my cat's back legs are a bit wobbly at the moment, I've just got a stiff lower back myself",
+        "lost a ton of weight off the van this week, sold the old generator, my back's a bit sore from it",
         # ... and where they name none
         "had a kidney infection last year with back pain, treated, and since then nothing. stiff back now",
         "my hip hurts most when I lie on that side at night, lower back just a bit stiff",
