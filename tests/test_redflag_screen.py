@@ -622,6 +622,9 @@ def test_blood_in_a_test_or_reading_is_not_blood_in_the_urine(screen, text: str,
         ("Mrs K, 79, new severe lower back pain since this morning", "urgent"),
         ("my spine seems to be curving off to the left lately and it hurts", "urgent"),
         ("16 here 👋 lower back hurts all the time, nonstop since spring", "urgent"),
+        ("there's a numb patch on my bum shaped like a bike seat since my back went", "emergency"),
+        ("my wife had breast cancer in 2019, she's now got lower back pain she's never had before", "urgent"),
+        ("I used to inject heroin and still do at weekends, my lower back has hurt for a week", "urgent"),
         # words of blind21's sign set, in other sentences
         ("my son found me slumped on the kitchen floor, the pain in my back had come on sudden", "emergency"),
         ("low back sore and I get out of puff walking to the car now", "emergency"),
@@ -669,6 +672,8 @@ def test_everyday_words_drug_names_and_spellings_of_a_sign_are_read(screen, text
         "my laptop has been running a fever all day, I've been hunched over it and my back's stiff",
         "my cat's back legs are a bit wobbly at the moment, I've just got a stiff lower back myself",
         "lost a ton of weight off the van this week, sold the old generator, my back's a bit sore from it",
+        "numb bum after a long bike ride yesterday, gone now, back a bit sore",
+        "I used to inject but stopped years ago, clean since, back just stiff",
         # ... and where they name none
         "had a kidney infection last year with back pain, treated, and since then nothing. stiff back now",
         "my hip hurts most when I lie on that side at night, lower back just a bit stiff",
