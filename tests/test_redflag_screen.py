@@ -625,6 +625,9 @@ def test_blood_in_a_test_or_reading_is_not_blood_in_the_urine(screen, text: str,
         ("there's a numb patch on my bum shaped like a bike seat since my back went", "emergency"),
         ("my wife had breast cancer in 2019, she's now got lower back pain she's never had before", "urgent"),
         ("I used to inject heroin and still do at weekends, my lower back has hurt for a week", "urgent"),
+        # an animal named near the writer's own legs is not the animal's legs
+        ("walking my dog's route this morning my legs went weak and wobbly, back agony", "emergency"),
+        ("took the dog's lead and both legs just gave way since my back went", "emergency"),
         # words of blind21's sign set, in other sentences
         ("my son found me slumped on the kitchen floor, the pain in my back had come on sudden", "emergency"),
         ("low back sore and I get out of puff walking to the car now", "emergency"),
