@@ -24,10 +24,11 @@ from backcare.clarify import (
     load_topic_follow_ups,
     load_vague_opener_topics,
     reads_the_domain,
+    with_question_sentence,
     without_red_flags,
     word_count,
 )
-from backcare.contract import ScopeReason, Slot, Topic
+from backcare.contract import QUESTION_SENTENCE, ScopeReason, Slot, Topic
 from backcare.yamlfile import DataFileError
 
 try:
@@ -113,7 +114,7 @@ def decide_turn(tracker: Tracker) -> Decision:
     notice = notice_before(tracker)
     adds_case = CONTINUATION.opens_with_a_case(text)
     words = word_count(text)
-    return decide(
+    decision = decide(
         ranking(tracker),
         topics=KB.topics,
         thresholds=THRESHOLDS,
@@ -129,6 +130,8 @@ def decide_turn(tracker: Tracker) -> Decision:
         adds_case=adds_case,
         back_again=BACK_AGAIN.topic(text, question_before(tracker)) if notice == ScopeReason.OTHER_BODY_PART else None,
     )
+    sentence = tracker.latest_message.get(QUESTION_SENTENCE) or {}
+    return with_question_sentence(decision, sentence.get("name"), previous, KB.topics, words, THRESHOLDS)
 
 
 def answered_entities(tracker: Tracker, topic: Optional[Text] = None) -> tuple[Optional[Text], List[Text]]:

@@ -507,6 +507,34 @@ def decide(
     return Decision("out_of_scope", scope_reason=SCOPE_REASON_OF_INTENT.get(top, ScopeReason.OFF_TOPIC))
 
 
+def with_question_sentence(
+    decision: Decision,
+    sentence_intent: str | None,
+    previous_topic: str | None,
+    topics: Collection[str],
+    words: int,
+    thresholds: Thresholds,
+) -> Decision:
+    """``decision`` (``decide``'s, on the whole message), unless it is a long follow-up read as
+    off topic whose question sentence alone reads as the previous topic, or as about the
+    previous answer (``sentence_intent``: the classifier's intent for the message's question
+    sentence read on its own, components/question_sentence.py): that goes on with the answer.
+    "I'm a hairdresser, on my feet from 9 till 6 in flat pumps. Could my shoes be part of the
+    reason?" after what causes back pain: the story's words make the whole read as off topic.
+    Not on the question alone: after a story about a fence, "what should I use to fix it?" reads
+    as self care."""
+    if (
+        decision.kind == "out_of_scope"
+        and decision.scope_reason == ScopeReason.OFF_TOPIC
+        and sentence_intent is not None
+        and sentence_intent in (previous_topic, FOLLOW_UP_INTENT)
+        and previous_topic in topics
+        and words > thresholds.follow_up_max_words
+    ):
+        return Decision("answer", topic=previous_topic)
+    return decision
+
+
 def _clarify(candidates: list[tuple[str, float]], thresholds: Thresholds, first_always: bool) -> Decision:
     """The likely topics: the top two, then more while they reach min_choice_confidence."""
     choices = [

@@ -88,6 +88,9 @@ UNREAD_LANGUAGE_ENTITY = "unread_language"
 # The parse-data key naming the language a message was read from in English words
 # (components/language_reader.py): "spanish" or "french".
 READ_FROM_LANGUAGE = "read_from_language"
+# The parse-data key with the intent of a long message's question sentence read on its own
+# (components/question_sentence.py): {"text": ..., "name": ..., "confidence": ...}.
+QUESTION_SENTENCE = "question_sentence"
 RED_FLAG_TIERS = names(Tier)
 # Intents that are out of scope, and the scope reason each one sets.
 SCOPE_REASON_OF_INTENT = {

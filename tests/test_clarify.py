@@ -23,6 +23,7 @@ from backcare.clarify import (
     load_vague_opener_topics,
     resolve,
     with_previous_answer,
+    with_question_sentence,
     without_red_flags,
     word_count,
 )
@@ -705,3 +706,41 @@ def test_a_follow_up_rule_may_hold_over_only_the_scope_findings_it_names(tmp_pat
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     with pytest.raises(DataFileError, match="rule 1: 'over' must list"):
         load_topic_follow_ups(path)
+
+
+OFF_TOPIC = Decision("out_of_scope", scope_reason=ScopeReason.OFF_TOPIC)
+
+
+def test_a_long_follow_up_read_off_topic_goes_on_when_its_question_alone_reads_the_previous_topic() -> None:
+    # "We moved flat last month and I've carried boxes up four floors all week. Would two
+    # sessions a month be enough then?" after an answer on how often to go
+    long = TH.follow_up_max_words + 5
+    assert with_question_sentence(OFF_TOPIC, "frequency", "frequency", TOPICS, long, TH) == Decision(
+        "answer", topic="frequency"
+    )
+    # ... or as about the previous answer ("... can you say that in plainer words?")
+    assert with_question_sentence(OFF_TOPIC, "about_previous_answer", "how_it_works", TOPICS, long, TH) == Decision(
+        "answer", topic="how_it_works"
+    )
+
+
+def test_the_question_sentence_changes_nothing_else() -> None:
+    long = TH.follow_up_max_words + 5
+    cases = [
+        # it reads as another topic: a story about a fence, then "what should I use to fix it?"
+        (OFF_TOPIC, "self_care", "causes", long),
+        # a short message is already read as a follow-up
+        (OFF_TOPIC, "frequency", "frequency", TH.follow_up_max_words),
+        # no answer before
+        (OFF_TOPIC, "frequency", None, long),
+        # another body part or a medicine keeps its notice
+        (Decision("out_of_scope", scope_reason=ScopeReason.OTHER_BODY_PART), "frequency", "frequency", long),
+        (Decision("out_of_scope", scope_reason=ScopeReason.MEDICINES), "frequency", "frequency", long),
+        # an answer or a clarifying question stays as it is
+        (Decision("answer", topic="cost_insurance"), "frequency", "frequency", long),
+        (Decision("clarify", choices=("causes", "self_care")), "frequency", "frequency", long),
+        # a message without a question sentence
+        (OFF_TOPIC, None, "frequency", long),
+    ]
+    for decision, sentence_intent, previous, words in cases:
+        assert with_question_sentence(decision, sentence_intent, previous, TOPICS, words, TH) == decision

@@ -177,6 +177,42 @@ def test_a_follow_up_the_classifier_ranks_off_topic_stays_on_the_answer_and_off_
     assert (slots["topic"], slots["scope_reason"]) == ("out_of_scope", "off_topic") and "can't help with that" in reply
 
 
+@pytest.mark.parametrize(
+    ("first", "topic", "story_then_question"),
+    [
+        (
+            "how much does a massage cost?",
+            "cost_insurance",
+            "I'm a student and I live off noodles and part-time shifts at the cinema. "
+            "Is there a cheaper price for students?",
+        ),
+        (
+            "how does massage actually work on back pain?",
+            "how_it_works",
+            "ok so I read all that twice, it's been a long shift at the warehouse and the kids were up at five. "
+            "What does that mean in plain words?",
+        ),
+    ],
+)
+def test_a_story_before_a_follow_up_question_does_not_make_it_off_topic(
+    bot, first: str, topic: str, story_then_question: str
+) -> None:
+    # Whole, each reads as off topic; its question alone reads as the answer before.
+    sender = uuid.uuid4().hex
+    bot.say(first, sender)
+    assert bot.slots(sender)["topic"] == topic
+    reply = texts(bot.say(story_then_question, sender))
+    assert bot.slots(sender)["topic"] == topic and "Sources: " in reply
+    # A story about something else stays off topic, whatever its question alone reads as.
+    bot.say(
+        "My fence blew down in the storm last night and the panels are lying all over the lawn. "
+        "What should I use to fix it?",
+        sender,
+    )
+    slots = bot.slots(sender)
+    assert (slots["topic"], slots["scope_reason"]) == ("out_of_scope", "off_topic")
+
+
 def test_a_follow_up_that_only_adds_a_case_stays_on_the_previous_question(bot) -> None:
     sender = uuid.uuid4().hex
     bot.say("should I check with my doctor before booking a massage for my back?", sender)
