@@ -643,6 +643,8 @@ def test_blood_in_a_test_or_reading_is_not_blood_in_the_urine(screen, text: str,
         ("whenever I sneeze my lower back goes, like a shot", "urgent"),
         ("one of my players, 16, has had back pain all the time since the season began", "urgent"),
         ("my grandson is in year 9 and his back hurts every day, all day", "urgent"),
+        # a contraction inside a sign's phrase ("when they're intimate")
+        ("since his back went he says he can't feel a thing when they're intimate, never before", "emergency"),
     ],
 )
 def test_everyday_words_drug_names_and_spellings_of_a_sign_are_read(screen, text: str, tier: str) -> None:
