@@ -645,6 +645,21 @@ def test_blood_in_a_test_or_reading_is_not_blood_in_the_urine(screen, text: str,
         ("my grandson is in year 9 and his back hurts every day, all day", "urgent"),
         # a contraction inside a sign's phrase ("when they're intimate")
         ("since his back went he says he can't feel a thing when they're intimate, never before", "emergency"),
+        # words of blind23's sign set, in other sentences
+        ("my partner says I'm not rising to the occasion since my back went, never an issue before", "emergency"),
+        ("my lower back went on Friday and I've been no use in the bedroom since, that's new", "emergency"),
+        ("my back's killing and since this morning he can't pass any water at all", "emergency"),
+        ("some poo escaped from the back passage twice today, no warning, and my back is bad", "emergency"),
+        ("when I do a #2 I can't really feel it, and my back's been sore for days", "emergency"),
+        ("my groin and bum feel like they're not there since my back started hurting", "emergency"),
+        ("got tossed over by a bull at the show and landed on my back, it's agony", "emergency"),
+        ("I had Hodgkin's as a teenager and now there's a new ache in my lower back", "urgent"),
+        ("finished antibiotics for a UTI last week and now my lower back's killing", "urgent"),
+        ("a strep throat a fortnight ago and now my lower back's bugging me", "urgent"),
+        ("my jeans are down a notch on my belt without trying and my back aches", "urgent"),
+        ("I'm sixty four, never troubled by my back, and now it's brutal", "urgent"),
+        ("she's a girl of sixteen and her lower back hurts all day every day", "urgent"),
+        ("28 weeks pregnant, there was blood on my undies this morning, and my back hurts", "urgent"),
     ],
 )
 def test_everyday_words_drug_names_and_spellings_of_a_sign_are_read(screen, text: str, tier: str) -> None:
@@ -685,7 +700,10 @@ def test_everyday_words_drug_names_and_spellings_of_a_sign_are_read(screen, text
         "keep it up with the stretches, my physio said, and my lower back is much better",
         # a flight of stairs climbed, not fallen down (one still is: "fell down a flight of stairs")
         "my lower back aches after climbing a flight of stairs",
+        # ... and a kick from a cow decades ago, mended
+        "kicked by a horse back in my twenties, cracked a rib, mended long since. back stiff now",
     ],
 )
 def test_cleared_lumps_explained_weight_loss_healed_falls_and_crashing_laptops_are_not_signs(screen, text: str) -> None:
     assert screen.screen(text).tier is None
+
