@@ -700,6 +700,9 @@ def test_everyday_words_drug_names_and_spellings_of_a_sign_are_read(screen, text
         "keep it up with the stretches, my physio said, and my lower back is much better",
         # a flight of stairs climbed, not fallen down (one still is: "fell down a flight of stairs")
         "my lower back aches after climbing a flight of stairs",
+        # sore muscles in both legs after sport (blind23's look-alikes: a parkrun, a football match)
+        "ran a 10k race on Sunday, both legs are heavy and sore and my lower back is tight, easing daily",
+        "rugby match on Saturday, both legs ache like mad and my back's stiff, serves me right",
         # ... and a kick from a cow decades ago, mended
         "kicked by a horse back in my twenties, cracked a rib, mended long since. back stiff now",
     ],
@@ -707,3 +710,14 @@ def test_everyday_words_drug_names_and_spellings_of_a_sign_are_read(screen, text
 def test_cleared_lumps_explained_weight_loss_healed_falls_and_crashing_laptops_are_not_signs(screen, text: str) -> None:
     assert screen.screen(text).tier is None
 
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "after the gym yesterday both my legs are numb and my lower back aches",
+        "did a parkrun and now both legs keep giving way, back sore",
+        "since the football match both legs ache and I can't lift my left foot properly",
+    ],
+)
+def test_numbness_or_weakness_in_both_legs_after_sport_is_still_the_sign(screen, text: str) -> None:
+    assert screen.screen(text).tier == "emergency"
