@@ -660,6 +660,8 @@ def test_blood_in_a_test_or_reading_is_not_blood_in_the_urine(screen, text: str,
         ("I'm sixty four, never troubled by my back, and now it's brutal", "urgent"),
         ("she's a girl of sixteen and her lower back hurts all day every day", "urgent"),
         ("28 weeks pregnant, there was blood on my undies this morning, and my back hurts", "urgent"),
+        # a change told by what was not there before is not a negation or a past sign
+        ("my wife says my spine has grown a curve it didn't have a year ago, and my back aches", "urgent"),
     ],
 )
 def test_everyday_words_drug_names_and_spellings_of_a_sign_are_read(screen, text: str, tier: str) -> None:
