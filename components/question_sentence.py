@@ -4,7 +4,7 @@ A follow-up that tells a story before its question ("I'm a hairdresser, on my fe
 6 in flat pumps. Could my shoes be part of the reason?" after an answer on what causes back
 pain) can read as off topic as a whole: the story's words are none of a topic's. Its question
 alone reads as the topic it goes on with. The action server decides which reading holds
-(backcare/clarify.py, ``decide``: ``sentence_intent``); these two components give it the
+(backcare/clarify.py, ``with_question_sentence``); these two components give it the
 second reading, from the same pipeline as the first:
 
 - ``QuestionSentenceCopier``, right after the language reader: for a message longer than
@@ -41,14 +41,11 @@ _COPY_OF = "question_sentence_copy_of"
 
 def question_sentence(text: Text, longer_than: int) -> Text | None:
     """The last question sentence of a message longer than ``longer_than`` words, if it has one
-    and it is not the whole message."""
+    (``focus_span``: never for a message of one sentence)."""
     if word_count(text) <= longer_than:
         return None
     span = focus_span(text)
-    if span is None:
-        return None
-    sentence = text[span[0] : span[1]].strip()
-    return sentence if sentence and sentence != text.strip() else None
+    return None if span is None else text[span[0] : span[1]].strip()
 
 
 class _NotTrained(GraphComponent):
