@@ -112,11 +112,23 @@ def _most_severe(signs: Iterable[Sign]) -> str | None:
     return next((t for t in TIERS if t in tiers), None)
 
 
+# A hesitation set off by commas: "things don't, er, work like they did".
+_FILLER = re.compile(r",\s*(?:er+m*|um+|uh+|ahem|erm+)\s*,")
+# A line of at most two words: a message typed a word or two at a time ("lump\non\nspine").
+_SHORT_LINE = re.compile(r"^\s*(?:\S+\s+)?\S*\s*$")
+
+
 def normalise(text: str) -> str:
-    """Lower-case, straight apostrophes, single spaces: what the patterns expect."""
+    """Lower-case, straight apostrophes, single spaces: what the patterns expect. A message
+    typed a word or two to a line is read as one line, and a filler set off by commas is
+    dropped, so the sign's words stand together."""
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     # Quotation marks are not apostrophes: things 'don't work' -> things don't work.
     text = re.sub(r"(?<![a-z])'|'(?![a-z])|[\"\u201c\u201d]", " ", text)
+    text = _FILLER.sub(" ", text)
+    lines = text.split("\n")
+    if len(lines) >= 3 and all(_SHORT_LINE.match(line) for line in lines):
+        text = " ".join(line.strip() for line in lines if line.strip())
     return re.sub(r"[ \t]+", " ", text)
 
 

@@ -662,6 +662,26 @@ def test_blood_in_a_test_or_reading_is_not_blood_in_the_urine(screen, text: str,
         ("28 weeks pregnant, there was blood on my undies this morning, and my back hurts", "urgent"),
         # a change told by what was not there before is not a negation or a past sign
         ("my wife says my spine has grown a curve it didn't have a year ago, and my back aches", "urgent"),
+        # words of blind24's sign set, in other sentences
+        ("my back went suddenly and there's a thumping in my belly", "emergency"),
+        ("back pain for a week, now both leg hurt, left and right the same", "emergency"),
+        ("sore back since Monday and I don't feel anything passing when I go", "emergency"),
+        ("his back's bad and since then, erm, things don't, um, work down there like before", "emergency"),
+        ("my back went on Friday and since then she can't feel anything when we're close", "emergency"),
+        ("back's been agony all week and the old fella's gone on strike, never before", "emergency"),
+        ("a van side-swiped us and our car was hit twice, my lower back is killing me", "emergency"),
+        ("a pallet dropped on me at work and pinned me for a minute, back killing", "emergency"),
+        ("my calf is swollen, it's hard for me to breathe today, and my back aches", "emergency"),
+        ("my leg is swollen at the calf and my breathing is shallow since lunch, back sore", "emergency"),
+        ("my back hurts all day and it's worse lying down", "urgent"),
+        ("my 70th was in May and I'd never had a bad back until this sudden agony", "urgent"),
+        ("six decades old and suddenly the worst back pain I have ever had", "urgent"),
+        ("my grandkids stayed over and now, out of nowhere, my back is the worst it's ever been", "urgent"),
+        ("I have osteoporosis, I bent to the dishwasher and something went in my back", "urgent"),
+        ("my fusion was a success but since last week my right leg has gone numb, back aching", "urgent"),
+        ("I'm revising for my A-levels and my back hurts constantly, it never stops", "urgent"),
+        # a message typed a word or two to a line
+        ("back\nsore\nboth legs\nnumb\nsince\ntoday", "emergency"),
     ],
 )
 def test_everyday_words_drug_names_and_spellings_of_a_sign_are_read(screen, text: str, tier: str) -> None:
