@@ -521,6 +521,8 @@ def test_a_temperature_in_the_normal_range_is_not_a_fever(screen, text: str, tie
     [
         ("down 3 kg because I stopped drinking beer, back a bit stiff, massage?", None),
         ("making weight for my judo grading, lost 2 kilos as planned, lower back tight", None),
+        ("I lost 5 kg deliberately since the summer and my lower back is tight from work", None),
+        ("my GP told me to lose some weight, so I have, nearly a stone, back still stiff", None),
         ("still shifting the baby weight, lost 5kg since she was born, my back aches from carrying her", None),
         ("my back hurts and I've lost 6 kilos, it wasn't planned at all", "urgent"),
         ("lost a stone in two months without trying and my lower back aches at night", "urgent"),
@@ -706,6 +708,7 @@ def test_everyday_words_drug_names_and_spellings_of_a_sign_are_read(screen, text
         "a scare with chest pains last yr, cardiologist said all clear. back just tight now",
         "in my youth I broke an arm in a riding accident, healed without any problems. back stiff",
         "my legs were fine on Monday and they're fine now, just my lower back is stiff",
+        "sciatica down my left leg for a decade, same as ever, both my legs are strong, massage?",
         # the same new words where they name no sign
         "the tumble dryer is broken and I've been carrying wet washing, lower back stiff, on warfarin",
         "hot stone massage left my body so hot after, lovely, my back feels looser",
