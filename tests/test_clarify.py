@@ -432,6 +432,9 @@ def test_short_follow_ups_whose_words_mislead_the_classifier_are_read_with_the_a
         ("same week or not?", "complementary_therapies", "complementary_therapies"),
         # when it is time for a doctor, after when to see one
         ("so after how long?", "when_to_see_doctor", "when_to_see_doctor"),
+        # which of the two, after massage compared with painkillers
+        ("ok so which one works quicker?", "medication_comparison", "medication_comparison"),
+        ("which would you go for?", "medication_comparison", "medication_comparison"),
     ):
         assert follow_up_reading(TOPIC_FOLLOW_UPS, text, previous) == FollowUpReading(topic), text
     for text, previous in (
@@ -442,6 +445,10 @@ def test_short_follow_ups_whose_words_mislead_the_classifier_are_read_with_the_a
         ("what about massage for it?", "causes"),
         ("can worry do it?", "causes"),
         ("how many sessions after that?", "when_to_see_doctor"),
+        # a question that names a medicine is a medicine question
+        ("which painkiller works quicker?", "medication_comparison"),
+        ("which tablets would you go for?", "medication_comparison"),
+        ("which one would you go for?", "massage_types"),
     ):
         assert follow_up_reading(TOPIC_FOLLOW_UPS, text, previous) is None, text
     ranking = [("stress_sleep", 0.7), ("massage_types", 0.2), ("about_previous_answer", 0.05)]
