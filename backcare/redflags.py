@@ -113,7 +113,7 @@ def _most_severe(signs: Iterable[Sign]) -> str | None:
 
 
 # A hesitation set off by commas: "things don't, er, work like they did".
-_FILLER = re.compile(r",\s*(?:er+m*|um+|uh+|ahem|erm+)\s*,")
+_FILLER = re.compile(r",\s*(?:er+m*|um+|uh+|ahem)\s*,")
 # A line of at most two words: a message typed a word or two at a time ("lump\non\nspine").
 _SHORT_LINE = re.compile(r"^\s*(?:\S+\s+)?\S*\s*$")
 
