@@ -683,6 +683,8 @@ def test_blood_in_a_test_or_reading_is_not_blood_in_the_urine(screen, text: str,
         ("my fusion was a success but since last week my right leg has gone numb, back aching", "urgent"),
         ("I'm revising for my A-levels and my back hurts constantly, it never stops", "urgent"),
         ("I'm retired, never had a bad back, and this week it came on really severe", "urgent"),
+        # the writer in the story too: still the writer's sign
+        ("me and my boyfriend had a car crash last night, my lower back is killing me", "emergency"),
         # a message typed a word or two to a line
         ("back\nsore\nboth legs\nnumb\nsince\ntoday", "emergency"),
     ],
@@ -711,6 +713,7 @@ def test_everyday_words_drug_names_and_spellings_of_a_sign_are_read(screen, text
         "my legs were fine on Monday and they're fine now, just my lower back is stiff",
         "sciatica down my left leg for a decade, same as ever, both my legs are strong, massage?",
         "I'm retired and my back has ached for years, same as always, would a massage help?",
+        "my flatmate had a really high fever with back pain last week, I'm fine, just stiff from my desk",
         # the same new words where they name no sign
         "the tumble dryer is broken and I've been carrying wet washing, lower back stiff, on warfarin",
         "hot stone massage left my body so hot after, lovely, my back feels looser",
