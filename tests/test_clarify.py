@@ -449,6 +449,9 @@ def test_short_follow_ups_whose_words_mislead_the_classifier_are_read_with_the_a
         ("which painkiller works quicker?", "medication_comparison"),
         ("which tablets would you go for?", "medication_comparison"),
         ("which one would you go for?", "massage_types"),
+        # "which" then a word that only starts like "do" or "is": not which of the two
+        ("which doctor should I ask about that?", "medication_comparison"),
+        ("which issues can massage help with?", "medication_comparison"),
     ):
         assert follow_up_reading(TOPIC_FOLLOW_UPS, text, previous) is None, text
     ranking = [("stress_sleep", 0.7), ("massage_types", 0.2), ("about_previous_answer", 0.05)]
