@@ -28,6 +28,7 @@ named in the message against it, run its test, then update PROVED_ON.
 from __future__ import annotations
 
 import collections
+import copy
 import functools
 import importlib.abc
 import importlib.metadata
@@ -130,6 +131,12 @@ PATCHES: Tuple[Patch, ...] = (
         "tensorflow/lite/python/util.py's optional `from jax import xla_computation` (its ImportError fallback)",
         ("tensorflow",),
         "tests/test_patches.py::test_the_server_loads_without_jax_and_answers_the_same",
+    ),
+    Patch(
+        "earlier messages for the red-flag screen",
+        "rasa.core.processor.MessageProcessor._parse_message_with_graph",
+        ("rasa",),
+        "tests/test_patches.py::test_the_parse_with_earlier_messages_is_rasas_own_for_a_message_with_no_sign",
     ),
     Patch(
         "shell prints whole replies",
@@ -426,6 +433,33 @@ def _create_tracker_store(store: Any, domain: Any) -> Any:
     return _CREATE_TRACKER_STORE[0](store, domain)
 
 
+# --- The NLU pipeline sees the conversation's last user messages --------------------------
+
+_PARSE_WITH_GRAPH: List[Callable[..., Any]] = []  # Rasa's own
+
+
+def parse_with_graph() -> Callable[..., Any]:
+    """Rasa's own MessageProcessor._parse_message_with_graph (before the patch), for the
+    equivalence test."""
+    from rasa.core.processor import MessageProcessor
+
+    return _PARSE_WITH_GRAPH[0] if _PARSE_WITH_GRAPH else MessageProcessor._parse_message_with_graph
+
+
+def _parse_message_with_graph(self: Any, message: Any, tracker: Any, only_output_properties: bool = True) -> Any:
+    """Rasa's own, given a copy of the message whose metadata also holds the texts of the
+    conversation's last user messages (components/red_flag_screen.py reads a sign told over
+    several of them). Rasa hands the NLU pipeline the message alone, though the tracker is at
+    hand here. The key is always set, so a client's metadata cannot put texts there; the
+    tracker keeps the message as it came, and the parse data has no metadata."""
+    from backcare.contract import EARLIER_MESSAGES
+    from components.red_flag_screen import earlier_messages
+
+    given = copy.copy(message)
+    given.metadata = {**(message.metadata or {}), EARLIER_MESSAGES: earlier_messages(tracker.events)}
+    return _PARSE_WITH_GRAPH[0](self, given, tracker, only_output_properties)
+
+
 # --- python-socketio 5.9: a half-received binary message outlives its client ---------------
 
 
@@ -490,6 +524,7 @@ def apply(version: Callable[[str], str] = importlib.metadata.version) -> None:
     from rasa.core.actions.action import RemoteAction
     from rasa.core.agent import Agent
     from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.core.processor import MessageProcessor
     from rasa.engine.runner.dask import DaskGraphRunner
     from rasa.shared.core import events
 
@@ -503,6 +538,8 @@ def apply(version: Callable[[str], str] = importlib.metadata.version) -> None:
     events.Event.resolve_by_type = staticmethod(_resolve_by_type)
     _GET_POSSIBLE_KEYS.append(RulePolicy._get_possible_keys)
     RulePolicy._get_possible_keys = _get_possible_keys
+    _PARSE_WITH_GRAPH.append(MessageProcessor._parse_message_with_graph)
+    MessageProcessor._parse_message_with_graph = _parse_message_with_graph
     _applied.append(True)
 
 

@@ -88,6 +88,10 @@ UNREAD_LANGUAGE_ENTITY = "unread_language"
 # The parse-data key naming the language a message was read from in English words
 # (components/language_reader.py): "spanish" or "french".
 READ_FROM_LANGUAGE = "read_from_language"
+# The key of a message's metadata, as the NLU pipeline sees it, with the texts of the
+# conversation's last user messages before it (patches.py puts them there from the tracker):
+# the red-flag screen reads a sign told over several messages.
+EARLIER_MESSAGES = "backcare_earlier_messages"
 # The parse-data key with the intent of a long message's question sentence read on its own
 # (components/question_sentence.py): {"text": ..., "name": ..., "confidence": ...}.
 QUESTION_SENTENCE = "question_sentence"

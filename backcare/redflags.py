@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Optional, Sequence
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -221,6 +221,26 @@ class RedFlagScreen:
         """Sources a referral cites: the signs' own, then the general red-flag guidance."""
         keys = [key for sign in signs for key in sign.sources] + list(self.referral_sources)
         return tuple(dict.fromkeys(keys))
+
+    def screen_together(self, earlier: Sequence[str], text: str) -> Screening | None:
+        """A sign told over the conversation's last messages ("I had breast cancer 5 years
+        ago", then "now my lower back has started hurting"): the screening of ``earlier``
+        (oldest first) and ``text`` read as one message, keeping only the signs, and the
+        suspected signs, that the earlier messages did not show on their own (those were
+        answered when they came). None when there are none. Joined by a space, so a sentence
+        typed over several messages ("I can't really feel" / "my bum") reads whole; each
+        message's own full stop still ends its sentence."""
+        together = self.screen(" ".join([*earlier, text]))
+        if not together.signs and not together.suspected:
+            return None  # most messages: one screening, not two
+        before = self.screen(" ".join(earlier))
+        confirmed = {s.id for s in before.signs}
+        shown = confirmed | {s.id for s in before.suspected}
+        signs = tuple(s for s in together.signs if s.id not in confirmed)
+        suspected = tuple(s for s in together.suspected if s.id not in shown)
+        if not signs and not suspected:
+            return None
+        return replace(together, signs=signs, suspected=suspected)
 
     def screen(self, text: str) -> Screening:
         # Accents removed once, for the glossary and the English check ("dolió" -> "dolio").

@@ -17,18 +17,23 @@ down:
   `red_flag_emergency` with `red_flag_tier: check` and an `unread_language` entity, which the
   rules answer with the safety check of both tiers and a request to write in English;
 - otherwise a red-flag guess of the classifier gives way to its next-best intent.
+A message with no sign of its own is also read with the conversation's last two user messages
+before it (patches.py gives them to the pipeline): a sign told over several messages, "I'm 67"
+then "never had back trouble but this week it's agony", is referred (or checked) as if told in
+one, unless the earlier messages alone already told it.
 The chosen intent always comes first in `intent_ranking`, so the SDK's
 `get_intent_of_latest_message()` returns the intent the bot acted on.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Reversible, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.events import Event, SessionStarted, UserUttered
 from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_CONFIDENCE,
@@ -46,6 +51,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from backcare.contract import (
+    EARLIER_MESSAGES,
     READ_FROM_LANGUAGE,
     RED_FLAG_CHECK_ENTITY,
     RED_FLAG_INTENT,
@@ -56,8 +62,12 @@ from backcare.contract import (
     Tier,
 )
 from backcare.redflags import RedFlagScreen as Screen
-from backcare.redflags import shared_screen
+from backcare.redflags import Screening, shared_screen
 from components.intents import choose_intent
+
+# How many of the user's messages before this one the screen reads with it: a context told
+# first ("I'm 67", "I had breast cancer") and the sign's other part two messages later.
+EARLIER_MESSAGES_KEPT = 2
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -97,6 +107,8 @@ class RedFlagScreen(GraphComponent):
         if not text:
             return
         screening = self._screen.screen(text)
+        if not screening.tier:
+            screening = self._with_earlier_messages(message, screening)
         intent = message.get(INTENT) or {}
         if screening.tier:
             choose_intent(message, {INTENT_NAME_KEY: RED_FLAG_INTENT[screening.tier], PREDICTED_CONFIDENCE_KEY: 1.0})
@@ -140,6 +152,40 @@ class RedFlagScreen(GraphComponent):
             fallback = next((r for r in ranking if r.get(INTENT_NAME_KEY) not in RED_FLAG_INTENTS), None)
             if fallback:
                 choose_intent(message, dict(fallback))
+
+    def _with_earlier_messages(self, message: Message, screening: Screening) -> Screening:
+        """The message read with the conversation's last messages before it, when together
+        they tell a sign none of them told alone ("I'm 67", then "never had back trouble but
+        this week it's agony"): a sign found that way is referred as if told in this message,
+        a suspected one gets the safety check (unless this message has its own check, or is
+        in a language the screen cannot read)."""
+        earlier = earlier_messages_of(message)
+        together = self._screen.screen_together(earlier, message.get(TEXT)) if earlier else None
+        if together is None:
+            return screening
+        if together.tier or (together.check_tier and not screening.check_tier and not screening.unread):
+            return together
+        return screening
+
+
+def earlier_messages_of(message: Message) -> List[Text]:
+    """The texts patches.py put in the message's metadata from the conversation (none for a
+    message parsed on its own, as /model/parse does)."""
+    metadata = message.get("metadata")
+    earlier = metadata.get(EARLIER_MESSAGES) if isinstance(metadata, dict) else None
+    return [t for t in earlier if isinstance(t, str) and t] if isinstance(earlier, list) else []
+
+
+def earlier_messages(events: Reversible[Event], keep: int = EARLIER_MESSAGES_KEPT) -> List[Text]:
+    """The texts of the last ``keep`` user messages of the conversation's current session,
+    oldest first; buttons' payloads ("/deny") are not counted (they say nothing of a sign)."""
+    texts: List[Text] = []
+    for event in reversed(events):
+        if isinstance(event, SessionStarted) or len(texts) == keep:
+            break
+        if isinstance(event, UserUttered) and event.text and not event.text.startswith("/"):
+            texts.append(event.text)
+    return texts[::-1]
 
 
 def _join(phrases: List[Text]) -> Text:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -92,6 +93,47 @@ def test_the_direct_graph_runner_gives_dasks_results() -> None:
     finally:
         dask_runner.DaskGraphRunner.run = patches.run_graph
     assert [(p["intent"], p["entities"]) for p in direct] == [(p["intent"], p["entities"]) for p in through_dask]
+
+
+def _tracker_after(earlier: list[str]) -> Any:
+    from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    events = [SessionStarted(), ActionExecuted("action_listen")]
+    for text in earlier:
+        events += [UserUttered(text), ActionExecuted("action_listen")]
+    return DialogueStateTracker.from_events("someone", events)
+
+
+def test_the_parse_with_earlier_messages_is_rasas_own_for_a_message_with_no_sign() -> None:
+    """Through the trained model, a message parsed after others of its conversation: the
+    whole parse data is Rasa's own, and the message keeps its metadata, unless together the
+    messages tell a sign none of them told alone (then the screen refers it)."""
+    from rasa.core.agent import Agent
+    from rasa.core.channels.channel import UserMessage
+
+    model = Path(__file__).resolve().parent.parent / "models" / "backcare.tar.gz"
+    assert model.exists(), "run `make train` (make test does it for you)"
+    processor = Agent.load(str(model)).processor
+    own = patches.parse_with_graph()
+    assert own is not type(processor)._parse_message_with_graph
+    conversations = [
+        ["does massage help?", "how much is it?"],
+        ["is deep tissue safe in pregnancy", "/affirm", "and after the birth?"],
+        ["my mum had cancer last year", "my back's sore from lifting her, can I book a massage?"],
+        ["I can't feel my legs and my back hurts", "what should I do?"],
+        ["¿ayuda el masaje?", "no"],
+        ["what's your source?"],
+    ]
+    for turns in conversations:
+        tracker = _tracker_after(turns[:-1])
+        message = UserMessage(turns[-1], metadata={"from": "widget"})
+        assert processor._parse_message_with_graph(message, tracker) == own(processor, message, tracker), turns
+        assert message.metadata == {"from": "widget"}
+    tracker = _tracker_after(["I had breast cancer a few years ago"])
+    message = UserMessage("now my lower back has started hurting, is massage ok?")
+    assert processor._parse_message_with_graph(message, tracker)["intent"]["name"] == "red_flag_urgent"
+    assert own(processor, message, tracker)["intent"]["name"] != "red_flag_urgent"
 
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -156,3 +156,25 @@ def test_a_sign_read_in_another_language_is_referred_not_checked(component, text
     message = parsed(text, [("effectiveness", 0.5)])
     component.process([message])
     assert entities(message) == {"red_flag_sign": sign, "red_flag_tier": "emergency"}
+
+
+def with_earlier(message: Message, *earlier: str) -> Message:
+    message.set("metadata", {"backcare_earlier_messages": list(earlier)})
+    return message
+
+
+def test_a_sign_told_over_two_messages_is_referred_on_the_second(component) -> None:
+    message = with_earlier(
+        parsed("now my lower back has started hurting, is massage ok?", [("effectiveness", 0.7)]),
+        "I had breast cancer a few years ago",
+    )
+    component.process([message])
+    assert message.get("intent")["name"] == "red_flag_urgent"
+    assert entities(message) == {"red_flag_sign": "cancer_history", "red_flag_tier": "urgent"}
+
+
+def test_the_same_messages_parsed_alone_or_with_unrelated_ones_are_not_referred(component) -> None:
+    for earlier in [(), ("how much is a session?",), ("my mum had cancer last year",)]:
+        message = with_earlier(parsed("now my lower back has started hurting", [("effectiveness", 0.7)]), *earlier)
+        component.process([message])
+        assert message.get("intent")["name"] == "effectiveness", earlier

@@ -751,3 +751,42 @@ def test_cleared_lumps_explained_weight_loss_healed_falls_and_crashing_laptops_a
 )
 def test_numbness_or_weakness_in_both_legs_after_sport_is_still_the_sign(screen, text: str) -> None:
     assert screen.screen(text).tier == "emergency"
+
+
+@pytest.mark.parametrize(
+    "earlier, text, sign",
+    [
+        (
+            ["I had breast cancer a few years ago"],
+            "now my lower back has started hurting, is massage ok?",
+            "cancer_history",
+        ),
+        (
+            ["I'm on warfarin for my heart"],
+            "slipped on the ice this morning and landed on my back",
+            "blood_thinner_fall",
+        ),
+        # a sentence typed over several messages
+        (["I can't really feel", "my bum or down there"], "since this morning", None),
+        (["I can't really feel"], "my bum or down there", "saddle_numbness"),
+    ],
+)
+def test_a_sign_told_over_several_messages_is_found_once(screen, earlier, text, sign) -> None:
+    assert all(screen.screen(t).tier is None for t in [*earlier, text])
+    together = screen.screen_together(earlier, text)
+    if sign is None:  # the earlier messages alone told it: it was answered when they came
+        assert together is None
+    else:
+        assert together is not None and [s.id for s in together.signs] == [sign]
+
+
+@pytest.mark.parametrize(
+    "earlier, text",
+    [
+        (["my mum had cancer last year"], "my back's sore from lifting her, can I book a massage?"),
+        (["Is massage safe for me?"], "I'm 70 and my back has ached for years, nothing new"),
+        (["does massage help lower back pain?"], "how much is a session?"),
+    ],
+)
+def test_messages_that_tell_no_sign_together_are_not_read_as_one(screen, earlier, text) -> None:
+    assert screen.screen_together(earlier, text) is None

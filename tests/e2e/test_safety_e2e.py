@@ -103,6 +103,32 @@ def test_red_flag_wins_mid_conversation(bot) -> None:
     )
 
 
+def test_a_sign_told_over_two_messages_is_referred_and_stored_as_typed(bot) -> None:
+    sender = uuid.uuid4().hex
+    referral = "This needs a doctor's check before any massage"
+    # (alone, the history gets at most the safety check: cancer now or before?)
+    assert referral not in texts(bot.say("I had breast cancer a few years ago", sender))
+    reply = texts(bot.say("now my lower back has started hurting, is massage ok?", sender))
+    assert referral in reply and "cancer" in reply.split(referral)[1]  # the sign named
+    assert bot.slots(sender)["topic"] == "red_flags" and bot.slots(sender)["red_flag_tier"] == "urgent"
+    users = [e for e in bot.tracker(sender)["events"] if e["event"] == "user"]
+    assert [e["text"] for e in users] == [
+        "I had breast cancer a few years ago",
+        "now my lower back has started hurting, is massage ok?",
+    ]
+    assert not any("backcare_earlier_messages" in (e.get("metadata") or {}) for e in users)
+    # Told once: the next message is not referred again for the same two.
+    assert referral not in texts(bot.say("ok thanks, I'll ring my GP", sender))
+
+
+def test_messages_about_someone_else_then_ones_own_ache_are_not_referred(bot) -> None:
+    sender = uuid.uuid4().hex
+    bot.say("my mum had cancer last year", sender)
+    reply = texts(bot.say("my back's sore from lifting her, can I book a massage?", sender))
+    assert "This needs a doctor's check" not in reply and "This could be a sign of a serious problem" not in reply
+    assert bot.slots(sender)["topic"] != "red_flags"
+
+
 def test_a_message_in_another_language_gets_the_safety_check_of_both_tiers(bot) -> None:
     sender = uuid.uuid4().hex
     replies = bot.say("Guten Tag, ich habe seit drei Tagen Rückenschmerzen und fühle mich sehr müde", sender)

@@ -17,6 +17,15 @@ def test_referral_reaches_the_user_when_the_action_server_is_down(bot, servers) 
     assert bot.slots(sender) == slots_with(topic="red_flags", red_flag_tier="emergency")
 
 
+def test_a_sign_typed_over_several_messages_reaches_the_user_when_the_action_server_is_down(bot, servers) -> None:
+    servers.stop("actions")
+    sender = uuid.uuid4().hex
+    bot.say("I can't really feel", sender)
+    reply = texts(bot.say("my bum or down there", sender)).lower()
+    assert "call your local emergency number" in reply and "do not book a massage" in reply
+    assert bot.slots(sender)["red_flag_tier"] == "emergency"
+
+
 def test_the_safety_check_and_its_yes_reach_the_user_when_the_action_server_is_down(bot, servers) -> None:
     servers.stop("actions")
     sender = uuid.uuid4().hex
