@@ -4,7 +4,8 @@ servers, REST).
 Prints, per set: recall of warning signs (a referral of the right tier or higher, or a
 safety check that says where to go now), per sign and tier; how many look-alikes were
 referred or checked; how often a check is asked on messages without a sign (look-alikes
-and the held-out topic questions); and every miss.
+and the held-out topic questions); for the conversation sets (a sign told over two or three
+messages, or none), what each conversation reached; and every miss.
 """
 
 from __future__ import annotations
@@ -19,14 +20,14 @@ from pathlib import Path
 import requests
 
 from scripts.heldout import load_heldout
-from scripts.safety_sets import load_look_alikes, load_sign_cases, outcome
+from scripts.safety_sets import load_conversation_cases, load_look_alikes, load_sign_cases, outcome
 from scripts.servers import Servers, evaluation_servers
 
 SEVERITY = {"none": 0, "check": 1, "urgent": 2, "emergency": 3}
 
 
-def ask(servers: Servers, token: str, text: str) -> str:
-    sender = uuid.uuid4().hex
+def ask(servers: Servers, token: str, text: str, sender: str | None = None) -> str:
+    sender = sender or uuid.uuid4().hex
     response = requests.post(
         f"{servers.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30
     )
@@ -41,7 +42,8 @@ def ask(servers: Servers, token: str, text: str) -> str:
 def report(servers: Servers, token: str, blind: Path | None = None) -> None:
     signs, look_alikes = load_sign_cases(blind=blind, eval_only=True), load_look_alikes(blind=blind, eval_only=True)
     questions = [e.text for e in load_heldout()]
-    total = len(signs) + len(look_alikes) + len(questions)
+    conversations = load_conversation_cases()
+    total = len(signs) + len(look_alikes) + len(questions) + sum(len(c.turns) for c in conversations)
     done, started = 0, time.monotonic()
 
     def progress() -> None:
@@ -76,6 +78,30 @@ def report(servers: Servers, token: str, blind: Path | None = None) -> None:
     for text in questions:
         asked[ask(servers, token, text)] += 1
         progress()
+    told: dict[str, Counter[str]] = defaultdict(Counter)
+    told_misses = []
+    for conversation in conversations:
+        sender = uuid.uuid4().hex
+        outcomes = []
+        for text in conversation.turns:
+            outcomes.append(ask(servers, token, text, sender))
+            progress()
+        got = max(outcomes, key=SEVERITY.__getitem__)  # what the conversation reached
+        counts = told[f"{conversation.set_name}:{'signs' if conversation.sign else 'none'}"]
+        counts[got] += 1
+        if conversation.sign:
+            ok = got == "check" or SEVERITY[got] >= SEVERITY[conversation.tier]
+            counts["ok" if ok else "missed"] += 1
+            if not ok:
+                told_misses.append(
+                    f"[{conversation.set_name}] {conversation.sign} ({conversation.tier}) -> {got}: "
+                    + " / ".join(conversation.turns)[:200]
+                )
+        elif got != "none":
+            told_misses.append(
+                f"[{conversation.set_name}] no sign ({conversation.kind}) -> {got}: "
+                + " / ".join(conversation.turns)[:200]
+            )
 
     print(f"\nWarning signs through the running bot ({len(signs)} messages):")
     for key in sorted(recall):
@@ -100,6 +126,17 @@ def report(servers: Servers, token: str, blind: Path | None = None) -> None:
         f"{checks}/{no_sign} = {checks / no_sign:.3f}; held-out questions referred: "
         f"{asked['emergency'] + asked['urgent']}"
     )
+    if conversations:
+        print(f"\nConversations ({len(conversations)}): a sign told over several messages, or none; what each reached:")
+        for key, c in sorted(told.items()):
+            n = c["emergency"] + c["urgent"] + c["check"] + c["none"]
+            line = (
+                f"  {key:28s} referred emergency {c['emergency']}, urgent {c['urgent']}; "
+                f"checked {c['check']}; none {c['none']} (of {n})"
+            )
+            if key.endswith(":signs"):
+                line += f"; recall {c['ok']}/{n} = {c['ok'] / n:.3f}"
+            print(line)
     if misses:
         print("\nMissed warning signs:")
         for line in misses:
@@ -107,6 +144,10 @@ def report(servers: Servers, token: str, blind: Path | None = None) -> None:
     if flagged:
         print("\nLook-alikes referred or checked:")
         for line in flagged:
+            print("  " + line)
+    if told_misses:
+        print("\nConversations missed (a sign) or referred or checked (none):")
+        for line in told_misses:
             print("  " + line)
 
 

@@ -39,6 +39,9 @@ LOOK_ALIKE_SETS = {
 # blind sets (blind4, blind5 ...), whose remaining misses are listed in docs/ rather than tuned
 # away one by one.
 EVAL_ONLY_SETS = {p.name: p.name for p in numbered_folders(DATA, "blind") if p.name not in SIGN_SETS}
+# Conversations in which one person tells a sign over two or three messages, or tells none
+# (`red_flag_conversations.yml`, written blind): measured by `make eval` only.
+CONVERSATION_FILE = "red_flag_conversations.yml"
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,15 @@ class LookAlike:
     text: str
     kind: str
     set_name: str
+
+
+@dataclass(frozen=True)
+class ConversationCase:
+    turns: tuple[str, ...]  # the user's messages, in order
+    set_name: str
+    sign: str = ""  # "" for a conversation that tells no sign
+    tier: str = ""
+    kind: str = ""  # the trap of a conversation without a sign
 
 
 def _cases(path: Path, key: str) -> list[dict]:
@@ -89,6 +101,20 @@ def load_look_alikes(data: Path = DATA, blind: Path | None = None, eval_only: bo
         for name, path, key in _sets(LOOK_ALIKE_SETS, data, blind, "red_flag_lookalikes.yml", eval_only)
         for c in _cases(path, key)
     ]
+
+
+def load_conversation_cases(data: Path = DATA) -> list[ConversationCase]:
+    """Every conversation set under ``data`` (folders with a red_flag_conversations.yml)."""
+    found = []
+    for path in sorted(data.glob(f"*/{CONVERSATION_FILE}")):
+        for c in _cases(path, "cases"):
+            turns = tuple(str(t) for t in c["turns"])
+            if len(turns) < 2:
+                raise ValueError(f"{path}: a conversation needs two messages or more: {turns}")
+            found.append(
+                ConversationCase(turns, path.parent.name, c.get("sign", ""), c.get("tier", ""), c.get("trap", ""))
+            )
+    return found
 
 
 # What the bot did with a message, read from its reply and the conversation's slots.

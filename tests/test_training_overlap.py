@@ -13,8 +13,10 @@ ROOT = Path(__file__).resolve().parent.parent
 TRAINING_DIR = ROOT / "data" / "nlu"
 TEST_DATA_DIR = ROOT / "tests" / "data"
 _MARKUP = re.compile(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})")
-# Keys whose string values are user messages in the test sets.
+# Keys whose string values are user messages in the test sets, and the key of a list of them
+# (a conversation's messages, in order).
 MESSAGE_KEYS = ("text", "first")
+MESSAGE_LIST_KEY = "turns"
 
 
 def normalised(text: str) -> str:
@@ -40,6 +42,8 @@ def case_messages(node: Any) -> Iterator[str]:
         for key, value in node.items():
             if key in MESSAGE_KEYS and isinstance(value, str):
                 yield value
+            elif key == MESSAGE_LIST_KEY and isinstance(value, list):
+                yield from (turn for turn in value if isinstance(turn, str))
             else:
                 yield from case_messages(value)
     elif isinstance(node, list):
