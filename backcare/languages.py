@@ -15,6 +15,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
 from backcare.contract import PROJECT_ROOT
 from backcare.yamlfile import DataFileError, read_mapping
 
@@ -89,6 +92,11 @@ class EnglishCheck:
     # (`LanguageGlossary.english_reading`).
     reading_before: float = 0.0
     reading_unknown: int = 0
+    # A message with at least ``min_foreign`` words that are not English nor near an English
+    # word, and under ``foreign_share_below`` of its words English, has a part it cannot read
+    # (0: off).
+    min_foreign: int = 0
+    foreign_share_below: float = 0.0
 
     def _words(self, text: str) -> list[str]:
         return [w for w in _ANY_WORD.findall(text.replace("'", " ")) if len(w) > 1]
@@ -105,12 +113,37 @@ class EnglishCheck:
     def _unknown(self, words: list[str]) -> list[str]:
         return [w for w in words if w not in self.words and w not in self.common_words]
 
+    def foreign_words(self, text: str) -> list[str]:
+        """The words of ``text`` of three letters or more that are not English and not one edit
+        from an English word (two from six letters): "schiena", "dhabarka", "spuchnieta", but
+        not a typo ("masage", "realy") or dialect ("nae", "wi") that the screen's speller and
+        patterns may still read."""
+        return [w for w in self.unknown_words(text) if len(w) > 2 and not self._near_english(w)]
+
+    def _near_english(self, word: str) -> bool:
+        near = self._near_cache.get(word)
+        if near is None:
+            cutoff = 1 if len(word) < 6 else 2
+            found = process.extractOne(word, self._lexicon, scorer=Levenshtein.distance, score_cutoff=cutoff)
+            near = self._near_cache[word] = found is not None
+        return near
+
+    @functools.cached_property
+    def _lexicon(self) -> tuple[str, ...]:
+        return tuple(sorted(self.words | self.common_words))
+
+    @functools.cached_property
+    def _near_cache(self) -> dict[str, bool]:  # words repeat from message to message
+        return {}
+
     def can_read(self, text: str) -> bool:
         """``text`` lower-case, accents removed. Mostly another script (Chinese, Cyrillic,
         Arabic ...), a fifth of the words in another script, ``min_words`` or more words (other
         single letters not counted) with under ``min_share`` of them English, or a clause of
         ``max_unread_run`` words in a row none of which is English ("... kinakaladkad na niya yung
-        kanang paa ... can we book?"): no.
+        kanang paa ... can we book?"), or ``min_foreign`` words neither English nor near it in a
+        message under ``foreign_share_below`` English ("Merhaba, son iki ayda 7 kilo verdim ...
+        Also my back is hurting"): no.
         A button's payload ("/deny") is read."""
         if text.startswith("/"):
             return True
@@ -124,6 +157,10 @@ class EnglishCheck:
             return False  # English with a part in another script ("My mom عندها هشاشة عظام, ...")
         if self.max_unread_run and self._longest_unread_run(text) >= self.max_unread_run:
             return False
+        # (the word search last: most messages are mostly English)
+        foreign = self.min_foreign and self.english_share(text) < self.foreign_share_below
+        if foreign and len(self.foreign_words(text)) >= self.min_foreign:
+            return False  # "Dzień dobry, łydka spuchnięta i czerwona, boli. Also back. Massage?"
         # Other single letters ("solve x^2 ...", "plan b") are no language, as in the clause check.
         words = [w for w in words if len(w) > 1 or w in self.words or not _LATIN.fullmatch(w)]
         return len(words) < self.min_words or sum(w in self.words for w in words) / len(words) >= self.min_share
@@ -242,6 +279,18 @@ def load_glossary(path: Path = LANGUAGES_PATH) -> LanguageGlossary:
     max_unread_run = english.get("max_unread_run")
     if not isinstance(max_unread_run, int) or max_unread_run < 2:
         raise DataFileError(f"{path}: english: 'max_unread_run' must be a whole number of at least 2")
+    foreign = english.get("foreign_words")
+    if (
+        not isinstance(foreign, dict)
+        or not isinstance(foreign.get("min"), int)
+        or foreign["min"] < 1
+        or not isinstance(foreign.get("below"), (int, float))
+        or not 0 < foreign["below"] <= 1
+    ):
+        raise DataFileError(
+            f"{path}: english: 'foreign_words' must give 'min' (a count, at least 1) "
+            "and 'below' (a share above 0, at most 1)"
+        )
     reading = english.get("reading")
     if (
         not isinstance(reading, dict)
@@ -264,6 +313,8 @@ def load_glossary(path: Path = LANGUAGES_PATH) -> LanguageGlossary:
             max_unread_run,
             float(reading["before"]),
             int(reading["unknown"]),
+            int(foreign["min"]),
+            float(foreign["below"]),
         ),
     )
 

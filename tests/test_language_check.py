@@ -62,3 +62,30 @@ def test_english_with_a_part_in_another_script_is_not_read() -> None:
 )
 def test_english_with_a_clause_in_another_language_is_not_read(text: str) -> None:
     assert shared_screen().screen(text).unread
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Polish and Turkish words spread between English ones: no run of five, but four words
+        # or more that are neither English nor near it, in a message not four-fifths English.
+        "Dzień dobry, łydka spuchnięta i czerwona, boli. Also back. Massage?",
+        "Merhaba, son iki ayda 7 kilo verdim, diyet yapmadan. Also my back is hurting. Masaj randevusu?",
+    ],
+)
+def test_english_with_foreign_words_scattered_through_it_is_not_read(text: str) -> None:
+    assert shared_screen().screen(text).unread
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # as many words the vocabulary does not know, each a typo or dialect near an English word
+        "does masage realy help wiht lowr bak pain?? thinkin of tryin it",
+        "Nae numbness, nae bother wi' the waterworks, just a stiff back fae the fitba. Can I book Saturday?",
+        # the words of a clinician
+        "Do your therapists do NMT? Looking for neuromuscular therapy for QL and lumbar paraspinal hypertonicity.",
+    ],
+)
+def test_typos_dialect_and_jargon_are_still_read(text: str) -> None:
+    assert not shared_screen().screen(text).unread
