@@ -790,3 +790,42 @@ def test_a_sign_told_over_several_messages_is_found_once(screen, earlier, text, 
 )
 def test_messages_that_tell_no_sign_together_are_not_read_as_one(screen, earlier, text) -> None:
     assert screen.screen_together(earlier, text) is None
+
+
+@pytest.mark.parametrize(
+    "text, sign",
+    [
+        # a school year or stage as an age under 20
+        ("yr 11, back hurts constantly", "young_constant_pain"),
+        ("He's just started sixth form and his back has ached constantly since September", "young_constant_pain"),
+        ("my son is in SS3 and his back pains him all the time, for weeks now", "young_constant_pain"),
+        ("she's a sophomore in high school and her lower back hurts nonstop", "young_constant_pain"),
+        ("first year at uni and my back has hurt non-stop for two months", "young_constant_pain"),
+        # a weak stream in other words
+        ("my stream's gone weak and slow since my back went", "bladder_bowel"),
+        ("only a few drops come out when I pee, and my back is agony", "bladder_bowel"),
+        ("since I hurt my back the urine refuses to come out", "bladder_bowel"),
+        ("I have thinning of the bones and slipped on the kitchen floor, now my back hurts", "fragility_fracture"),
+        ("sex felt like nothing last night and my back has been bad all week", "sexual_dysfunction"),
+        ("he grabbed his back and crumpled onto the floor", "aortic"),
+        ("sudden terrible back pain and now I feel giddy", "aortic"),
+        ("my back gets worse when I'm at rest and eases when I move about", "night_pain"),
+        ("there's a new kink in my spine, back aches", "spine_deformity"),
+        ("had back surgery in spring and now I'm running to the loo every half hour", "after_spinal_surgery"),
+        ("my son says he sees blood when he pees and his back hurts", "blood_in_urine"),
+        ("sore chest today and my back is killing me", "chest_breathing"),
+        ("the back pain goes right through to the front of my chest", "chest_breathing"),
+        ("my mum just had her 70th and has a sudden severe back pain, never had one before", "age_over_50"),
+        ("freezing cold and shaking, then boiling hot the next minute, lower back aches", "fever"),
+        ("my back's bad and I can't lift the front of my right foot properly", "leg_weakness"),
+        ("my left leg's started dragging since this morning and my back hurts", "leg_weakness"),
+        ("my right side is going weak and my back hurts", "leg_weakness"),
+        ("couldn't get up on my toes this morning and my back aches", "leg_weakness"),
+    ],
+)
+def test_blind25s_kinds_of_sign_in_other_words(screen, text: str, sign: str) -> None:
+    assert sign in [s.id for s in screen.screen(text).signs]
+
+
+def test_an_office_that_is_freezing_and_a_car_that_is_boiling_hot_is_no_fever(screen) -> None:
+    assert screen.screen("Back pain since Monday and the office is freezing but the car is boiling hot").tier is None
