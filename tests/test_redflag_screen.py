@@ -829,3 +829,26 @@ def test_blind25s_kinds_of_sign_in_other_words(screen, text: str, sign: str) -> 
 
 def test_an_office_that_is_freezing_and_a_car_that_is_boiling_hot_is_no_fever(screen) -> None:
     assert screen.screen("Back pain since Monday and the office is freezing but the car is boiling hot").tier is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a craze called a fever, a market that collapsed
+        "football fever in our house this month and my back is stiff from the sofa",
+        "the stock market collapsed last week and my back is tense from the stress",
+        # weight lost as planned
+        "lost 4 kilos, which was the plan, and my back is a bit sore",
+        "doing intermittent fasting and dropped half a stone, back aches after work",
+        # someone in a podcast had the sign
+        "listened to a podcast where the victim had a fever and back pain, my back's just stiff from work",
+        # sore legs after a first run
+        "started couch to 5k and both calves and my back are sore",
+    ],
+)
+def test_blind25s_kinds_of_look_alike_are_not_referred(screen, text: str) -> None:
+    assert screen.screen(text).tier is None
+
+
+def test_a_relative_who_collapsed_just_now_is_still_the_emergency(screen) -> None:
+    assert screen.screen("my grandad collapsed holding his back just now").tier == "emergency"
