@@ -65,6 +65,8 @@ from backcare.redflags import RedFlagScreen as Screen
 from backcare.redflags import Screening, shared_screen
 from components.intents import choose_intent
 
+DENY_INTENT = "deny"  # a "no", typed or the check's button
+
 # How many of the user's messages before this one the screen reads with it: a context told
 # first ("I'm 67", "I had breast cancer") and the sign's other part two messages later.
 EARLIER_MESSAGES_KEPT = 2
@@ -178,13 +180,18 @@ def earlier_messages_of(message: Message) -> List[Text]:
 
 def earlier_messages(events: Reversible[Event], keep: int = EARLIER_MESSAGES_KEPT) -> List[Text]:
     """The texts of the last ``keep`` user messages of the conversation's current session,
-    oldest first; buttons' payloads ("/deny") are not counted (they say nothing of a sign)."""
+    oldest first, after the user's last "no": a "no" to the safety check ruled out what was
+    said before it, which must not come back joined to the next message. Buttons' payloads
+    ("/deny") are not counted (they say nothing of a sign)."""
     texts: List[Text] = []
     for event in reversed(events):
         if isinstance(event, SessionStarted) or len(texts) == keep:
             break
-        if isinstance(event, UserUttered) and event.text and not event.text.startswith("/"):
-            texts.append(event.text)
+        if isinstance(event, UserUttered):
+            if (event.intent or {}).get(INTENT_NAME_KEY) == DENY_INTENT:
+                break
+            if event.text and not event.text.startswith("/"):
+                texts.append(event.text)
     return texts[::-1]
 
 

@@ -178,3 +178,25 @@ def test_the_same_messages_parsed_alone_or_with_unrelated_ones_are_not_referred(
         message = with_earlier(parsed("now my lower back has started hurting", [("effectiveness", 0.7)]), *earlier)
         component.process([message])
         assert message.get("intent")["name"] == "effectiveness", earlier
+
+
+def test_the_earlier_messages_are_this_sessions_last_two_after_the_last_no() -> None:
+    from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
+
+    from components.red_flag_screen import earlier_messages
+
+    said = [
+        UserUttered("hello there"),
+        SessionStarted(),
+        UserUttered("my back has hurt since Monday"),
+        UserUttered("I feel a bit feverish"),
+        ActionExecuted("utter_red_flag_check_urgent"),
+        UserUttered("no", intent={"name": "deny"}),
+        UserUttered('/affirm{"x": 1}', intent={"name": "affirm"}),
+        UserUttered("it's just from the gardening"),
+    ]
+    # after the "no" to the check: only what came since (the button's payload is not a message)
+    assert earlier_messages(said) == ["it's just from the gardening"]
+    # without it: the last two of this session, oldest first
+    assert earlier_messages(said[:5]) == ["my back has hurt since Monday", "I feel a bit feverish"]
+    assert earlier_messages(said[:3]) == ["my back has hurt since Monday"]

@@ -121,6 +121,14 @@ def test_a_sign_told_over_two_messages_is_referred_and_stored_as_typed(bot) -> N
     assert referral not in texts(bot.say("ok thanks, I'll ring my GP", sender))
 
 
+def test_what_a_no_to_the_check_ruled_out_is_not_joined_to_the_next_message(bot) -> None:
+    sender = uuid.uuid4().hex
+    assert "one safety question" in texts(bot.say("I feel a bit feverish today", sender))
+    bot.say("no", sender)
+    reply = texts(bot.say("my back aches from the gardening", sender))
+    assert "This needs a doctor's check" not in reply and bot.slots(sender)["topic"] != "red_flags"
+
+
 def test_messages_about_someone_else_then_ones_own_ache_are_not_referred(bot) -> None:
     sender = uuid.uuid4().hex
     bot.say("my mum had cancer last year", sender)
