@@ -821,6 +821,8 @@ def test_messages_that_tell_no_sign_together_are_not_read_as_one(screen, earlier
         ("my left leg's started dragging since this morning and my back hurts", "leg_weakness"),
         ("my right side is going weak and my back hurts", "leg_weakness"),
         ("couldn't get up on my toes this morning and my back aches", "leg_weakness"),
+        # the screen reads text without accents: "rosé" is "rose"
+        ("back pain low down and my pee looks like rosé", "blood_in_urine"),
     ],
 )
 def test_blind25s_kinds_of_sign_in_other_words(screen, text: str, sign: str) -> None:
@@ -848,6 +850,10 @@ def test_an_office_that_is_freezing_and_a_car_that_is_boiling_hot_is_no_fever(sc
 )
 def test_blind25s_kinds_of_look_alike_are_not_referred(screen, text: str) -> None:
     assert screen.screen(text).tier is None
+
+
+def test_a_rose_bought_is_no_blood(screen) -> None:
+    assert screen.screen("my wife bought me a rose and my back hurts when I pee").tier is None
 
 
 def test_a_relative_who_collapsed_just_now_is_still_the_emergency(screen) -> None:
