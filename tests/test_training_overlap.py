@@ -25,9 +25,14 @@ def normalised(text: str) -> str:
     return re.sub(r"[\W_]", "", _MARKUP.sub(r"\1", text).lower())
 
 
+# The example blocks whose lines are messages or words the model learns: an intent's examples,
+# and the synonyms and lookup tables the entity extractor matches ("osteoporosis" alone is one).
+EXAMPLE_BLOCKS = ("intent", "synonym", "lookup")
+
+
 def nlu_examples(document: Any) -> Iterator[str]:
     for block in (document or {}).get("nlu") or []:
-        if "intent" in block:
+        if any(key in block for key in EXAMPLE_BLOCKS):
             for line in str(block.get("examples") or "").splitlines():
                 if line.strip().startswith("- "):
                     yield line.strip()[2:]
