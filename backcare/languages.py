@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -120,21 +121,17 @@ class EnglishCheck:
         patterns may still read."""
         return [w for w in self.unknown_words(text) if len(w) > 2 and not self._near_english(w)]
 
-    def _near_english(self, word: str) -> bool:
-        near = self._near_cache.get(word)
-        if near is None:
+    @functools.cached_property
+    def _near_english(self) -> Callable[[str], bool]:
+        """Whether a word is one edit from an English word (two from six letters). Words repeat
+        from message to message: each is worked out once (bounded, as the speller's are)."""
+        lexicon = tuple(sorted(self.words | self.common_words))
+
+        def near(word: str) -> bool:
             cutoff = 1 if len(word) < 6 else 2
-            found = process.extractOne(word, self._lexicon, scorer=Levenshtein.distance, score_cutoff=cutoff)
-            near = self._near_cache[word] = found is not None
-        return near
+            return process.extractOne(word, lexicon, scorer=Levenshtein.distance, score_cutoff=cutoff) is not None
 
-    @functools.cached_property
-    def _lexicon(self) -> tuple[str, ...]:
-        return tuple(sorted(self.words | self.common_words))
-
-    @functools.cached_property
-    def _near_cache(self) -> dict[str, bool]:  # words repeat from message to message
-        return {}
+        return functools.lru_cache(maxsize=20_000)(near)
 
     def can_read(self, text: str) -> bool:
         """``text`` lower-case, accents removed. Mostly another script (Chinese, Cyrillic,

@@ -26,6 +26,12 @@ from scripts.servers import Servers, evaluation_servers
 SEVERITY = {"none": 0, "check": 1, "urgent": 2, "emergency": 3}
 
 
+def reaches_care(got: str, tier: str) -> bool:
+    """A referral of the sign's tier or a more severe one, or a check (which already says
+    where to go now), reaches care in time."""
+    return got == "check" or SEVERITY[got] >= SEVERITY[tier]
+
+
 def ask(servers: Servers, token: str, text: str, sender: str | None = None) -> str:
     sender = sender or uuid.uuid4().hex
     response = requests.post(
@@ -58,8 +64,7 @@ def report(servers: Servers, token: str, blind: Path | None = None) -> None:
     for case in signs:
         got = ask(servers, token, case.text)
         progress()
-        # A referral of the right tier or a more severe one, or a check, reaches care in time.
-        ok = got == "check" or SEVERITY[got] >= SEVERITY[case.tier]
+        ok = reaches_care(got, case.tier)
         for key in (case.set_name, f"{case.set_name}:{case.tier}"):
             recall[key]["ok" if ok else "missed"] += 1
             recall[key][got] += 1
@@ -90,7 +95,7 @@ def report(servers: Servers, token: str, blind: Path | None = None) -> None:
         counts = told[f"{conversation.set_name}:{'signs' if conversation.sign else 'none'}"]
         counts[got] += 1
         if conversation.sign:
-            ok = got == "check" or SEVERITY[got] >= SEVERITY[conversation.tier]
+            ok = reaches_care(got, conversation.tier)
             counts["ok" if ok else "missed"] += 1
             if not ok:
                 told_misses.append(
