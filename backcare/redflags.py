@@ -42,6 +42,7 @@ DIRECTIONS = ("forward", "backward", "both")
 _FRAGMENT_REF = re.compile(r"\{([a-z_]+)\}")
 # Sentence ends; a dot between digits ("38.5") is not one.
 _SENTENCE_BREAK = re.compile(r"(?<!\d)[.!?]+|[.!?]+(?!\d)|[;\n]+")
+FOUND = ("hit", "check")  # what _match_sign returns for a sign found or suspected
 _WORD = re.compile(r"[a-z][a-z']*")
 MIN_SPELLED_LENGTH = 4  # shorter words are never respelled
 REAL_WORDS_PATH = PROJECT_ROOT / "knowledge" / "spelling_real_words.yml"
@@ -187,6 +188,9 @@ class RedFlagScreen:
     # "Mine is just a tight back": signs told of a third person are theirs, not the writer's.
     self_contrast: re.Pattern[str]
     third_person: re.Pattern[str]
+    # A question about oneself answered "no" at once ("fever? no."): its group `question`
+    # states no sign.
+    answered_no: re.Pattern[str]
     window_words: int
     referral_sources: tuple[str, ...]
     check_signs: dict[str, str]  # tier -> its signs in plain words, for the safety check
@@ -246,15 +250,20 @@ class RedFlagScreen:
         # Accents removed once, for the glossary and the English check ("dolió" -> "dolio").
         normalised = without_accents(normalise(self.abbreviations.expand(text)))
         message = self.speller.correct(self.glossary.read(normalised))
-        sentences = [s for s in _SENTENCE_BREAK.split(message) if s.strip()]
+        asserted = self._without_answered_no(message)
+        denied = asserted != message
+        sentences = [s for s in _SENTENCE_BREAK.split(asserted) if s.strip()]
+        whole = [s for s in _SENTENCE_BREAK.split(message) if s.strip()] if denied else sentences
         found: list[Sign] = []
         suspected: list[Sign] = []
         negated: list[str] = []
         qualified: list[str] = []
         contrast = bool(self.self_contrast.search(message))
-        grams = self._probe.grams_of(message)
+        grams = self._probe.grams_of(asserted)
         for sign in self.signs:
-            outcome = self._match_sign(sign, message, sentences, contrast, grams)
+            outcome = self._match_sign(sign, asserted, sentences, contrast, grams)
+            if outcome is None and denied and self._match_sign(sign, message, whole, contrast, None) in FOUND:
+                outcome = "negated"  # found only with the questions answered "no"
             if outcome == "hit":
                 found.append(sign)
             elif outcome == "check":
@@ -271,6 +280,19 @@ class RedFlagScreen:
             text=message,
             unread=not self.glossary.can_read(normalised),
         )
+
+    def _without_answered_no(self, message: str) -> str:
+        """The message without the questions about oneself answered "no" at once (a sign
+        found only with them is negated, and reported so)."""
+        kept, at = [], 0
+        for match in self.answered_no.finditer(message):
+            start, end = match.span("question")
+            kept.append(message[at:start])
+            at = end
+        if not kept:
+            return message
+        kept.append(message[at:])
+        return " ".join(kept)
 
     def _match_sign(
         self, sign: Sign, message: str, sentences: list[str], contrast: bool, grams: Optional[frozenset[str]]
@@ -406,6 +428,12 @@ def _compile(path: Path, where: str, source: str, fragments: dict[str, str]) -> 
         raise DataFileError(f"{path}: {where}: bad pattern {source!r}: {exc}") from exc
 
 
+def _answered_no(path: Path, compiled: re.Pattern[str]) -> re.Pattern[str]:
+    if "question" not in compiled.groupindex:
+        raise DataFileError(f"{path}: context.answered_no needs a group named 'question'")
+    return compiled
+
+
 def spelling_lexicon(path: Path = RED_FLAGS_PATH) -> tuple[str, ...]:
     """The sign words misspellings are read as (red_flags.yml, spelling.lexicon)."""
     return _lexicon(read_mapping(path, "spelling"), path)
@@ -535,6 +563,7 @@ def load_screen(
         carer=pattern("context.carer", context.get("carer")),
         self_contrast=pattern("context.self_contrast", context.get("self_contrast")),
         third_person=pattern("context.third_person", context.get("third_person")),
+        answered_no=_answered_no(path, pattern("context.answered_no", context.get("answered_no"))),
         window_words=int(context.get("window_words", 6)),
         referral_sources=tuple(referral_sources),
         check_signs={str(k): str(v) for k, v in check_signs.items()},

@@ -858,3 +858,37 @@ def test_a_rose_bought_is_no_blood(screen) -> None:
 
 def test_a_relative_who_collapsed_just_now_is_still_the_emergency(screen) -> None:
     assert screen.screen("my grandad collapsed holding his back just now").tier == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "numbness down there? no. fever? no. just a sore lower back from lifting",
+        "Have I had a fever? No. Just a stiff lower back, is massage ok?",
+        "Any numbness in my groin? Nope, none at all. Is deep tissue ok?",
+        "Do I have a fever? I don't think so, temp is normal. Back is sore though.",
+        "Weight loss? Not really, I've been eating fine. Back is achy.",
+    ],
+)
+def test_a_question_about_oneself_answered_no_at_once_states_no_sign(screen, text: str) -> None:
+    result = screen.screen(text)
+    assert result.tier is None and result.check_tier is None
+    assert result.negated  # judged, so the classifier's guess does not raise it again
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        # the question asserts the sign; the "no" answers whether it is bad
+        ("is it bad that both legs are numb? i don't think so but want to check", "emergency"),
+        # no answer: not a denial
+        ("cant feel my groin? no idea why, is massage ok", "emergency"),
+        ("can't pee? no? since last night, back is agony", "emergency"),
+        # the question denied, the sign told after it
+        ("any numbness? not really, but both legs have gone weak since this morning", "emergency"),
+        # answered yes
+        ("Have I lost control of my bladder? Yes, since this morning.", "emergency"),
+    ],
+)
+def test_a_sign_asserted_in_a_question_or_not_answered_no_still_counts(screen, text: str, tier: str) -> None:
+    assert screen.screen(text).tier == tier
