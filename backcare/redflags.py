@@ -117,6 +117,19 @@ def _most_severe(signs: Iterable[Sign]) -> str | None:
 _FILLER = re.compile(r",\s*(?:er+m*|um+|uh+|ahem)\s*,")
 # A line of at most two words: a message typed a word or two at a time ("lump\non\nspine").
 _SHORT_LINE = re.compile(r"^\s*(?:\S+\s+)?\S*\s*$")
+# Punctuation spoken to voice-to-text ("both legs feel numb comma like they're asleep question
+# mark"): read as the mark in a message that speaks a comma or a question mark ("period" alone
+# may be a woman's period).
+_DICTATED = re.compile(r"\b(?:comma|question mark)\b")
+_SPOKEN_MARKS = {
+    "comma": ",",
+    "period": ".",
+    "full stop": ".",
+    "question mark": "?",
+    "exclamation mark": "!",
+    "exclamation point": "!",
+}
+_SPOKEN_MARK = re.compile(r"\s*\b(" + "|".join(_SPOKEN_MARKS) + r")\b")
 
 
 def normalise(text: str) -> str:
@@ -127,6 +140,8 @@ def normalise(text: str) -> str:
     # Quotation marks are not apostrophes: things 'don't work' -> things don't work.
     text = re.sub(r"(?<![a-z])'|'(?![a-z])|[\"\u201c\u201d]", " ", text)
     text = _FILLER.sub(" ", text)
+    if _DICTATED.search(text):
+        text = _SPOKEN_MARK.sub(lambda m: _SPOKEN_MARKS[m.group(1)] + " ", text)
     lines = text.split("\n")
     if len(lines) >= 3 and all(_SHORT_LINE.match(line) for line in lines):
         text = " ".join(line.strip() for line in lines if line.strip())

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from backcare.knowledge import load_knowledge_base
-from backcare.redflags import load_screen, shared_screen
+from backcare.redflags import load_screen, normalise, shared_screen
 from backcare.yamlfile import DataFileError
 from scripts.safety_sets import load_look_alikes, load_sign_cases
 
@@ -892,3 +892,59 @@ def test_a_question_about_oneself_answered_no_at_once_states_no_sign(screen, tex
 )
 def test_a_sign_asserted_in_a_question_or_not_answered_no_still_counts(screen, text: str, tier: str) -> None:
     assert screen.screen(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("back hurts since I lifted a carpet. the skin between my legs, I touch and feel nothing", "saddle_numbness"),
+        ("back pain this week, and when I clean myself after the bathroom I don't feel the paper", "saddle_numbness"),
+        ("me lower back's been killin us since this mornin, now I cannit get me breath proper", "chest_breathing"),
+        ("thyroid cancer 5 years ago. lower back pain for a month, I never have back pain before", "cancer_history"),
+        ("lower back pain for 5 weeks, 6 kg less than two months ago and I don't do diet", "weight_loss"),
+        ("my back pain doesn't stop at all, and when I lie down to sleep it becomes worse", "night_pain"),
+        ("my lower back has hurt since Tuesday and this morning the bowl was pink", "blood_in_urine"),
+        ("I am 18, my lower back has pain from 3 months, it is always, not stop even I rest", "young_constant_pain"),
+        ("lower back pain for 12 days and when I am going for motion I am not getting any sensation", "bladder_bowel"),
+        ("back tight, and I've had zero feeling when going for a number 2 since Tuesday", "bladder_bowel"),
+        ("back sore all week, I stood in the loo for ages and nothing would come out", "bladder_bowel"),
+        ("got throwed off a bronc at the rodeo and my low back's been barking since", "major_trauma"),
+        ("back hurts since Monday, with my husband I don't feel anything when we are together", "sexual_dysfunction"),
+        ("mum has back pain for a week, her water just comes out now, she doesn't get any warning", "bladder_bowel"),
+        # punctuation spoken to voice-to-text
+        (
+            "hi I would like to book a massage for my lower back period also both of my legs feel numb and week"
+            " since yesterday comma like their asleep comma is that okay question mark",
+            "leg_weakness",
+        ),
+    ],
+)
+def test_blind26s_and_blind_conversations2s_kinds_of_sign_in_other_words(screen, text: str, sign: str) -> None:
+    assert sign in [s.id for s in screen.screen(text).signs]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "joined zumba and my back and thighs are sore, my friend calls it muscle fever",
+        "my husband nearly wet himself laughing at the show, his back is stiff from the seats",
+        "my lower back hurts. fever? no fever. just muscle tight",
+        "my malaria test was negative and the waist is a bit stiff from the long ride",
+        "my 16 year old is off school with a fever. for me, my lower back's a bit stiff from sitting",
+        "I am 55 years old, my back is a little tired after hiking, as usual, not strong pain",
+        "my temperature is thirty six point eight so no fever period my back is a bit sore question mark",
+        # "tissue" is no "issue", "coffees" no "off"
+        "back's stiff, peeing fine, so is deep tissue the way to go for my bladder worries?",
+    ],
+)
+def test_blind26s_and_blind_conversations2s_kinds_of_look_alike_are_not_referred(screen, text: str) -> None:
+    result = screen.screen(text)
+    assert result.tier is None and result.check_tier is None
+
+
+def test_punctuation_spoken_to_voice_to_text_is_read_as_marks() -> None:
+    assert normalise("legs numb comma since monday period is that ok question mark") == (
+        "legs numb, since monday. is that ok? "
+    )
+    # "period" alone may be a woman's period
+    assert normalise("my period is late and my back hurts") == "my period is late and my back hurts"
