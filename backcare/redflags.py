@@ -249,7 +249,9 @@ class RedFlagScreen:
         answered when they came). None when there are none. Joined by a space, so a sentence
         typed over several messages ("I can't really feel" / "my bum") reads whole; each
         message's own full stop still ends its sentence."""
-        together = self.screen(" ".join([*earlier, text]))
+        # Each message's own questions answered "no" ("fever? no fever") are left out first: the
+        # join may run them into the sentence before, where they would read as asked of oneself.
+        together = self.screen(" ".join(self._without_answered_no(m) for m in [*earlier, text]))
         if not together.signs and not together.suspected:
             return None  # most messages: one screening, not two
         before = self.screen(" ".join(earlier))
@@ -446,7 +448,8 @@ def _compile(path: Path, where: str, source: str, fragments: dict[str, str]) -> 
 def _answered_no(path: Path, compiled: re.Pattern[str]) -> re.Pattern[str]:
     if "question" not in compiled.groupindex:
         raise DataFileError(f"{path}: context.answered_no needs a group named 'question'")
-    return compiled
+    # Also read on messages as typed (RedFlagScreen.screen_together).
+    return re.compile(compiled.pattern, compiled.flags | re.IGNORECASE)
 
 
 def spelling_lexicon(path: Path = RED_FLAGS_PATH) -> tuple[str, ...]:

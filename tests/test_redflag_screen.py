@@ -786,6 +786,9 @@ def test_a_sign_told_over_several_messages_is_found_once(screen, earlier, text, 
         (["my mum had cancer last year"], "my back's sore from lifting her, can I book a massage?"),
         (["Is massage safe for me?"], "I'm 70 and my back has ached for years, nothing new"),
         (["does massage help lower back pain?"], "how much is a session?"),
+        # a question answered "no" in its own message, after a sentence without a full stop
+        (["My back sore after moving house, carry boxes whole weekend"], "fever? no fever"),
+        (["lower back stiff from the forklift seat"], "Numb down there? Nope."),
     ],
 )
 def test_messages_that_tell_no_sign_together_are_not_read_as_one(screen, earlier, text) -> None:
