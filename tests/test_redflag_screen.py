@@ -951,3 +951,9 @@ def test_punctuation_spoken_to_voice_to_text_is_read_as_marks() -> None:
     )
     # "period" alone may be a woman's period
     assert normalise("my period is late and my back hurts") == "my period is late and my back hurts"
+
+
+def test_a_definition_asked_after_a_greeting_is_a_general_question(screen) -> None:
+    # "what is ...?" after "excuse me," as at the start of the message
+    result = screen.screen("Excuse me, what is saddle numbness? I read this word on internet. I don't have it.")
+    assert result.tier is None and result.check_tier == "emergency"  # "me": the check, not the referral
