@@ -957,3 +957,12 @@ def test_a_definition_asked_after_a_greeting_is_a_general_question(screen) -> No
     # "what is ...?" after "excuse me," as at the start of the message
     result = screen.screen("Excuse me, what is saddle numbness? I read this word on internet. I don't have it.")
     assert result.tier is None and result.check_tier == "emergency"  # "me": the check, not the referral
+
+
+def test_pain_down_one_leg_then_the_other_is_both_legs(screen) -> None:
+    assert screen.screen("sciatica down my left leg for a week and now the other leg too").tier == "emergency"
+    earlier = ["low back pain is an old friend but this week it's shooting down the back of my right leg"]
+    together = screen.screen_together(earlier, "and now the left as well. both at once")
+    assert together is not None and [s.id for s in together.signs] == ["leg_weakness"]
+    # someone else's other leg, or knees after football, are not
+    assert screen.screen("my right knee hurts and my left one too after football").tier is None
