@@ -14,16 +14,16 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.resources import CLINIC, KB, MESSAGES
-from backcare.contract import Feedback, Slot
+from backcare.contract import AFFIRM_INTENT, DENY_INTENT, Feedback, Slot
 
 RATED_TOPIC_ENTITY = "rated_topic"
 # A bare "yes"/"no" after an answer rates it too (after a safety check, rules route it
 # to the referral or the answer instead).
 RATING_OF_INTENT = {
     "feedback_helpful": Feedback.HELPFUL,
-    "affirm": Feedback.HELPFUL,
+    AFFIRM_INTENT: Feedback.HELPFUL,
     "feedback_not_helpful": Feedback.NOT_HELPFUL,
-    "deny": Feedback.NOT_HELPFUL,
+    DENY_INTENT: Feedback.NOT_HELPFUL,
 }
 
 

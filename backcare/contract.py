@@ -107,6 +107,9 @@ SCOPE_REASON_OF_INTENT = {
 FOLLOW_UP_INTENT = "about_previous_answer"
 # "Help, my back hurts": no question yet; answered by utter_vague_opener (domain.yml).
 VAGUE_OPENER_INTENT = "vague_opener"
+# A "yes" / a "no", typed or a button's (Rasa's core intents, data/nlu).
+AFFIRM_INTENT = "affirm"
+DENY_INTENT = "deny"
 # Topics answered from a per-value entry, keyed by the entity that names the value.
 MASSAGE_TYPE_TOPIC = "massage_type_detail"
 CONDITION_TOPIC = "condition_advice"

@@ -42,7 +42,7 @@ DIRECTIONS = ("forward", "backward", "both")
 _FRAGMENT_REF = re.compile(r"\{([a-z_]+)\}")
 # Sentence ends; a dot between digits ("38.5") is not one.
 _SENTENCE_BREAK = re.compile(r"(?<!\d)[.!?]+|[.!?]+(?!\d)|[;\n]+")
-FOUND = ("hit", "check")  # what _match_sign returns for a sign found or suspected
+_FOUND = ("hit", "check")  # what _match_sign returns for a sign found or suspected
 _WORD = re.compile(r"[a-z][a-z']*")
 MIN_SPELLED_LENGTH = 4  # shorter words are never respelled
 REAL_WORDS_PATH = PROJECT_ROOT / "knowledge" / "spelling_real_words.yml"
@@ -279,7 +279,7 @@ class RedFlagScreen:
         grams = self._probe.grams_of(asserted)
         for sign in self.signs:
             outcome = self._match_sign(sign, asserted, sentences, contrast, grams)
-            if outcome is None and denied and self._match_sign(sign, message, whole, contrast, None) in FOUND:
+            if outcome is None and denied and self._match_sign(sign, message, whole, contrast, None) in _FOUND:
                 outcome = "negated"  # found only with the questions answered "no"
             if outcome == "hit":
                 found.append(sign)

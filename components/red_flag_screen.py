@@ -51,6 +51,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from backcare.contract import (
+    DENY_INTENT,
     EARLIER_MESSAGES,
     READ_FROM_LANGUAGE,
     RED_FLAG_CHECK_ENTITY,
@@ -64,8 +65,6 @@ from backcare.contract import (
 from backcare.redflags import RedFlagScreen as Screen
 from backcare.redflags import Screening, shared_screen
 from components.intents import choose_intent
-
-DENY_INTENT = "deny"  # a "no", typed or the check's button
 
 # How many of the user's messages before this one the screen reads with it: a context told
 # first ("I'm 67", "I had breast cancer") and the sign's other part two messages later.
