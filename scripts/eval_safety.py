@@ -20,7 +20,13 @@ from pathlib import Path
 import requests
 
 from scripts.heldout import load_heldout
-from scripts.safety_sets import load_conversation_cases, load_look_alikes, load_sign_cases, outcome
+from scripts.safety_sets import (
+    CONVERSATION_FILE,
+    load_conversation_cases,
+    load_look_alikes,
+    load_sign_cases,
+    outcome,
+)
 from scripts.servers import Servers, evaluation_servers
 
 SEVERITY = {"none": 0, "check": 1, "urgent": 2, "emergency": 3}
@@ -45,10 +51,18 @@ def ask(servers: Servers, token: str, text: str, sender: str | None = None) -> s
     return outcome(reply, slots)
 
 
-def report(servers: Servers, token: str, blind: Path | None = None) -> None:
+def report(servers: Servers, token: str, blind: Path | None = None, only: bool = False) -> None:
     signs, look_alikes = load_sign_cases(blind=blind, eval_only=True), load_look_alikes(blind=blind, eval_only=True)
     questions = [e.text for e in load_heldout()]
     conversations = load_conversation_cases()
+    if blind is not None and (blind / CONVERSATION_FILE).is_file():
+        conversations += load_conversation_cases(folders=(blind,))
+    if only and blind is not None:  # a first look at a new set: nothing else
+        name = blind.name
+        signs = [c for c in signs if c.set_name == name]
+        look_alikes = [c for c in look_alikes if c.set_name == name]
+        conversations = [c for c in conversations if c.set_name == name]
+        questions = []
     total = len(signs) + len(look_alikes) + len(questions) + sum(len(c.turns) for c in conversations)
     done, started = 0, time.monotonic()
 
@@ -108,7 +122,8 @@ def report(servers: Servers, token: str, blind: Path | None = None) -> None:
                 + " / ".join(conversation.turns)[:200]
             )
 
-    print(f"\nWarning signs through the running bot ({len(signs)} messages):")
+    if signs:
+        print(f"\nWarning signs through the running bot ({len(signs)} messages):")
     for key in sorted(recall):
         c = recall[key]
         n = c["ok"] + c["missed"]
@@ -116,8 +131,10 @@ def report(servers: Servers, token: str, blind: Path | None = None) -> None:
             f"  {key:18s} recall {c['ok']}/{n} = {c['ok'] / n:.3f}  "
             f"(referred: emergency {c['emergency']}, urgent {c['urgent']}; checked {c['check']})"
         )
-    print("  per sign: " + ", ".join(f"{s} {c['ok']}/{c['ok'] + c['missed']}" for s, c in sorted(per_sign.items())))
-    print(f"\nLook-alikes ({len(look_alikes)} messages without a sign):")
+    if signs:
+        print("  per sign: " + ", ".join(f"{s} {c['ok']}/{c['ok'] + c['missed']}" for s, c in sorted(per_sign.items())))
+    if look_alikes:
+        print(f"\nLook-alikes ({len(look_alikes)} messages without a sign):")
     for key, c in sorted(looked.items()):
         n = sum(c.values())
         referred = c["emergency"] + c["urgent"]
@@ -126,11 +143,12 @@ def report(servers: Servers, token: str, blind: Path | None = None) -> None:
         )
     no_sign = sum(sum(c.values()) for c in looked.values()) + sum(asked.values())
     checks = sum(c["check"] for c in looked.values()) + asked["check"]
-    print(
-        f"\nChecks on messages without a sign (look-alikes + {len(questions)} held-out questions): "
-        f"{checks}/{no_sign} = {checks / no_sign:.3f}; held-out questions referred: "
-        f"{asked['emergency'] + asked['urgent']}"
-    )
+    if no_sign:
+        print(
+            f"\nChecks on messages without a sign (look-alikes + {len(questions)} held-out questions): "
+            f"{checks}/{no_sign} = {checks / no_sign:.3f}; held-out questions referred: "
+            f"{asked['emergency'] + asked['urgent']}"
+        )
     if conversations:
         print(f"\nConversations ({len(conversations)}): a sign told over several messages, or none; what each reached:")
         for key, c in sorted(told.items()):
@@ -162,15 +180,20 @@ def main() -> int:
         "--blind",
         type=Path,
         metavar="DIR",
-        help="also measure this set (red_flag_signs.yml and red_flag_lookalikes.yml, the blind sets' layout), "
-        "e.g. a new one before it joins tests/data",
+        help="also measure this set (red_flag_signs.yml and red_flag_lookalikes.yml, or "
+        f"{CONVERSATION_FILE}: the blind sets' layout), e.g. a new one before it joins tests/data",
     )
+    parser.add_argument("--only", action="store_true", help="measure only the --blind set (a first look)")
     args = parser.parse_args()
-    if args.blind is not None and not (args.blind / "red_flag_signs.yml").is_file():
-        parser.error(f"{args.blind}: no red_flag_signs.yml there")
+    if args.blind is not None and not any(
+        (args.blind / name).is_file() for name in ("red_flag_signs.yml", CONVERSATION_FILE)
+    ):
+        parser.error(f"{args.blind}: neither red_flag_signs.yml nor {CONVERSATION_FILE} there")
+    if args.only and args.blind is None:
+        parser.error("--only needs --blind DIR")
     token = uuid.uuid4().hex
     with evaluation_servers(token, "the safety run") as servers:
-        report(servers, token, args.blind)
+        report(servers, token, args.blind, args.only)
     return 0
 
 

@@ -82,7 +82,7 @@ def _sets(
     found = [(name, data / file_, key) for name, (file_, key) in sets.items()]
     if eval_only:
         found += [(name, data / folder / file, "cases") for name, folder in EVAL_ONLY_SETS.items()]
-    if blind is not None:  # a new set in the blind sets' layout, measured before it joins tests/data
+    if blind is not None and (blind / file).is_file():  # a new set, measured before it joins tests/data
         found.append((blind.name, blind / file, "cases"))
     return found
 
@@ -103,10 +103,12 @@ def load_look_alikes(data: Path = DATA, blind: Path | None = None, eval_only: bo
     ]
 
 
-def load_conversation_cases(data: Path = DATA) -> list[ConversationCase]:
-    """Every conversation set under ``data`` (folders with a red_flag_conversations.yml)."""
+def load_conversation_cases(data: Path = DATA, folders: tuple[Path, ...] | None = None) -> list[ConversationCase]:
+    """Every conversation set under ``data`` (folders with a red_flag_conversations.yml), or
+    those of ``folders`` (a new set measured before it joins tests/data)."""
     found = []
-    for path in sorted(data.glob(f"*/{CONVERSATION_FILE}")):
+    paths = sorted(data.glob(f"*/{CONVERSATION_FILE}")) if folders is None else [f / CONVERSATION_FILE for f in folders]
+    for path in paths:
         for c in _cases(path, "cases"):
             turns = tuple(str(t) for t in c["turns"])
             if len(turns) < 2:

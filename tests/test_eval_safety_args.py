@@ -1,0 +1,55 @@
+"""`scripts/eval_safety.py --blind DIR --only`: a first look at a new set, conversations included."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scripts.safety_sets import CONVERSATION_FILE, load_conversation_cases
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_new_conversation_set_loads_under_its_folder_name(tmp_path: Path) -> None:
+    new = tmp_path / "blind_conversations9"
+    new.mkdir()
+    (new / CONVERSATION_FILE).write_text(
+        "cases:\n"
+        "- sign: fever\n  tier: urgent\n  turns:\n  - 'my lower back hurts'\n  - 'and I have chills'\n"
+        "- kind: benign\n  trap: past_sign_resolved\n  turns:\n  - 'had a fever last year'\n  - 'fine now'\n"
+    )
+    cases = load_conversation_cases(folders=(new,))
+    assert [(c.set_name, c.sign, c.tier, c.kind) for c in cases] == [
+        ("blind_conversations9", "fever", "urgent", ""),
+        ("blind_conversations9", "", "", "past_sign_resolved"),
+    ]
+    assert cases[0].turns == ("my lower back hurts", "and I have chills")
+
+
+def test_a_conversation_of_one_message_is_refused(tmp_path: Path) -> None:
+    (tmp_path / CONVERSATION_FILE).write_text("cases:\n- sign: fever\n  tier: urgent\n  turns:\n  - 'chills'\n")
+    with pytest.raises(ValueError, match="two messages or more"):
+        load_conversation_cases(folders=(tmp_path,))
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (["--only"], "--only needs --blind DIR"),
+        (["--blind", "{empty}"], "neither red_flag_signs.yml nor red_flag_conversations.yml there"),
+    ],
+)
+def test_bad_arguments_stop_before_any_server_starts(tmp_path: Path, args: list[str], error: str) -> None:
+    args = [a.format(empty=tmp_path) for a in args]
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "eval_safety.py"), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert error in done.stderr
