@@ -966,3 +966,51 @@ def test_pain_down_one_leg_then_the_other_is_both_legs(screen) -> None:
     assert together is not None and [s.id for s in together.signs] == ["leg_weakness"]
     # someone else's other leg, or knees after football, are not
     assert screen.screen("my right knee hurts and my left one too after football").tier is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # someone else's sign already in care: the writer asks for themselves
+        "my uncle came off his roof on sunday, he is in hospital now. my back is sore from visiting",
+        "my mum is on warfarin and had a fall at the shops, we sent her to get checked",
+        "my partner has had blood in his pee, the GP has seen him. can I book a massage for me",
+        # a carer's patients in general, not one patient written about
+        "I'm a ward nurse and I check patients for bladder problems all day, my back is just stiff",
+        # a past sign, fully cleared
+        "had numbness in both legs two years ago after a disc op, no problems since. just stiff now",
+        "the tingling in both my legs is totally gone now, only a normal ache left",
+        # another sense: an animal's legs, a thing that collapses, a Scots 'wee'
+        "our old mare's back legs are weak and the vet is coming, I'm after a massage for me",
+        "the shelving at work collapsed on friday, my back is only tight from clearing up",
+        "on blood pressure pills and I lost a bit of weight on purpose, back's a wee bit stiff",
+        # a general question, and 'for me though'
+        "is numbness down there something you would send a person to A&E for? asking for a leaflet",
+        "the boy I babysit has had a temperature all week. for me though, my back aches from carrying him",
+        "cut out the beer and the takeaways and dropped a stone, back is a bit stiff",
+    ],
+)
+def test_blind27s_and_blind_conversations3s_kinds_of_look_alike_are_not_referred(screen, text: str) -> None:
+    assert screen.screen(text).tier is None
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ["my back has been bad for days and now I cant get a erecshun, never had that", "sexual_dysfunction"],
+        ["lower back agony this week and since monday I've not been able to get or keep an erection", "sexual_dysfunction"],
+        ["bad back all week and now my privat area is numb", "saddle_numbness"],
+        # a carer's report about one resident stays referred
+        ["care worker here, one of our residents has not passed urine since breakfast and her back hurts", "bladder_bowel"],
+    ],
+)
+def test_blind27s_kinds_of_sign_in_other_words(screen, text: str, sign: str) -> None:
+    assert sign in [s.id for s in screen.screen(text).signs]
+
+
+def test_someone_elses_sign_in_an_earlier_message_is_not_joined_to_my_own_ache(screen) -> None:
+    earlier = ["my amma had breast cancer, now she is having treatment, very stressful"]
+    assert screen.screen_together(earlier, "For me, my lower back is tight from driving her around. Can I book?") is None
+    # a carer's "now she's got back pain" still joins to her history
+    together = screen.screen_together(["my mum had breast cancer 5 years ago"], "and now she's got new back pain")
+    assert together is not None and [s.id for s in together.signs] == ["cancer_history"]
