@@ -998,7 +998,7 @@ def test_blind27s_and_blind_conversations3s_kinds_of_look_alike_are_not_referred
     ("text", "sign"),
     [
         ["my back has been bad for days and now I cant get a erecshun, never had that", "sexual_dysfunction"],
-        ["lower back agony this week and since monday I've not been able to get or keep an erection", "sexual_dysfunction"],
+        ["lower back agony this week, since monday I've not been able to get or keep an erection", "sexual_dysfunction"],
         ["bad back all week and now my privat area is numb", "saddle_numbness"],
         # a carer's report about one resident stays referred
         ["care worker here, one of our residents has not passed urine since breakfast and her back hurts", "bladder_bowel"],
