@@ -998,10 +998,16 @@ def test_blind27s_and_blind_conversations3s_kinds_of_look_alike_are_not_referred
     ("text", "sign"),
     [
         ["my back has been bad for days and now I cant get a erecshun, never had that", "sexual_dysfunction"],
-        ["lower back agony this week, since monday I've not been able to get or keep an erection", "sexual_dysfunction"],
+        [
+            "lower back agony this week, since monday I've not been able to get or keep an erection",
+            "sexual_dysfunction",
+        ],
         ["bad back all week and now my privat area is numb", "saddle_numbness"],
         # a carer's report about one resident stays referred
-        ["care worker here, one of our residents has not passed urine since breakfast and her back hurts", "bladder_bowel"],
+        [
+            "care worker here, one of our residents has not passed urine since breakfast and her back hurts",
+            "bladder_bowel",
+        ],
     ],
 )
 def test_blind27s_kinds_of_sign_in_other_words(screen, text: str, sign: str) -> None:
@@ -1010,7 +1016,9 @@ def test_blind27s_kinds_of_sign_in_other_words(screen, text: str, sign: str) -> 
 
 def test_someone_elses_sign_in_an_earlier_message_is_not_joined_to_my_own_ache(screen) -> None:
     earlier = ["my amma had breast cancer, now she is having treatment, very stressful"]
-    assert screen.screen_together(earlier, "For me, my lower back is tight from driving her around. Can I book?") is None
+    assert (
+        screen.screen_together(earlier, "For me, my lower back is tight from driving her around. Can I book?") is None
+    )
     # a carer's "now she's got back pain" still joins to her history
     together = screen.screen_together(["my mum had breast cancer 5 years ago"], "and now she's got new back pain")
     assert together is not None and [s.id for s in together.signs] == ["cancer_history"]
