@@ -1022,3 +1022,66 @@ def test_someone_elses_sign_in_an_earlier_message_is_not_joined_to_my_own_ache(s
     # a carer's "now she's got back pain" still joins to her history
     together = screen.screen_together(["my mum had breast cancer 5 years ago"], "and now she's got new back pain")
     assert together is not None and [s.id for s in together.signs] == ["cancer_history"]
+
+
+@pytest.mark.parametrize(
+    ("earlier", "text", "sign"),
+    [
+        (
+            ["my back aches from the warehouse. also an issue with passing water"],
+            "since this morning nothing. tried loads",
+            "bladder_bowel",
+        ),
+        (
+            ["sore back since the weekend, and a couple of accidents"],
+            "the car seat was soaked and I hadn't even felt it",
+            "bladder_bowel",
+        ),
+        (["sciatica down my right leg for a month"], "and since monday also on the left, same burning", "leg_weakness"),
+        (
+            ["I had lymphoma five years back, they said I was clear"],
+            "there's a pain come in my lower back this last fortnight",
+            "cancer_history",
+        ),
+        (
+            ["my husband says my back looks odd from behind"],
+            "like it's gone crooked since the summer",
+            "spine_deformity",
+        ),
+        (
+            ["my lower back has ached for a month"],
+            "and there's a lump in the middle over the bones that's new",
+            "spine_deformity",
+        ),
+    ],
+)
+def test_blind_conversations3s_kinds_of_sign_told_over_messages(
+    screen, earlier: list[str], text: str, sign: str
+) -> None:
+    together = screen.screen_together(earlier, text)
+    assert together is not None and sign in [s.id for s in together.signs]
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ["back's been sore for days, not gonna lie I still use now and then, needles", "infection_risk"],
+        ["I use drugs with a needle and my lower back has been bad all week", "infection_risk"],
+        ["my back has got worse, it takes forever to get going when I pee and it just trickles", "bladder_bowel"],
+        ["my back never lets up and laying down makes it worse", "night_pain"],
+    ],
+)
+def test_blind27s_and_blind_conversations3s_other_words_for_a_sign(screen, text: str, sign: str) -> None:
+    assert sign in [s.id for s in screen.screen(text).signs]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my brother uses drugs with needles and I worry about him. my own back is sore from the gym",
+        "I use acupuncture needles at home for my back, is massage ok as well?",
+        "since this morning nothing has helped my back, peeing is normal",
+    ],
+)
+def test_other_peoples_needles_and_other_nothings_are_not_signs(screen, text: str) -> None:
+    assert screen.screen(text).tier is None
