@@ -1085,3 +1085,21 @@ def test_blind27s_and_blind_conversations3s_other_words_for_a_sign(screen, text:
 )
 def test_other_peoples_needles_and_other_nothings_are_not_signs(screen, text: str) -> None:
     assert screen.screen(text).tier is None
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        # the feeling that "hasn't come back even after" a walk is numbness that persists
+        ("my bum went numb on the drive and the feeling hasn't come back even after a walk, back aches", "emergency"),
+        ("got fired off my pony at a jump and landed on my back, it's really bad now", "emergency"),
+        ("calf is swollen and sore and my breath's short today, back aching as well", "emergency"),
+    ],
+)
+def test_blind27s_remaining_kinds(screen, text: str, tier: str) -> None:
+    assert screen.screen(text).tier == tier
+
+
+def test_a_sign_that_has_not_come_back_is_still_past(screen) -> None:
+    text = "had numbness in both legs after a disc op in 2019, it never came back, back is just stiff now"
+    assert screen.screen(text).tier is None
