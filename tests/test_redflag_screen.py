@@ -1103,3 +1103,10 @@ def test_blind27s_remaining_kinds(screen, text: str, tier: str) -> None:
 def test_a_sign_that_has_not_come_back_is_still_past(screen) -> None:
     text = "had numbness in both legs after a disc op in 2019, it never came back, back is just stiff now"
     assert screen.screen(text).tier is None
+
+
+def test_an_infection_treated_weeks_ago_is_recent(screen) -> None:
+    text = "had cellulitis on my arm a few weeks ago it was treated and now my back has started hurting"
+    assert screen.screen(text).tier == "urgent"
+    # treated years ago is past
+    assert screen.screen("had a kidney infection in 2015, it was treated, my back is stiff now").tier is None
