@@ -1110,3 +1110,8 @@ def test_an_infection_treated_weeks_ago_is_recent(screen) -> None:
     assert screen.screen(text).tier == "urgent"
     # treated years ago is past
     assert screen.screen("had a kidney infection in 2015, it was treated, my back is stiff now").tier is None
+
+
+def test_the_sea_throwing_someone_onto_rocks_and_weight_gone_without_trying(screen) -> None:
+    assert screen.screen("a big wave slammed me back-first onto the rocks, my back is wrecked").tier == "emergency"
+    assert screen.screen("nearly a stone gone since summer without trying, and my back aches").tier == "urgent"
