@@ -1115,3 +1115,48 @@ def test_an_infection_treated_weeks_ago_is_recent(screen) -> None:
 def test_the_sea_throwing_someone_onto_rocks_and_weight_gone_without_trying(screen) -> None:
     assert screen.screen("a big wave slammed me back-first onto the rocks, my back is wrecked").tier == "emergency"
     assert screen.screen("nearly a stone gone since summer without trying, and my back aches").tier == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # blood tests and urine tests are not blood in the urine
+        "the GP did a urine test and bloods, all fine, my back is just stiff from work",
+        "doctor checked my urine and blood last week, everything normal, back is tight",
+        # someone else already in care
+        "my uncle's on warfarin and fell at the bus stop, the hospital checked him over and sent him home",
+        "my nephew is 16 with back ache every day for months and the GP is sending him for tests",
+        "my grandad had back pain and a fever, now warded at the general hospital. I just want a massage",
+        # a pipe's dribble, an engine that collapsed, an idiom of chills
+        "the kitchen tap is down to a weak dribble and my back's stiff from kneeling under the sink",
+        "the mechanic says the engine collapsed, and my back is tight from driving all week",
+        "that horror film gave me the shivers, my back is stiff from the cinema seats",
+        # weight lost by exercise; a past at the start of the sentence
+        "lost about a stone since spring doing the couch to 5k, back's a bit stiff",
+        "years back, about 2010, I came off a ladder and broke my back, had the op, fully healed, just stiff now",
+    ],
+)
+def test_blind_conversations4s_kinds_of_look_alike_are_not_referred(screen, text: str) -> None:
+    assert screen.screen(text).tier is None
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ["sore lower back, and my pee has come out the colour of weak tea with a pink tinge", "blood_in_urine"],
+        ["my back's tight and my right foot keeps catching on the kerb, worse every day", "leg_weakness"],
+        ["the scaffold board gave way and I went through two lifts, landed on my back", "major_trauma"],
+        ["a ladder went from under me and I came straight down onto the concrete, back is agony", "major_trauma"],
+        ["something hard under the skin my wife noticed, it's right on the spine, my back aches", "spine_deformity"],
+        ["I'm 17 and my lower back hurts every minute of the day, not just after training", "young_constant_pain"],
+        ["my back is bad and I get an infusion every six months for my MS", "immunosuppression"],
+        ["hd a uti 2 wks ago, nw my lwr bk is killing me, nvr had that b4", "infection_risk"],
+    ],
+)
+def test_blind_conversations4s_kinds_of_sign_in_other_words(screen, text: str, sign: str) -> None:
+    assert sign in [s.id for s in screen.screen(text).signs]
+
+
+def test_a_past_that_opens_the_sentence_does_not_cover_what_is_new_now(screen) -> None:
+    text = "years ago I hurt my back in a crash, but now both my legs are numb since yesterday"
+    assert screen.screen(text).tier == "emergency"
