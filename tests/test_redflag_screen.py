@@ -1160,3 +1160,42 @@ def test_blind_conversations4s_kinds_of_sign_in_other_words(screen, text: str, s
 def test_a_past_that_opens_the_sentence_does_not_cover_what_is_new_now(screen) -> None:
     text = "years ago I hurt my back in a crash, but now both my legs are numb since yesterday"
     assert screen.screen(text).tier == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ["lower back's sore and it takes ages to get a wee started, then it only comes as a dribble", "bladder_bowel"],
+        ["my back aches and I cannot lift the toes on my right foot since yesterday", "leg_weakness"],
+        ["got throwed off the four-wheeler at speed and it landed on me, back's bad", "major_trauma"],
+        ["bad back this month and it is not getting hard any more with my wife", "sexual_dysfunction"],
+        ["my jeans are too baggy now and I haven't been trying to lose weight, back hurts", "weight_loss"],
+        ["long-term pred for my asthma and I slipped on the stairs, back is sore", "fragility_fracture"],
+        ["had my spleen out after a crash, now my lower back has been sore for a week", "immunosuppression"],
+        ["my back's killing me and my pee is the colour of ribena", "blood_in_urine"],
+        ["every cough nearly drops me, my lower back is that bad", "cough_sneeze_pain"],
+        ["our Amy's 15, she's with me now, her back hurts every day non-stop", "young_constant_pain"],
+        ["back hurts and ah cyah hold meh water since this morning", "bladder_bowel"],
+    ],
+)
+def test_blind28s_kinds_of_sign_in_other_words(screen, text: str, sign: str) -> None:
+    assert sign in [s.id for s in screen.screen(text).signs]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "back stiff from work. legs fine, toilet fine, fever no. price for an hour?",
+        "my grandad collapsed at bowls and was taken to hospital, he's being well looked after. I want a massage",
+        "my aunt has lost weight and the doctors are already running tests. I'm just stiff from work",
+        "Cancer is my star sign, ha. Back's a little tight from the long shift",
+        "had the AAA screening scan, aorta's normal. my back's stiff from digging",
+        "I fast in Ramadan and lose a couple of kilos every year, my back is a bit stiff",
+        "i am on a diet. i lost 4 kg. my back is a bit stiff",
+        "the vet is running tests on my dog, she's lost weight. me, I've got a tight back",
+        "my laptop collapsed mid-meeting, and my back is stiff from the desk",
+        "watching a series where a man faints with back pain and it's an aneurysm, my back's fine just stiff",
+    ],
+)
+def test_blind28s_kinds_of_look_alike_are_not_referred(screen, text: str) -> None:
+    assert screen.screen(text).tier is None
