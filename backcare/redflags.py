@@ -37,7 +37,9 @@ from backcare.yamlfile import DataFileError, read_mapping, require_text
 
 RED_FLAGS_PATH = PROJECT_ROOT / "knowledge" / "red_flags.yml"
 TIERS = (Tier.EMERGENCY, Tier.URGENT)  # most severe first
-CATEGORIES = ("negated", "historical", "hypothetical", "general", "other_person")
+# "in_care": someone else's sign that is already being seen to ("he is in hospital"); unlike
+# "other_person", a carer's report of it ("his back went") does not make it the writer's sign now.
+CATEGORIES = ("negated", "historical", "hypothetical", "general", "other_person", "in_care")
 DIRECTIONS = ("forward", "backward", "both")
 _FRAGMENT_REF = re.compile(r"\{([a-z_]+)\}")
 # Sentence ends; a dot between digits ("38.5") is not one.
@@ -105,7 +107,7 @@ class Screening:
 
 
 # Judges exclusion patterns: only negation applies to them.
-_NO_SIGN = Sign("", "", "", "", (), frozenset({"historical", "hypothetical", "general", "other_person"}), ())
+_NO_SIGN = Sign("", "", "", "", (), frozenset({"historical", "hypothetical", "general", "other_person", "in_care"}), ())
 
 
 def _most_severe(signs: Iterable[Sign]) -> str | None:

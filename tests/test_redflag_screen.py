@@ -1199,3 +1199,18 @@ def test_blind28s_kinds_of_sign_in_other_words(screen, text: str, sign: str) -> 
 )
 def test_blind28s_kinds_of_look_alike_are_not_referred(screen, text: str) -> None:
     assert screen.screen(text).tier is None
+
+
+def test_someone_else_already_in_care_stays_so_even_with_a_carers_words(screen) -> None:
+    # "his back went" would make it a carer's report; "they flew him to hospital" says he is seen to
+    text = "my neighbour lost the feeling in both legs after his back went, they flew him to hospital, he's on the mend"
+    assert screen.screen(text).tier is None
+    # without "in care" a carer's report is still referred
+    assert screen.screen("my neighbour lost the feeling in both legs after his back went").tier == "emergency"
+
+
+def test_a_thing_that_collapsed_a_few_words_on_is_not_fainting(screen) -> None:
+    together = screen.screen_together(
+        ["my server kept losing power and collapsing all morning"], "my lower back's tight from the desk"
+    )
+    assert together is None
