@@ -15,6 +15,7 @@ import sys
 import time
 import uuid
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
@@ -22,6 +23,10 @@ import requests
 from scripts.heldout import load_heldout
 from scripts.safety_sets import (
     CONVERSATION_FILE,
+    DATA,
+    ConversationCase,
+    LookAlike,
+    SignCase,
     load_conversation_cases,
     load_look_alikes,
     load_sign_cases,
@@ -51,18 +56,36 @@ def ask(servers: Servers, token: str, text: str, sender: str | None = None) -> s
     return outcome(reply, slots)
 
 
-def report(servers: Servers, token: str, blind: Path | None = None, only: bool = False) -> None:
-    signs, look_alikes = load_sign_cases(blind=blind, eval_only=True), load_look_alikes(blind=blind, eval_only=True)
+@dataclass(frozen=True)
+class Cases:
+    signs: list[SignCase]
+    look_alikes: list[LookAlike]
+    questions: list[str]
+    conversations: list[ConversationCase]
+
+
+def cases_to_measure(blind: Path | None = None, only: bool = False, data: Path = DATA) -> Cases:
+    """The sets `make eval` measures, plus a new set in the blind sets' layout (``blind``);
+    with ``only``, that set alone. A folder already in ``data`` is measured once, not twice."""
+    extra = None if blind is None or blind.resolve().parent == data.resolve() else blind
+    signs = load_sign_cases(data, blind=extra, eval_only=True)
+    look_alikes = load_look_alikes(data, blind=extra, eval_only=True)
     questions = [e.text for e in load_heldout()]
-    conversations = load_conversation_cases()
-    if blind is not None and (blind / CONVERSATION_FILE).is_file():
-        conversations += load_conversation_cases(folders=(blind,))
+    conversations = load_conversation_cases(data)
+    if extra is not None and (extra / CONVERSATION_FILE).is_file():
+        conversations += load_conversation_cases(folders=(extra,))
     if only and blind is not None:  # a first look at a new set: nothing else
         name = blind.name
         signs = [c for c in signs if c.set_name == name]
         look_alikes = [c for c in look_alikes if c.set_name == name]
         conversations = [c for c in conversations if c.set_name == name]
         questions = []
+    return Cases(signs, look_alikes, questions, conversations)
+
+
+def report(servers: Servers, token: str, blind: Path | None = None, only: bool = False) -> None:
+    cases = cases_to_measure(blind, only)
+    signs, look_alikes, questions, conversations = cases.signs, cases.look_alikes, cases.questions, cases.conversations
     total = len(signs) + len(look_alikes) + len(questions) + sum(len(c.turns) for c in conversations)
     done, started = 0, time.monotonic()
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts.safety_sets import CONVERSATION_FILE, load_conversation_cases
+from scripts.eval_safety import cases_to_measure
+from scripts.safety_sets import CONVERSATION_FILE, DATA, load_conversation_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,3 +54,26 @@ def test_bad_arguments_stop_before_any_server_starts(tmp_path: Path, args: list[
     )
     assert done.returncode == 2
     assert error in done.stderr
+
+
+def _conversation_set(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / CONVERSATION_FILE).write_text(
+        "cases:\n- sign: fever\n  tier: urgent\n  turns:\n  - 'my lower back hurts'\n  - 'and I have chills'\n"
+    )
+    return folder
+
+
+def test_only_measures_the_new_set_alone(tmp_path: Path) -> None:
+    new = _conversation_set(tmp_path / "blind_conversations9")
+    cases = cases_to_measure(new, only=True)
+    assert [c.set_name for c in cases.conversations] == ["blind_conversations9"]
+    assert cases.signs == [] and cases.look_alikes == [] and cases.questions == []
+
+
+def test_a_set_already_in_the_data_folder_is_measured_once() -> None:
+    installed = DATA / "blind_conversations4"
+    once = len(load_conversation_cases(folders=(installed,)))
+    for only in (False, True):
+        cases = cases_to_measure(installed, only=only)
+        assert sum(c.set_name == installed.name for c in cases.conversations) == once
