@@ -107,7 +107,7 @@ class Screening:
 
 
 # Judges exclusion patterns: only negation applies to them.
-_NO_SIGN = Sign("", "", "", "", (), frozenset({"historical", "hypothetical", "general", "other_person", "in_care"}), ())
+_NO_SIGN = Sign("", "", "", "", (), frozenset(CATEGORIES) - {"negated"}, ())
 
 
 def _most_severe(signs: Iterable[Sign]) -> str | None:
