@@ -32,6 +32,7 @@ import copy
 import functools
 import importlib.abc
 import importlib.metadata
+import importlib.util
 import sys
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Text, Tuple, Type
@@ -131,6 +132,18 @@ PATCHES: Tuple[Patch, ...] = (
         "tensorflow/lite/python/util.py's optional `from jax import xla_computation` (its ImportError fallback)",
         ("tensorflow",),
         "tests/test_patches.py::test_the_server_loads_without_jax_and_answers_the_same",
+    ),
+    Patch(
+        "plotting loaded on first use",
+        "rasa.utils.plotting (imported at start-up by rasa.server through rasa.nlu.test) run by importlib's LazyLoader",
+        ("rasa",),
+        "tests/test_patches.py::test_the_server_loads_without_pymongo_or_matplotlib_and_answers_the_same",
+    ),
+    Patch(
+        "pymongo for a Mongo store only",
+        "rasa.core.tracker_store's type-only `from pymongo.collection import Collection`, and TrackerStore.create",
+        ("rasa",),
+        "tests/test_patches.py::test_tracker_store_create_gives_rasas_errors",
     ),
     Patch(
         "earlier messages for the red-flag screen",
@@ -503,6 +516,126 @@ def leave_jax_unimported() -> None:
         sys.modules.setdefault("jax", None)  # type: ignore[arg-type]
 
 
+# --- Rasa's plotting helpers: loaded when first used, not at server start -----------------
+
+_LOADED_ON_FIRST_USE = frozenset({"rasa.utils.plotting"})
+
+
+class _LoadOnFirstUse(importlib.abc.MetaPathFinder):
+    """rasa.server imports rasa.nlu.test, which imports rasa.utils.plotting, which imports
+    matplotlib: ~5 MB that a server never uses (only `rasa test` draws its plots). The module
+    is found by the normal finders and its loader wrapped in importlib.util.LazyLoader, so the
+    same code runs, unchanged, when one of its names is first used. (Rasa's importers name it
+    as a module, `import rasa.utils.plotting as plot_utils`, which does not run it; `from
+    rasa.utils.plotting import ...` does.)"""
+
+    def find_spec(self, fullname: str, path: Optional[Sequence[str]], target: Any = None) -> Any:
+        if fullname not in _LOADED_ON_FIRST_USE:
+            return None
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(fullname, path, target)
+            if spec is not None:
+                if spec.loader is not None and hasattr(spec.loader, "exec_module"):
+                    spec.loader = importlib.util.LazyLoader(spec.loader)
+                return spec
+        return None
+
+
+# --- pymongo: imported for a Mongo tracker store only --------------------------------------
+
+
+class _MongoCollectionStandIn:
+    """The name rasa.core.tracker_store imports from pymongo.collection, while it is first
+    imported (the module uses it in one annotation only, a string under its
+    `from __future__ import annotations`)."""
+
+
+def _tracker_store_module_getattr(name: str) -> Any:
+    """rasa.core.tracker_store.Collection asked for later: pymongo's own class (PEP 562)."""
+    if name == "Collection":
+        from pymongo.collection import Collection
+
+        return Collection
+    raise AttributeError(f"module 'rasa.core.tracker_store' has no attribute {name!r}")
+
+
+def _import_tracker_store_without_pymongo() -> None:
+    """rasa.core.tracker_store imports pymongo.collection at its top for a type annotation, and
+    so loads all of pymongo (bson, dnspython ...: ~6 MB) in every server, though only a Mongo
+    tracker store uses it. It is imported here once with stand-ins for `pymongo` and
+    `pymongo.collection`; they leave sys.modules right after, so any later import of pymongo
+    (a Mongo store's own `from pymongo import MongoClient`) loads the real package, and the
+    module's `Collection` is looked up in it when asked for. If Rasa's import chain imported
+    anything else of pymongo meanwhile, the stand-in package (an empty path) makes it fail at
+    once. Does nothing if the module or pymongo is already imported."""
+    import types
+
+    if "rasa.core.tracker_store" in sys.modules or "pymongo" in sys.modules:
+        return
+    package = types.ModuleType("pymongo", "stand-in while rasa.core.tracker_store is imported")
+    package.__path__ = []  # a package with no submodules to find
+    collection = types.ModuleType("pymongo.collection", package.__doc__)
+    collection.Collection = _MongoCollectionStandIn  # type: ignore[attr-defined]
+    package.collection = collection  # type: ignore[attr-defined]
+    stand_ins = {"pymongo": package, "pymongo.collection": collection}
+    sys.modules.update(stand_ins)
+    try:
+        import rasa.core.tracker_store as tracker_store
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+    if vars(tracker_store).get("Collection") is _MongoCollectionStandIn:
+        del tracker_store.Collection
+        tracker_store.__getattr__ = _tracker_store_module_getattr
+
+
+_CREATE_STORE: List[Callable[..., Any]] = []  # Rasa's own TrackerStore.create
+
+
+def tracker_store_create() -> Callable[..., Any]:
+    """Rasa's own TrackerStore.create (before the patch), for the equivalence test."""
+    from rasa.core.tracker_store import TrackerStore
+
+    return _CREATE_STORE[0] if _CREATE_STORE else TrackerStore.create
+
+
+def _store_connection_errors() -> Tuple[Type[BaseException], ...]:
+    """The errors TrackerStore.create reports as ConnectionException. pymongo's two only when
+    pymongo.errors is imported: an error of one of its classes cannot exist before."""
+    import sqlalchemy.exc
+    from botocore.exceptions import BotoCoreError
+
+    errors: Tuple[Type[BaseException], ...] = (BotoCoreError, sqlalchemy.exc.OperationalError, ConnectionError)
+    pymongo_errors = sys.modules.get("pymongo.errors")
+    if pymongo_errors is not None:
+        errors += (pymongo_errors.ConnectionFailure, pymongo_errors.OperationFailure)
+    return errors
+
+
+def _create_store(obj: Any, domain: Any = None, event_broker: Any = None) -> Any:
+    """TrackerStore.create, which imports pymongo.errors before creating any store only to
+    name two of the errors it reports as ConnectionException; here they are looked up when an
+    error is raised. The same store, and the same errors, as Rasa's own."""
+    from rasa.core.tracker_store import TrackerStore, create_tracker_store
+    from rasa.plugin import plugin_manager
+    from rasa.shared.exceptions import ConnectionException
+
+    if isinstance(obj, TrackerStore):
+        return obj
+    try:
+        _tracker_store = plugin_manager().hook.create_tracker_store(
+            endpoint_config=obj, domain=domain, event_broker=event_broker
+        )
+        return _tracker_store if _tracker_store else create_tracker_store(obj, domain, event_broker)
+    except Exception as error:
+        if isinstance(error, _store_connection_errors()):
+            raise ConnectionException("Cannot connect to tracker store." + str(error)) from error
+        raise
+
+
 # --- Applying ------------------------------------------------------------------------------
 
 _applied: List[bool] = []
@@ -520,11 +653,15 @@ def apply(version: Callable[[str], str] = importlib.metadata.version) -> None:
     leave_jax_unimported()  # before anything imports TensorFlow
     if "skops.io._trusted_types" not in sys.modules:  # must come before skops is first imported
         sys.meta_path.insert(0, _SkopsTrustedTypesHook())
+    if not _LOADED_ON_FIRST_USE & set(sys.modules):  # before anything imports them
+        sys.meta_path.insert(0, _LoadOnFirstUse())
+    _import_tracker_store_without_pymongo()  # before anything else imports Rasa's tracker store
 
     from rasa.core.actions.action import RemoteAction
     from rasa.core.agent import Agent
     from rasa.core.policies.rule_policy import RulePolicy
     from rasa.core.processor import MessageProcessor
+    from rasa.core.tracker_store import TrackerStore
     from rasa.engine.runner.dask import DaskGraphRunner
     from rasa.shared.core import events
 
@@ -540,6 +677,8 @@ def apply(version: Callable[[str], str] = importlib.metadata.version) -> None:
     RulePolicy._get_possible_keys = _get_possible_keys
     _PARSE_WITH_GRAPH.append(MessageProcessor._parse_message_with_graph)
     MessageProcessor._parse_message_with_graph = _parse_message_with_graph
+    _CREATE_STORE.append(TrackerStore.create)
+    TrackerStore.create = staticmethod(_create_store)
     _applied.append(True)
 
 

@@ -332,3 +332,132 @@ def test_the_server_loads_without_jax_and_answers_the_same() -> None:
     assert plain["jax"] and not patched["jax"]
     assert patched["parses"] == plain["parses"]
     assert plain["peak_mb"] - patched["peak_mb"] > 30, (plain["peak_mb"], patched["peak_mb"])
+
+
+# What `rasa run` imports and loads (rasa.server, the trained model, a tracker store made by
+# TrackerStore.create), with every patch applied or with jax left out alone; prints the parses,
+# the store's class, whether pymongo and matplotlib were imported, and the process's peak
+# memory; then, in the patched process, uses both.
+LOAD_SERVER_AND_PARSE = """
+import asyncio, json, sys, tempfile
+from pathlib import Path
+import patches
+if sys.argv[1] == "patched":
+    patches.apply()
+else:
+    patches.leave_jax_unimported()
+import rasa.server
+from rasa.core.agent import Agent
+from rasa.core.tracker_store import TrackerStore
+from rasa.utils.endpoints import EndpointConfig
+work = Path(tempfile.mkdtemp())
+store = TrackerStore.create(EndpointConfig(type="sql", dialect="sqlite", db=str(work / "t.db")))
+agent = Agent.load(sys.argv[2], tracker_store=store)
+parses = [asyncio.run(agent.parse_message(m)) for m in json.loads(sys.argv[3])]
+peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+loaded = {name: name in sys.modules for name in ("pymongo", "matplotlib")}
+used = {}
+if sys.argv[1] == "patched":
+    import numpy, pymongo.collection, rasa.core.tracker_store, rasa.utils.plotting
+    matrix = numpy.array([[3, 1], [0, 2]])
+    rasa.utils.plotting.plot_confusion_matrix(matrix, ["a", "b"], output_file=str(work / "m.png"))
+    used = {
+        "plot_drawn": (work / "m.png").stat().st_size > 1000,
+        "collection": rasa.core.tracker_store.Collection is pymongo.collection.Collection,
+    }
+print(json.dumps({
+    "parses": [[p["intent"], p["intent_ranking"], p["entities"]] for p in parses],
+    "store": type(store).__name__,
+    "loaded": loaded,
+    "used": used,
+    "peak_mb": peak / 1024,
+}))
+"""
+
+
+def test_the_server_loads_without_pymongo_or_matplotlib_and_answers_the_same() -> None:
+    """pymongo (for a Mongo store) and matplotlib (for `rasa test`'s plots) are not loaded by a
+    server: the same parses and the same SQL store, neither package imported, a peak memory
+    lower by more than 5 MB (about 10 measured); and both still work when used (a plot drawn,
+    pymongo's Collection found)."""
+    model = ROOT / "models" / "backcare.tar.gz"
+    assert model.exists(), "run `make train` (make test does it for you)"
+    messages = ["does massage help?", "is deep tissue safe in pregnancy", "my back hurts and I can't pee", "no"]
+
+    def run(mode: str) -> dict:
+        done = subprocess.run(
+            [sys.executable, "-W", "ignore", "-c", LOAD_SERVER_AND_PARSE, mode, str(model), json.dumps(messages)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"},
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    plain, patched = run("plain"), run("patched")
+    assert plain["loaded"] == {"pymongo": True, "matplotlib": True}
+    assert patched["loaded"] == {"pymongo": False, "matplotlib": False}
+    assert patched["used"] == {"plot_drawn": True, "collection": True}
+    assert patched["parses"] == plain["parses"]
+    assert patched["store"] == plain["store"] == "SQLTrackerStore"
+    assert plain["peak_mb"] - patched["peak_mb"] > 5, (plain["peak_mb"], patched["peak_mb"])
+
+
+class FailingStore:
+    """A custom tracker store (endpoints.yml `type: module.Class`) whose construction fails
+    with the error its `fails_with` names."""
+
+    def __init__(self, host: Any = None, domain: Any = None, event_broker: Any = None, fails_with: str = "") -> None:
+        import botocore.exceptions
+        import pymongo.errors
+        import sqlalchemy.exc
+
+        raise {
+            "mongo down": pymongo.errors.ConnectionFailure("mongo is down"),
+            "mongo refused": pymongo.errors.OperationFailure("not authorised"),
+            "sql locked": sqlalchemy.exc.OperationalError("SELECT 1", {}, Exception("database is locked")),
+            "refused": ConnectionRefusedError("connection refused"),
+            "aws": botocore.exceptions.NoCredentialsError(),
+            "bad value": ValueError("a bad setting"),
+            "key": KeyError("missing"),
+        }[fails_with]
+
+
+STORE_ERRORS = ["mongo down", "mongo refused", "sql locked", "refused", "aws", "bad value", "key"]
+
+
+@pytest.mark.parametrize("fails_with", STORE_ERRORS)
+def test_tracker_store_create_gives_rasas_errors(fails_with: str) -> None:
+    """A store whose construction fails: the same error as Rasa's own TrackerStore.create
+    (ConnectionException for the connection errors, caused by the store's error; others as
+    they were raised)."""
+    from rasa.core.tracker_store import TrackerStore
+    from rasa.utils.endpoints import EndpointConfig
+
+    config = EndpointConfig(type=f"{__name__}.FailingStore", fails_with=fails_with)
+    outcomes = []
+    for create in (patches.tracker_store_create(), TrackerStore.create):
+        with pytest.raises(Exception) as raised:
+            create(config)
+        error = raised.value
+        outcomes.append((type(error), str(error), type(error.__cause__), str(error.__cause__)))
+    assert outcomes[0] == outcomes[1]
+    wrapped = fails_with not in ("bad value", "key")
+    assert (outcomes[1][0].__name__ == "ConnectionException") == wrapped, outcomes[1]
+
+
+def test_tracker_store_create_gives_rasas_stores(tmp_path: Path) -> None:
+    """A store object as it is, none as an in-memory store, an SQL endpoint as Rasa's SQL store."""
+    from rasa.core.tracker_store import InMemoryTrackerStore, TrackerStore
+    from rasa.utils.endpoints import EndpointConfig
+
+    assert patches.tracker_store_create() is not TrackerStore.create  # the patch is in place
+    given = InMemoryTrackerStore(None)
+    for create in (patches.tracker_store_create(), TrackerStore.create):
+        assert create(given) is given
+        assert type(create(None)).__name__ == "InMemoryTrackerStore"
+        sql = create(EndpointConfig(type="sql", dialect="sqlite", db=str(tmp_path / f"{id(create)}.db")))
+        assert type(sql).__name__ == "SQLTrackerStore"
+        assert (tmp_path / f"{id(create)}.db").exists()
