@@ -1201,6 +1201,41 @@ def test_blind28s_kinds_of_look_alike_are_not_referred(screen, text: str) -> Non
     assert screen.screen(text).tier is None
 
 
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ["dad's back is bad and since yesterday his urine is coming without control", "bladder_bowel"],
+        ["my wife's back is bad and since Monday she can't feel anything when she does a poo", "bladder_bowel"],
+        ["Pt c/o LBP, today she can't stand on her L heel at all", "leg_weakness"],
+        ["back pain, calf swollen and hot since the flight, and I'm SOB going upstairs", "chest_breathing"],
+        ["I was treated for a kidney infection a fortnight ago and my lower back has ached since", "infection_risk"],
+        ["mum is on alendronic acid and hurt her back bending to the oven this morning", "fragility_fracture"],
+        ["me da's 68, never had back trouble, but since Friday it's that bad he cannae sit", "age_over_50"],
+        ["asking about my nephew who's 17, his back has hurt constantly for two months", "young_constant_pain"],
+        ["a customer on tacrolimus after a transplant asked about massage for his new back pain", "immunosuppression"],
+    ],
+)
+def test_blind29s_kinds_of_sign_in_other_words(screen, text: str, sign: str) -> None:
+    assert sign in [s.id for s in screen.screen(text).signs]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I use a steroid inhaler for my asthma and my back is stiff from bending at work, can I book?",
+        "forklift driver with osteopenia, back stiff from the seat all week, no falls, can I book?",
+        "my husband was in hospital with blood in his urine, he's under the urologist now. my back is stiff",
+        "my dad was in hospital last week with a high fever, they're treating him, my back aches from the chairs",
+        "we got a lump sum from the back pay, so I'm booking a massage for my stiff back",
+        "All my tests were normal - blood, urine, scan - it's only a muscle strain. Can I book?",
+        # a guard: patients in general, now that "ask about massage" is a real question
+        "NP in a renal clinic. Most of our patients are on tacrolimus and some ask about massage for back pain.",
+    ],
+)
+def test_blind29s_kinds_of_look_alike_are_not_referred(screen, text: str) -> None:
+    assert screen.screen(text).tier is None
+
+
 def test_someone_else_already_in_care_stays_so_even_with_a_carers_words(screen) -> None:
     # "his back went" would make it a carer's report; "they flew him to hospital" says he is seen to
     text = "my neighbour lost the feeling in both legs after his back went, they flew him to hospital, he's on the mend"
