@@ -1236,6 +1236,21 @@ def test_blind29s_kinds_of_look_alike_are_not_referred(screen, text: str) -> Non
     assert screen.screen(text).tier is None
 
 
+def test_the_other_leg_started_too_in_a_later_message_is_both_legs(screen) -> None:
+    earlier = ["my old sciatica is back down my left leg, can I book?"]
+    together = screen.screen_together(earlier, "and now it has started in my right leg too")
+    assert together is not None and together.tier == "emergency"
+    # the same side again is not the other leg
+    assert screen.screen_together(earlier, "and now it has started in my left foot too") is None
+
+
+def test_a_lump_described_before_where_it_is_on_the_spine(screen) -> None:
+    earlier = ["my housemate spotted something on my lower back when I was changing"]
+    text = "a lump, roughly the size of a large marble, right on the bony bit in the middle. Not there in spring"
+    together = screen.screen_together(earlier, text)
+    assert together is not None and [s.id for s in together.signs] == ["spine_deformity"]
+
+
 def test_someone_else_already_in_care_stays_so_even_with_a_carers_words(screen) -> None:
     # "his back went" would make it a carer's report; "they flew him to hospital" says he is seen to
     text = "my neighbour lost the feeling in both legs after his back went, they flew him to hospital, he's on the mend"
