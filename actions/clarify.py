@@ -29,6 +29,7 @@ from backcare.clarify import (
     word_count,
 )
 from backcare.contract import QUESTION_SENTENCE, ScopeReason, Slot, Topic
+from backcare.medicine_comparison import load_medicine_comparison
 from backcare.yamlfile import DataFileError
 
 try:
@@ -39,6 +40,7 @@ try:
     TOPIC_FOLLOW_UPS = load_topic_follow_ups()
     TOPIC_AFTER_NOTICE = load_topic_after_notice()
     BACK_AGAIN = load_back_again()
+    MEDICINE_COMPARISON = load_medicine_comparison()
 except DataFileError as exc:
     raise SystemExit(f"Cannot start the action server: {exc}") from exc
 
@@ -129,6 +131,7 @@ def decide_turn(tracker: Tracker) -> Decision:
         names_domain=not reads_the_domain(words, THRESHOLDS, adds_case, notice) or SCOPE.names_the_domain(text),
         adds_case=adds_case,
         back_again=BACK_AGAIN.topic(text, question_before(tracker)) if notice == ScopeReason.OTHER_BODY_PART else None,
+        weighs_a_medicine=MEDICINE_COMPARISON.weighs_one_medicine(text),
     )
     sentence = tracker.latest_message.get(QUESTION_SENTENCE) or {}
     return with_question_sentence(decision, sentence.get("name"), previous, KB.topics, words, THRESHOLDS)

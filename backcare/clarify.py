@@ -55,6 +55,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CLARIFY_PATH = PROJECT_ROOT / "knowledge" / "clarify.yml"
 
 FALLBACK_INTENT = "nlu_fallback"
+# The knowledge-base topic that weighs massage against medication (topics.md)
+COMPARISON_TOPIC = "medication_comparison"
 _WORD = re.compile(r"[A-Za-z0-9']+")
 
 
@@ -390,6 +392,7 @@ def decide(
     names_domain: bool = True,
     adds_case: bool = False,
     back_again: str | None = None,
+    weighs_a_medicine: bool = False,
 ) -> Decision:
     """``ranking``: (intent, confidence), best first, without nlu_fallback. ``topics``: the
     knowledge-base topic ids (intents answered from the knowledge base). ``scope``: the scope
@@ -404,7 +407,9 @@ def decide(
     ``adds_case``: it opens like a message that adds a case ("and in ...", "also for ...":
     ``Continuation.opens_with_a_case``; ``names_domain`` must be read for such a message and for
     any of at most ``elliptical_max_words`` after an answer); ``back_again``: the topic of the question before, asked
-    again for the lower back right after the other-body-part notice (``BackAgain.topic``)."""
+    again for the lower back right after the other-body-part notice (``BackAgain.topic``);
+    ``weighs_a_medicine``: the message weighs "it" against one medicine and asks nothing else
+    about taking it (backcare/medicine_comparison.py)."""
     ranking = [(name, conf) for name, conf in ranking if name != FALLBACK_INTENT]
     ranking = with_previous_answer(ranking, previous_topic, topics)
     if not ranking:
@@ -431,6 +436,18 @@ def decide(
         and top != "medicines"
     ):
         return Decision("answer", topic=back_again)
+    # "would it be better than the naproxen my doctor gave me?" right after the answer on massage
+    # versus medication: the same comparison, against the medicine it names. (After the medicines
+    # notice "it" is the medicine asked about, so not there.)
+    if (
+        weighs_a_medicine
+        and notice_before is None
+        and previous_topic == COMPARISON_TOPIC
+        and previous_topic in topics
+        and words <= thresholds.follow_up_max_words
+        and top not in requests
+    ):
+        return Decision("answer", topic=previous_topic)
     # "and in truck drivers?", "also for the old people?", "what speed setting?", "can I bring my
     # own music?" after an answer: a short message that names nothing of the domain (nor another
     # world: the scope check found nothing) and that the classifier can place in no topic goes on

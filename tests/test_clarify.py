@@ -29,9 +29,11 @@ from backcare.clarify import (
 )
 from backcare.contract import ScopeReason
 from backcare.knowledge import load_knowledge_base
+from backcare.medicine_comparison import load_medicine_comparison
 from backcare.scope import Finding
 
 KB = load_knowledge_base()
+MEDICINE_COMPARISON = load_medicine_comparison()
 TOPICS = frozenset(KB.topics)
 TH = Thresholds(
     min_confidence=0.3,
@@ -244,6 +246,42 @@ def test_a_medicine_question_never_gets_a_knowledge_answer() -> None:
     ranking = [("medicines", 0.3), ("medication_comparison", 0.28), ("frequency", 0.2)]
     assert decide(ranking, TOPICS, TH, words=6) == Decision("out_of_scope", scope_reason="medicines")
     assert decide(ranking, TOPICS, TH, words=6, previous_topic="medication_comparison").kind == "out_of_scope"
+
+
+def test_weighing_it_against_one_medicine_after_the_comparison_is_the_same_comparison() -> None:
+    # "would it be better than the naproxen my doctor gave me?": the medicine's name alone reads
+    # as a medicine question
+    ranking = [("medicines", 1.0), ("medication_comparison", 0.63), ("effectiveness", 0.01)]
+    after_answer = decide(ranking, TOPICS, TH, words=11, previous_topic="medication_comparison", weighs_a_medicine=True)
+    assert after_answer == Decision("answer", topic="medication_comparison")
+    # after the medicines notice "it" is the medicine asked about; after another answer there is
+    # no comparison to go on with; without the comparison it is a medicine question
+    for previous, notice, weighs in [
+        ("medication_comparison", ScopeReason.MEDICINES, True),
+        ("effectiveness", None, True),
+        ("medication_comparison", None, False),
+    ]:
+        decision = decide(
+            ranking, TOPICS, TH, words=11, previous_topic=previous, notice_before=notice, weighs_a_medicine=weighs
+        )
+        assert decision == Decision("out_of_scope", scope_reason="medicines"), (previous, notice, weighs)
+
+
+@pytest.mark.parametrize(
+    ("text", "weighs"),
+    [
+        ("OK so would it be better than the naproxen my doctor gave me", True),
+        ("what about compared to just poppin' Advil?", True),
+        ("and versus muscle relaxants?", True),
+        ("is it safe to take with naproxen?", False),  # asks about taking it
+        ("which is better, naproxen or ibuprofen?", False),  # two medicines
+        ("is ibuprofen better than naproxen?", False),
+        ("would it be better than ibuprofen, and how many can I take a day?", False),
+        ("is it over the counter?", False),  # no comparison
+    ],
+)
+def test_a_message_weighs_one_medicine_only_with_a_comparison_and_nothing_else_asked(text: str, weighs: bool) -> None:
+    assert MEDICINE_COMPARISON.weighs_one_medicine(text) is weighs
 
 
 def test_after_a_fallback_an_implausible_topic_is_out_of_scope_with_its_reason() -> None:

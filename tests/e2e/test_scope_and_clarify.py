@@ -66,6 +66,10 @@ def test_massage_versus_medication_is_still_answered(bot) -> None:
     sender = uuid.uuid4().hex
     bot.say("could regular massage let me cut down on painkillers?", sender)
     assert bot.slots(sender)["topic"] == "medication_comparison"
+    # Weighing it against one medicine goes on with the comparison, though the medicine's name
+    # alone reads as a medicine question.
+    reply = texts(bot.say("and would it be better than naproxen?", sender))
+    assert bot.slots(sender)["topic"] == "medication_comparison" and "Sources: " in reply
     # Which painkiller to take instead is a medicine question, though it names no medicine and
     # the classifier reads it as the comparison again.
     reply = texts(bot.say("which pills would you pick?", sender))
