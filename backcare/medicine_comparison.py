@@ -9,12 +9,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Dict
 
 from backcare.contract import PROJECT_ROOT
 from backcare.scope_words import WordFinder, load_scope_words, word_pattern
 from backcare.yamlfile import DataFileError, read_mapping, read_pattern
 
 MEDICINE_QUESTIONS_PATH = PROJECT_ROOT / "knowledge" / "medicine_questions.yml"
+
+
+def word_list(data: Dict[str, Any], path: Path, key: str) -> re.Pattern[str]:
+    """The words listed under ``key`` of medicine_questions.yml, as one whole-word pattern."""
+    words = data.get(key)
+    if not isinstance(words, list) or not words:
+        raise DataFileError(f"{path}: '{key}' must list words")
+    return word_pattern(words)
 
 
 @dataclass(frozen=True)
@@ -35,11 +44,8 @@ class MedicineComparison:
 
 def load_medicine_comparison(path: Path = MEDICINE_QUESTIONS_PATH) -> MedicineComparison:
     data = read_mapping(path)
-    asks = data.get("asks")
-    if not isinstance(asks, list) or not asks:
-        raise DataFileError(f"{path}: 'asks' must list words")
     return MedicineComparison(
         compares=read_pattern(data, "compares", path),
-        asks=word_pattern(asks),
+        asks=word_list(data, path, "asks"),
         medicine=load_scope_words()["__medicine__"],
     )

@@ -38,23 +38,16 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from backcare.contract import CONDITION_TOPIC, PROJECT_ROOT, Slot
-from backcare.scope_words import load_scope_words, word_pattern
+from backcare.contract import CONDITION_TOPIC, Slot
+from backcare.medicine_comparison import MEDICINE_QUESTIONS_PATH, word_list
+from backcare.scope_words import load_scope_words
 from backcare.yamlfile import DataFileError, read_mapping, read_pattern
 from components.intents import IntentRouter
 from components.question_focus import focus_spans
 
-MEDICINE_QUESTIONS_PATH = PROJECT_ROOT / "knowledge" / "medicine_questions.yml"
 MEDICINES_INTENT = "medicines"
 # A pronoun that can stand for a treatment named earlier in the message.
 _REFERS_BACK = re.compile(r"\b(?:it|that|this)\b", re.IGNORECASE)
-
-
-def _words(data: Dict[str, Any], path: Path, key: str) -> re.Pattern[str]:
-    words = data.get(key)
-    if not isinstance(words, list) or not words:
-        raise DataFileError(f"{path}: '{key}' must list words")
-    return word_pattern(words)
 
 
 class MedicineQuestions:
@@ -63,11 +56,11 @@ class MedicineQuestions:
     def __init__(self, path: Path = MEDICINE_QUESTIONS_PATH) -> None:
         self.medicine = load_scope_words()["__medicine__"]
         data = read_mapping(path)  # once; each list below names the file in its errors
-        self.asks = _words(data, path, "asks")
-        self.treatments = _words(data, path, "treatments")
-        self.medicated_patches = _words(data, path, "medicated_patches")
-        self.patches = _words(data, path, "patches")
-        self.heat_on_skin = _words(data, path, "heat_on_skin")
+        self.asks = word_list(data, path, "asks")
+        self.treatments = word_list(data, path, "treatments")
+        self.medicated_patches = word_list(data, path, "medicated_patches")
+        self.patches = word_list(data, path, "patches")
+        self.heat_on_skin = word_list(data, path, "heat_on_skin")
         self.chooses = read_pattern(data, "chooses", path)
         self.condition_medicines, self.taking, self.not_as_condition = _condition_medicines(data, path)
 
