@@ -1236,6 +1236,36 @@ def test_blind29s_kinds_of_look_alike_are_not_referred(screen, text: str) -> Non
     assert screen.screen(text).tier is None
 
 
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ["since his back went he's lost his erection completely, can a massage help?", "sexual_dysfunction"],
+        ["my back's been bad for a fortnight and I feel nothing during sex now", "sexual_dysfunction"],
+        ["she cannot feel during intimacy since the back pain started", "sexual_dysfunction"],
+        ["my son come off his bike into a parked car on Sunday and his back is sore", "major_trauma"],
+        ["I'm a cancer survivor, bowel cancer, and now my lower back has ached for a month", "cancer_history"],
+        ["I can't feel the seat under me, numb right where a bike saddle sits, and my back aches", "saddle_numbness"],
+    ],
+)
+def test_blind31s_kinds_of_sign_in_other_words(screen, text: str, sign: str) -> None:
+    assert sign in [s.id for s in screen.screen(text).signs]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "referral for LBP only, calf soft and non-tender, no SOB. ok to book?",
+        "no tingling, both legs totally fine - only my lower back that aches after the garden",
+        "she says no problem with wee or the toilet, her back is just tight from lifting",
+        "if I came off the quad one day would massage be ok afterwards?",
+        # a guard: the star sign still is not a history of cancer
+        "I'm a cancer, so I worry a lot, and my back is stiff from the desk",
+    ],
+)
+def test_blind31s_kinds_of_look_alike_are_not_referred(screen, text: str) -> None:
+    assert screen.screen(text).tier is None
+
+
 def test_the_other_leg_started_too_in_a_later_message_is_both_legs(screen) -> None:
     earlier = ["my old sciatica is back down my left leg, can I book?"]
     together = screen.screen_together(earlier, "and now it has started in my right leg too")
