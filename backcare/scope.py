@@ -6,9 +6,9 @@ iPhone") lands on a topic. Two findings catch what its ranking cannot show:
 
 - **off topic**: the message names nothing of the body, back pain, health or massage
   (knowledge/scope_check.yml, with "back" and "massage" read in context), and names a word
-  the training data never uses, not even misspelt ("turkey", "iPhone", "taxes"), or uses a
-  word the clinic shares with other worlds only in their sense ("a gym session", "my dentist
-  appointment");
+  the training data never uses, not even misspelt nor in another form ("turkey", "iPhone",
+  "weather"; "sits" is a form of "sit"), or uses a word the clinic shares with other worlds
+  only in their sense ("a gym session", "my dentist appointment");
 - **other body part**: it names another body part (knowledge/scope_words.yml) and nothing of
   the back.
 - (instructions to the assistant, "ignore your instructions", are off topic whatever the
@@ -22,10 +22,11 @@ body part.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 import yaml
 from rapidfuzz import process
@@ -62,6 +63,20 @@ NEVER = float("inf")
 def words(text: str) -> list[str]:
     """Lower-case words; "back's" -> "back", "s"."""
     return _WORD.findall(text.lower())
+
+
+@functools.cache
+def _english_stemmer() -> Any:
+    # Imported on first use: the package loads all its ~30 languages (about 3 MB), and the Rasa
+    # server, which reads this module's instruction patterns, never stems a word.
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+def stem(word: str) -> str:
+    """The word's English (Porter2) stem: "sits", "sitting" -> "sit"; "improvement" -> "improv"."""
+    return str(_english_stemmer().stemWord(word))
 
 
 def training_vocabulary(directory: Path = TRAINING_DIR) -> frozenset[str]:
@@ -144,15 +159,18 @@ class ScopeCheck:
     other_kinds_of_shared_after: dict[str, frozenset[str]]  # shared word -> its objects in other worlds
     back_other_sense_after: frozenset[str]
     back_other_sense_before: frozenset[str]
+    back_adverb_after: frozenset[str]  # verbs after which "back" is the adverb ("get back up")
     back_body_before: frozenset[str]
     back_body_after: frozenset[str]
     back_not_the_problem: re.Pattern[str]  # "my back is fine", "it isn't my back"
     massage_as_verb_after: frozenset[str]
     massaged_things: frozenset[str]  # objects of "massage" in other worlds, known words or not
+    massage_not_objects: frozenset[str]  # words after "massage" that make it the subject ("alone")
     typo_edits: tuple[tuple[int, int], ...]  # (from this many letters, edits allowed), longest first
     other_body_part: WordFinder  # its words, except in phrases that mean something else
     other_body_part_words: frozenset[str]  # its one-word entries, for misspellings
     vocabulary: frozenset[str]
+    vocabulary_stems: frozenset[str]  # the stems of its words ("sits" is a form of "sit")
     classifier_overrules_at: float
     intents_without_domain_words: frozenset[str]
     abbreviations: Abbreviations
@@ -284,7 +302,7 @@ class ScopeCheck:
         return False
 
     def _back_in_another_sense(self, before: str, after: str) -> bool:
-        if after == "up" and before in _POSSESSIVES:
+        if (after == "up" and before in _POSSESSIVES) or before in self.back_adverb_after:
             return False
         return after in self.back_other_sense_after or before in self.back_other_sense_before
 
@@ -295,6 +313,7 @@ class ScopeCheck:
         return (
             before in self.massage_as_verb_after
             and bool(rest)
+            and rest[0] not in self.massage_not_objects
             and (rest[0] not in self.vocabulary or rest[0] in self.massaged_things)
         )
 
@@ -304,9 +323,9 @@ class ScopeCheck:
                 yield word
 
     def _known(self, word: str) -> bool:
-        """In the vocabulary, or made of known words and numbers ("follow-up", "half-hour",
-        "90-minute")."""
-        if word in self.vocabulary:
+        """In the vocabulary, another form of a word in it ("sits", "tend", "improvement"), or
+        made of known words and numbers ("follow-up", "half-hour", "90-minute")."""
+        if word in self.vocabulary or stem(word) in self.vocabulary_stems:
             return True
         parts = word.split("-")
         return len(parts) > 1 and all(p.isdigit() or p in self.vocabulary for p in parts)
@@ -348,6 +367,7 @@ def load_scope_check(
     lists = scope_word_lists(scope_words_path)
     if OTHER_BODY_PART not in lists:
         raise DataFileError(f"{scope_words_path}: '{OTHER_BODY_PART}' must list words")
+    vocabulary = training_vocabulary(training_dir)
     return ScopeCheck(
         domain_words=_word_list(data, "domain_words", path),
         lower_back_words=_word_list(data["domain_words"], "lower_back", path),
@@ -356,15 +376,18 @@ def load_scope_check(
         other_kinds_of_shared_after=_other_kinds(data, path, "other_kinds_of_shared_after"),
         back_other_sense_after=_word_list(back, "other_sense_after", path),
         back_other_sense_before=_word_list(back, "other_sense_before", path),
+        back_adverb_after=_word_list(back, "adverb_after", path),
         back_body_before=_word_list(back, "body_before", path),
         back_body_after=_word_list(back, "body_after", path),
         back_not_the_problem=read_pattern(back, "not_the_problem", path),
         massage_as_verb_after=_word_list(data, "massage_as_verb_after", path),
         massaged_things=_word_list(data, "massaged_things", path),
+        massage_not_objects=_word_list(data, "massage_not_objects", path),
         typo_edits=tuple(sorted(typo_edits.items(), reverse=True)),
         other_body_part=load_word_finders(scope_words_path)[OTHER_BODY_PART],
         other_body_part_words=frozenset(w for w in lists[OTHER_BODY_PART] if " " not in w),
-        vocabulary=training_vocabulary(training_dir),
+        vocabulary=vocabulary,
+        vocabulary_stems=frozenset(stem(word) for word in vocabulary),
         classifier_overrules_at=overrule,
         intents_without_domain_words=_word_list(data, "intents_without_domain_words", path),
         abbreviations=load_abbreviations(abbreviations_path),

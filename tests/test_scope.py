@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -71,6 +73,38 @@ def test_a_message_from_another_world_is_off_topic(text: str) -> None:
 )
 def test_a_message_about_the_back_or_the_clinic_has_no_finding(text: str) -> None:
     assert CHECK.reason(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # another form of a word the training data uses: "tends" -> "tend", "sit" -> "sits"
+        "how long does it tend to last?",
+        "what about someone who sits at a till all day?",
+        "and if there's no improvement after three goes?",
+        # "back" as the adverb after a verb of moving, not another world's "back up"
+        "is it hard getting back up off the table afterwards?",
+        # "massage alone": massage is the one doing, not a verb with a thing as its object
+        "could massage alone sort it out?",
+    ],
+)
+def test_everyday_english_around_the_domains_words_has_no_finding(text: str) -> None:
+    assert CHECK.reason(text) is None
+
+
+# guards: other worlds' words are not forms of the domain's words ("flights" is a form of
+# "flight", which the data uses, but booking one is another world's)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "book me two flights to rome",
+        "what's the weather like tomorrow",
+        "tell me some jokes",
+        "any good restaurants nearby?",
+    ],
+)
+def test_other_worlds_stay_off_topic_with_word_forms_known(text: str) -> None:
+    assert CHECK.reason(text) == ScopeReason.OFF_TOPIC
 
 
 @pytest.mark.parametrize(
@@ -369,3 +403,16 @@ def test_naming_the_domain() -> None:
     assert CHECK.names_the_domain("even tension ones from stress?")
     assert not CHECK.names_the_domain("whats the pay like")
     assert not CHECK.names_the_domain("how often would i need one for that")
+
+
+def test_the_rasa_servers_instruction_router_does_not_load_the_stemmer() -> None:
+    """The stemmer package loads all its languages; only the action server's scope check stems."""
+    script = (
+        "import sys, components.instruction_router\n"
+        "print('snowballstemmer' in sys.modules)\n"
+        "from backcare.scope import load_scope_check\n"
+        "load_scope_check().reason('what about someone who sits at a till all day?')\n"
+        "print('snowballstemmer' in sys.modules)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=PROJECT_ROOT, check=True)
+    assert run.stdout.split() == ["False", "True"]
