@@ -1245,6 +1245,9 @@ def test_blind29s_kinds_of_look_alike_are_not_referred(screen, text: str) -> Non
         ["my son come off his bike into a parked car on Sunday and his back is sore", "major_trauma"],
         ["I'm a cancer survivor, bowel cancer, and now my lower back has ached for a month", "cancer_history"],
         ["I can't feel the seat under me, numb right where a bike saddle sits, and my back aches", "saddle_numbness"],
+        # what a partner leaves unsaid
+        ["since his back went my husband hasn't been able to, y'know, perform. Massage?", "sexual_dysfunction"],
+        ["the wife says I've not been able to, you know, since my back went", "sexual_dysfunction"],
     ],
 )
 def test_blind31s_kinds_of_sign_in_other_words(screen, text: str, sign: str) -> None:
@@ -1258,6 +1261,9 @@ def test_blind31s_kinds_of_sign_in_other_words(screen, text: str, sign: str) -> 
         "no tingling, both legs totally fine - only my lower back that aches after the garden",
         "she says no problem with wee or the toilet, her back is just tight from lifting",
         "if I came off the quad one day would massage be ok afterwards?",
+        # guards: "you know" as a filler before what was not done, and the toilet left unsaid
+        "since my back went I've not been able to, you know, do much in the garden, says my husband",
+        "my wife says I haven't been able to, you know, go to the toilet properly since my back went",
         # a guard: the star sign still is not a history of cancer
         "I'm a cancer, so I worry a lot, and my back is stiff from the desk",
     ],
