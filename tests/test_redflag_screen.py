@@ -1272,6 +1272,28 @@ def test_blind31s_kinds_of_look_alike_are_not_referred(screen, text: str) -> Non
     assert screen.screen(text).tier is None
 
 
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ["68F, sudden severe LBP this morning, radiating to abdo, pulsatile mass periumbilical", "aortic"],
+        ["my back has ached for a month and my belt has gone in a notch without me trying", "weight_loss"],
+    ],
+)
+def test_blind_conversations5s_kinds_of_sign_in_other_words(screen, text: str, sign: str) -> None:
+    assert sign in [s.id for s in screen.screen(text).signs]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A long time ago, in 2009, I fell off a roof and hurt my back; now it's just stiff from work",
+        "no blood in pee, no fever, back just stiff after the drive",
+    ],
+)
+def test_blind_conversations5s_kinds_of_look_alike_are_not_referred(screen, text: str) -> None:
+    assert screen.screen(text).tier is None
+
+
 def test_the_other_leg_started_too_in_a_later_message_is_both_legs(screen) -> None:
     earlier = ["my old sciatica is back down my left leg, can I book?"]
     together = screen.screen_together(earlier, "and now it has started in my right leg too")
