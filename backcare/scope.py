@@ -170,7 +170,8 @@ class ScopeCheck:
     other_body_part: WordFinder  # its words, except in phrases that mean something else
     other_body_part_words: frozenset[str]  # its one-word entries, for misspellings
     vocabulary: frozenset[str]
-    vocabulary_stems: frozenset[str]  # the stems of its words ("sits" is a form of "sit")
+    # the stems of its words -> the length of the shortest word with that stem ("sit": 3)
+    shortest_with_stem: dict[str, int]
     classifier_overrules_at: float
     intents_without_domain_words: frozenset[str]
     abbreviations: Abbreviations
@@ -323,9 +324,11 @@ class ScopeCheck:
                 yield word
 
     def _known(self, word: str) -> bool:
-        """In the vocabulary, another form of a word in it ("sits", "tend", "improvement"), or
-        made of known words and numbers ("follow-up", "half-hour", "90-minute")."""
-        if word in self.vocabulary or stem(word) in self.vocabulary_stems:
+        """In the vocabulary, a longer form of a word in it ("sits", "improvement": "sit",
+        "improve"), or made of known words and numbers ("follow-up", "half-hour", "90-minute").
+        Not a shorter one: "game" is not known from "gaming" (a gaming chair), which would
+        make "who won the game?" a question about the back."""
+        if word in self.vocabulary or len(word) > self.shortest_with_stem.get(stem(word), len(word)):
             return True
         parts = word.split("-")
         return len(parts) > 1 and all(p.isdigit() or p in self.vocabulary for p in parts)
@@ -341,6 +344,14 @@ class ScopeCheck:
             return False
         near = [v for v in known if v[:1] == word[:1] and abs(len(v) - len(word)) <= edits]
         return process.extractOne(word, near, scorer=DamerauLevenshtein.distance, score_cutoff=edits) is not None
+
+
+def _shortest_with_stem(vocabulary: Iterable[str]) -> dict[str, int]:
+    shortest: dict[str, int] = {}
+    for word in vocabulary:
+        key = stem(word)
+        shortest[key] = min(len(word), shortest.get(key, len(word)))
+    return shortest
 
 
 def load_scope_check(
@@ -387,7 +398,7 @@ def load_scope_check(
         other_body_part=load_word_finders(scope_words_path)[OTHER_BODY_PART],
         other_body_part_words=frozenset(w for w in lists[OTHER_BODY_PART] if " " not in w),
         vocabulary=vocabulary,
-        vocabulary_stems=frozenset(stem(word) for word in vocabulary),
+        shortest_with_stem=_shortest_with_stem(vocabulary),
         classifier_overrules_at=overrule,
         intents_without_domain_words=_word_list(data, "intents_without_domain_words", path),
         abbreviations=load_abbreviations(abbreviations_path),

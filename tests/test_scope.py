@@ -78,8 +78,7 @@ def test_a_message_about_the_back_or_the_clinic_has_no_finding(text: str) -> Non
 @pytest.mark.parametrize(
     "text",
     [
-        # another form of a word the training data uses: "tends" -> "tend", "sit" -> "sits"
-        "how long does it tend to last?",
+        # a longer form of a word the training data uses: "sit" -> "sits", "improve" -> "improvement"
         "what about someone who sits at a till all day?",
         "and if there's no improvement after three goes?",
         # "back" as the adverb after a verb of moving, not another world's "back up"
@@ -92,8 +91,8 @@ def test_everyday_english_around_the_domains_words_has_no_finding(text: str) -> 
     assert CHECK.reason(text) is None
 
 
-# guards: other worlds' words are not forms of the domain's words ("flights" is a form of
-# "flight", which the data uses, but booking one is another world's)
+# other worlds' words are not forms of the domain's words ("flights" is a form of "flight",
+# which the data uses, but booking one is another world's; the first four are guards)
 @pytest.mark.parametrize(
     "text",
     [
@@ -101,6 +100,8 @@ def test_everyday_english_around_the_domains_words_has_no_finding(text: str) -> 
         "what's the weather like tomorrow",
         "tell me some jokes",
         "any good restaurants nearby?",
+        # a shorter form is not enough: the data's "gaming" (a gaming chair) does not make "game" known
+        "who won the game last night?",
     ],
 )
 def test_other_worlds_stay_off_topic_with_word_forms_known(text: str) -> None:
