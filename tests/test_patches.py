@@ -19,6 +19,7 @@ from rasa.shared.core import events
 from rasa.shared.utils.common import all_subclasses
 
 import patches
+from tests.support.process import run_script
 
 ACTION = RemoteAction("action_answer", None)
 
@@ -293,21 +294,6 @@ def test_a_reply_found_valid_before_is_judged_as_jsonschema_judges_it() -> None:
 MODES = ("plain", "patched")
 
 
-def _run_script(script: str, *args: str) -> Any:
-    """Runs ``script`` in a new Python process in the project (a process of its own: what it
-    imports and its peak memory are its own) and reads the JSON its last line prints."""
-    done = subprocess.run(
-        [sys.executable, "-W", "ignore", "-c", script, *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"},
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 # Loads the trained model and parses a few messages; prints what the server would: the
 # parses, whether jax was imported, and the process's peak memory.
 LOAD_AND_PARSE = """
@@ -334,7 +320,7 @@ def test_the_server_loads_without_jax_and_answers_the_same() -> None:
     assert model.exists(), "run `make train` (make test does it for you)"
     messages = ["does massage help?", "is deep tissue safe in pregnancy", "my back hurts and I can't pee", "no"]
 
-    plain, patched = (_run_script(LOAD_AND_PARSE, mode, str(model), json.dumps(messages)) for mode in MODES)
+    plain, patched = (run_script(LOAD_AND_PARSE, mode, str(model), json.dumps(messages)) for mode in MODES)
     assert plain["jax"] and not patched["jax"]
     assert patched["parses"] == plain["parses"]
     assert plain["peak_mb"] - patched["peak_mb"] > 30, (plain["peak_mb"], patched["peak_mb"])
@@ -390,7 +376,7 @@ def test_the_server_loads_without_pymongo_or_matplotlib_and_answers_the_same() -
     assert model.exists(), "run `make train` (make test does it for you)"
     messages = ["does massage help?", "is deep tissue safe in pregnancy", "my back hurts and I can't pee", "no"]
 
-    plain, patched = (_run_script(LOAD_SERVER_AND_PARSE, mode, str(model), json.dumps(messages)) for mode in MODES)
+    plain, patched = (run_script(LOAD_SERVER_AND_PARSE, mode, str(model), json.dumps(messages)) for mode in MODES)
     assert plain["loaded"] == {"pymongo": True, "matplotlib": True}
     assert patched["loaded"] == {"pymongo": False, "matplotlib": False}
     assert patched["used"] == {"plot_drawn": True, "collection": True}

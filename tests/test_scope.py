@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +21,7 @@ from backcare.scope import (
 )
 from backcare.scope_words import SCOPE_WORDS_PATH
 from backcare.yamlfile import DataFileError
+from tests.support.process import run_script
 
 CHECK = load_scope_check()
 TOPICS = frozenset(load_knowledge_base().topics)
@@ -409,11 +408,10 @@ def test_naming_the_domain() -> None:
 def test_the_rasa_servers_instruction_router_does_not_load_the_stemmer() -> None:
     """The stemmer package loads all its languages; only the action server's scope check stems."""
     script = (
-        "import sys, components.instruction_router\n"
-        "print('snowballstemmer' in sys.modules)\n"
+        "import json, sys, components.instruction_router\n"
+        "by_the_router = 'snowballstemmer' in sys.modules\n"
         "from backcare.scope import load_scope_check\n"
         "load_scope_check().reason('what about someone who sits at a till all day?')\n"
-        "print('snowballstemmer' in sys.modules)\n"
+        "print(json.dumps([by_the_router, 'snowballstemmer' in sys.modules]))\n"
     )
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=PROJECT_ROOT, check=True)
-    assert run.stdout.split() == ["False", "True"]
+    assert run_script(script) == [False, True]
