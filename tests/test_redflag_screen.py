@@ -1322,3 +1322,38 @@ def test_a_thing_that_collapsed_a_few_words_on_is_not_fainting(screen) -> None:
         ["my server kept losing power and collapsing all morning"], "my lower back's tight from the desk"
     )
     assert together is None
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ["flipped our side-by-side in the creek bed on Sunday and my back's been sore since", "major_trauma"],
+        ["the quad landed on its roof with me under it and now my lower back aches", "major_trauma"],
+        ["my back really hurts whenever I push for a poo", "cough_sneeze_pain"],
+        ["my lower back hurts badly when I'm on the loo straining to go", "cough_sneeze_pain"],
+        ["L quads weakening and getting steadily worse over two days, LBP", "leg_weakness"],
+    ],
+)
+def test_blind32s_kinds_of_sign_in_other_words(screen, text: str, sign: str) -> None:
+    assert sign in [s.id for s in screen.screen(text).signs]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # collapsing a thing, not oneself
+        "collapsed the camping tent this morning and my back is stiff from the bending",
+        # a relative's history, in dialect; and a question whether it runs in families
+        "me nan had bone cancer years back, my own back is just sore from lifting, does it run in families?",
+        # a long-past time that opens the sentence
+        "Some time ago I had blood in my pee from a kidney stone, long sorted; my back is stiff from the desk",
+        "Couple of years back I slipped a disc and my foot went floppy, had an op; no bother now, just stiff",
+    ],
+)
+def test_blind_conversations6s_and_blind32s_kinds_of_look_alike_are_not_referred(screen, text: str) -> None:
+    assert screen.screen(text).tier is None
+
+
+def test_collapsing_a_thing_does_not_hide_collapsing_oneself(screen) -> None:
+    text = "we collapsed the gazebo and then I collapsed on the grass with sudden severe back pain"
+    assert [s.id for s in screen.screen(text).signs] == ["aortic"]
