@@ -24,11 +24,12 @@ from backcare.clarify import (
     load_topic_follow_ups,
     load_vague_opener_topics,
     reads_the_domain,
+    with_message_before,
     with_question_sentence,
     without_red_flags,
     word_count,
 )
-from backcare.contract import QUESTION_SENTENCE, ScopeReason, Slot, Topic
+from backcare.contract import QUESTION_SENTENCE, WITH_MESSAGE_BEFORE, ScopeReason, Slot, Topic
 from backcare.medicine_comparison import load_medicine_comparison
 from backcare.yamlfile import DataFileError
 
@@ -88,10 +89,23 @@ def ranking(tracker: Tracker) -> List[tuple[Text, float]]:
     (which runs last) found no sign in this message, or the turn would not be here."""
     message = tracker.latest_message
     # A message without a ranking (a button's payload, "/precautions") has its intent only.
-    items = message.get("intent_ranking") or [message.get("intent") or {}]
+    return _without_red_flags(message.get("intent_ranking") or [message.get("intent") or {}])
+
+
+def _without_red_flags(items: List[Dict[Text, Any]]) -> List[tuple[Text, float]]:
     return without_red_flags(
         [(str(item.get("name")), float(item.get("confidence") or 0.0)) for item in items if item.get("name")]
     )
+
+
+def with_message_before_reading(tracker: Tracker) -> Optional[Dict[Text, float]]:
+    """The confidences of the message read after the user's message before it, as one text
+    (components/question_sentence.py), red-flag guesses left out as in ``ranking``; None for a
+    first message or a button's payload."""
+    reading = tracker.latest_message.get(WITH_MESSAGE_BEFORE)
+    if not isinstance(reading, dict) or not reading.get("intent_ranking"):
+        return None
+    return dict(_without_red_flags(reading["intent_ranking"]))
 
 
 def question_before(tracker: Tracker) -> Optional[Text]:
@@ -116,17 +130,20 @@ def decide_turn(tracker: Tracker) -> Decision:
     notice = notice_before(tracker)
     adds_case = CONTINUATION.opens_with_a_case(text)
     words = word_count(text)
+    own = ranking(tracker)
+    entities = named_entities(tracker)
+    by_topic = follow_up_reading(TOPIC_FOLLOW_UPS, text, previous)
     decision = decide(
-        ranking(tracker),
+        own,
         topics=KB.topics,
         thresholds=THRESHOLDS,
         words=words,
         previous_topic=previous,
         scope=SCOPE.check(text),
-        entity_topics={ENTITY_TOPICS[e] for e in named_entities(tracker) if e in ENTITY_TOPICS},
+        entity_topics={ENTITY_TOPICS[e] for e in entities if e in ENTITY_TOPICS},
         continues=CONTINUATION.continues(text),
         requests=CONTINUATION.requests,
-        by_topic=follow_up_reading(TOPIC_FOLLOW_UPS, text, previous),
+        by_topic=by_topic,
         notice_before=notice,
         names_domain=not reads_the_domain(words, THRESHOLDS, adds_case, notice) or SCOPE.names_the_domain(text),
         adds_case=adds_case,
@@ -134,7 +151,19 @@ def decide_turn(tracker: Tracker) -> Decision:
         weighs_a_medicine=MEDICINE_COMPARISON.weighs_one_medicine(text),
     )
     sentence = tracker.latest_message.get(QUESTION_SENTENCE) or {}
-    return with_question_sentence(decision, sentence.get("name"), previous, KB.topics, words, THRESHOLDS)
+    decision = with_question_sentence(decision, sentence.get("name"), previous, KB.topics, words, THRESHOLDS)
+    return with_message_before(
+        decision,
+        with_message_before_reading(tracker),
+        own,
+        previous,
+        KB.topics,
+        THRESHOLDS,
+        requests=CONTINUATION.requests,
+        notice_before=notice,
+        names_entity=any(e in ENTITY_TOPICS for e in entities),
+        by_topic=by_topic,
+    )
 
 
 def answered_entities(tracker: Tracker, topic: Optional[Text] = None) -> tuple[Optional[Text], List[Text]]:

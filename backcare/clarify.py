@@ -74,6 +74,12 @@ class Thresholds:
     # "any proof?" after one massage type gets the general evidence answer (NOT_NARROWED_BY_CARRIED)
     # when the classifier reads that question with at least this confidence
     general_answer_min_confidence: float
+    # A follow-up read after the message before it (``with_message_before``) stays on the
+    # previous topic when that reading gives the topic at least the first, the message alone at
+    # least the second, and the message alone is less sure than the third of its own top intent.
+    with_before_min_confidence: float
+    with_before_own_min_confidence: float
+    with_before_own_max_confidence: float
 
 
 @dataclass(frozen=True)
@@ -188,6 +194,9 @@ def load_thresholds(path: Path = CLARIFY_PATH) -> Thresholds:
             follow_up_min_share=float(data["follow_up_min_share"]),
             elliptical_max_words=int(data["elliptical_max_words"]),
             general_answer_min_confidence=float(data["general_answer_min_confidence"]),
+            with_before_min_confidence=float(data["with_before_min_confidence"]),
+            with_before_own_min_confidence=float(data["with_before_own_min_confidence"]),
+            with_before_own_max_confidence=float(data["with_before_own_max_confidence"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise DataFileError(f"{path}: thresholds need {exc}") from exc
@@ -547,6 +556,55 @@ def with_question_sentence(
         and sentence_intent in (previous_topic, FOLLOW_UP_INTENT)
         and previous_topic in topics
         and words > thresholds.follow_up_max_words
+    ):
+        return Decision("answer", topic=previous_topic)
+    return decision
+
+
+def with_message_before(
+    decision: Decision,
+    joined: Mapping[str, float] | None,
+    ranking: Sequence[tuple[str, float]],
+    previous_topic: str | None,
+    topics: Collection[str],
+    thresholds: Thresholds,
+    requests: Collection[str] = (),
+    notice_before: str | None = None,
+    names_entity: bool = False,
+    by_topic: FollowUpReading | None = None,
+) -> Decision:
+    """``decision``, unless it leaves the answer before for a follow-up that, read after the
+    user's message before it as one text (``joined``: that reading's confidences,
+    components/question_sentence.py), reads as the previous topic with at least
+    ``with_before_min_confidence``, while the message alone (``ranking``, as ``decide`` got it)
+    gives that topic at least ``with_before_own_min_confidence`` and is less sure of its own
+    top intent than ``with_before_own_max_confidence``: that stays on the answer before. "I only
+    play cricket at weekends. Still suitable for someone like me?" after sports massage reads
+    alone as who should not have massage; "Is it the bending over or the wrestling the sheep?"
+    after the causes, as off topic.
+
+    Never over a medicine question, another body part, a request (booking, a person), a message
+    that names a condition or massage type, one a follow-up rule of the previous topic has read
+    (``by_topic``), nor right after a scope notice. Measured on every blind set's conversations
+    (docs/understanding.md, twenty-third session)."""
+    if (
+        joined is None
+        or not ranking
+        or previous_topic is None
+        or previous_topic not in topics
+        or (decision.kind == "answer" and decision.topic == previous_topic)
+        or notice_before is not None
+        or names_entity
+        or by_topic is not None
+        or decision.scope_reason in (ScopeReason.MEDICINES, ScopeReason.OTHER_BODY_PART)
+    ):
+        return decision
+    top, top_conf = ranking[0]
+    if top in requests or top == "medicines" or top_conf >= thresholds.with_before_own_max_confidence:
+        return decision
+    if (
+        joined.get(previous_topic, 0.0) >= thresholds.with_before_min_confidence
+        and dict(ranking).get(previous_topic, 0.0) >= thresholds.with_before_own_min_confidence
     ):
         return Decision("answer", topic=previous_topic)
     return decision

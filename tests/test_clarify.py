@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -22,6 +23,7 @@ from backcare.clarify import (
     load_topic_follow_ups,
     load_vague_opener_topics,
     resolve,
+    with_message_before,
     with_previous_answer,
     with_question_sentence,
     without_red_flags,
@@ -44,6 +46,9 @@ TH = Thresholds(
     follow_up_min_share=0.3,
     elliptical_max_words=8,
     general_answer_min_confidence=0.5,
+    with_before_min_confidence=0.5,
+    with_before_own_min_confidence=0.05,
+    with_before_own_max_confidence=0.8,
 )
 
 
@@ -792,3 +797,66 @@ def test_the_question_sentence_changes_nothing_else() -> None:
     ]
     for decision, sentence_intent, previous, words in cases:
         assert with_question_sentence(decision, sentence_intent, previous, TOPICS, words, TH) == decision
+
+
+# "Are any of those ok for a big lad who likes a firm touch?" after the massage types: alone it
+# reads as off topic with a little of the types; read after the question before, as the types.
+BIG_LAD_ALONE = [("out_of_scope", 0.38), ("self_care", 0.2), ("massage_types", 0.12)]
+BIG_LAD_JOINED = {"massage_types": 0.99, "out_of_scope": 0.005}
+
+
+def test_a_follow_up_read_after_the_message_before_as_the_answer_before_stays_on_it() -> None:
+    decision = with_message_before(OFF_TOPIC, BIG_LAD_JOINED, BIG_LAD_ALONE, "massage_types", TOPICS, TH)
+    assert decision == Decision("answer", topic="massage_types")
+    # from another topic's answer or a clarifying question too
+    for other in (Decision("answer", topic="self_care"), Decision("clarify", choices=("self_care", "causes"))):
+        assert with_message_before(other, BIG_LAD_JOINED, BIG_LAD_ALONE, "massage_types", TOPICS, TH) == decision
+
+
+def test_the_reading_with_the_message_before_changes_nothing_else() -> None:
+    requests = load_continuation().requests
+    sure = [("self_care", 0.85), ("massage_types", 0.1)]  # alone, sure of its own topic
+    unlike = [("out_of_scope", 0.9), ("massage_types", 0.01)]  # alone, hardly the answer before
+    cases: list[tuple[Decision, dict[str, float] | None, list[tuple[str, float]], str | None, dict[str, Any]]] = [
+        # no reading with the message before (a first message), or no answer before
+        (OFF_TOPIC, None, BIG_LAD_ALONE, "massage_types", {}),
+        (OFF_TOPIC, BIG_LAD_JOINED, BIG_LAD_ALONE, None, {}),
+        # the reading with the message before is not that topic
+        (OFF_TOPIC, {"massage_types": 0.4, "out_of_scope": 0.6}, BIG_LAD_ALONE, "massage_types", {}),
+        (Decision("answer", topic="self_care"), BIG_LAD_JOINED, sure, "massage_types", {}),
+        (OFF_TOPIC, BIG_LAD_JOINED, unlike, "massage_types", {}),
+        # another body part or a medicine keeps its notice; a medicine question or a request its reading
+        (
+            Decision("out_of_scope", scope_reason=ScopeReason.OTHER_BODY_PART),
+            BIG_LAD_JOINED,
+            BIG_LAD_ALONE,
+            "massage_types",
+            {},
+        ),
+        (
+            Decision("out_of_scope", scope_reason=ScopeReason.MEDICINES),
+            BIG_LAD_JOINED,
+            [("medicines", 0.7), ("massage_types", 0.2)],
+            "massage_types",
+            {},
+        ),
+        (
+            Decision("answer", topic="book_appointment"),
+            BIG_LAD_JOINED,
+            [("book_appointment", 0.6), ("massage_types", 0.2)],
+            "massage_types",
+            {"requests": requests},
+        ),
+        # right after a scope notice, a named condition or type, or a follow-up rule's reading
+        (OFF_TOPIC, BIG_LAD_JOINED, BIG_LAD_ALONE, "massage_types", {"notice_before": ScopeReason.OFF_TOPIC}),
+        (OFF_TOPIC, BIG_LAD_JOINED, BIG_LAD_ALONE, "massage_types", {"names_entity": True}),
+        (
+            Decision("answer", topic="massage_type_detail"),
+            BIG_LAD_JOINED,
+            BIG_LAD_ALONE,
+            "massage_types",
+            {"by_topic": FollowUpReading("massage_type_detail")},
+        ),
+    ]
+    for decision, joined, alone, previous, options in cases:
+        assert with_message_before(decision, joined, alone, previous, TOPICS, TH, **options) == decision

@@ -34,6 +34,9 @@ TH = Thresholds(
     follow_up_min_share=0.3,
     elliptical_max_words=8,
     general_answer_min_confidence=0.5,
+    with_before_min_confidence=0.5,
+    with_before_own_min_confidence=0.05,
+    with_before_own_max_confidence=0.8,
 )
 
 

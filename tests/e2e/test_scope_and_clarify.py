@@ -293,6 +293,24 @@ def test_a_follow_up_read_with_the_previous_topic(bot) -> None:
     assert bot.slots(sender)["topic"] == "how_it_works" and "Sources: " in reply
 
 
+def test_a_follow_up_that_says_little_of_its_own_is_read_with_the_message_before(bot) -> None:
+    follow_up = "Are any of those ok for a big lad who likes a firm touch?"
+    # On its own, with no answer before, it is no question about massage for the back ...
+    sender = uuid.uuid4().hex
+    bot.say(follow_up, sender)
+    assert bot.slots(sender)["topic"] != "massage_types"
+    # ... after the massage types, read with the question before, it asks which of them.
+    sender = uuid.uuid4().hex
+    bot.say("what kinds of massage are good for lower back pain?", sender)
+    assert bot.slots(sender)["topic"] == "massage_types"
+    reply = texts(bot.say(follow_up, sender))
+    assert bot.slots(sender)["topic"] == "massage_types" and "Sources: " in reply
+    # An off-topic question after an answer stays off topic, whatever the two read as together.
+    bot.say("unrelated, but do you know a good plumber near here?", sender)
+    slots = bot.slots(sender)
+    assert (slots["topic"], slots["scope_reason"]) == ("out_of_scope", "off_topic")
+
+
 def test_a_follow_up_about_the_answers_own_body_part_or_effect_is_not_another_body_part(bot) -> None:
     sender = uuid.uuid4().hex
     bot.say("what is reflexology like for a sore lower back?", sender)
