@@ -464,13 +464,27 @@ def _parse_message_with_graph(self: Any, message: Any, tracker: Any, only_output
     conversation's last user messages (components/red_flag_screen.py reads a sign told over
     several of them). Rasa hands the NLU pipeline the message alone, though the tracker is at
     hand here. The key is always set, so a client's metadata cannot put texts there; the
-    tracker keeps the message as it came, and the parse data has no metadata."""
-    from backcare.contract import EARLIER_MESSAGES
+    tracker keeps the message as it came, and the parse data has no metadata.
+
+    A message the classifier is unsure of, with a user message before it, is also parsed joined
+    to that message, as one text, and that parse's intent ranking added to the parse data
+    (``WITH_MESSAGE_BEFORE``; the action server decides when it holds: backcare/clarify.py,
+    ``with_message_before``). Only then: a second parse costs as much as the first."""
+    from backcare.clarify import wants_reading_with_message_before
+    from backcare.contract import EARLIER_MESSAGES, WITH_MESSAGE_BEFORE
     from components.red_flag_screen import earlier_messages
 
+    earlier = earlier_messages(tracker.events)
     given = copy.copy(message)
-    given.metadata = {**(message.metadata or {}), EARLIER_MESSAGES: earlier_messages(tracker.events)}
-    return _PARSE_WITH_GRAPH[0](self, given, tracker, only_output_properties)
+    given.metadata = {**(message.metadata or {}), EARLIER_MESSAGES: earlier}
+    parsed = _PARSE_WITH_GRAPH[0](self, given, tracker, only_output_properties)
+    if earlier and wants_reading_with_message_before(parsed):
+        joined = copy.copy(message)
+        joined.text = f"{earlier[-1].rstrip()} {message.text}"
+        joined.metadata = {EARLIER_MESSAGES: []}
+        ranking = _PARSE_WITH_GRAPH[0](self, joined, tracker, only_output_properties).get("intent_ranking") or []
+        parsed[WITH_MESSAGE_BEFORE] = {"intent_ranking": ranking[:10]}
+    return parsed
 
 
 # --- python-socketio 5.9: a half-received binary message outlives its client ---------------

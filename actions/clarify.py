@@ -100,8 +100,8 @@ def _without_red_flags(items: List[Dict[Text, Any]]) -> List[tuple[Text, float]]
 
 def with_message_before_reading(tracker: Tracker) -> Optional[Dict[Text, float]]:
     """The confidences of the message read after the user's message before it, as one text
-    (components/question_sentence.py), red-flag guesses left out as in ``ranking``; None for a
-    first message or a button's payload."""
+    (patches.py), red-flag guesses left out as in ``ranking``; None for a first message, a
+    button's payload or a message the classifier was sure of."""
     reading = tracker.latest_message.get(WITH_MESSAGE_BEFORE)
     if not isinstance(reading, dict) or not reading.get("intent_ranking"):
         return None

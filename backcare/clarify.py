@@ -43,7 +43,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Collection, Mapping, Sequence
+from typing import Any, Collection, Mapping, Sequence
 
 from backcare.contract import FOLLOW_UP_INTENT, RED_FLAG_INTENTS, SCOPE_REASON_OF_INTENT, ScopeReason, Slot, Topic
 from backcare.knowledge import KnowledgeBase
@@ -561,6 +561,26 @@ def with_question_sentence(
     return decision
 
 
+_THRESHOLDS: list[Thresholds] = []  # loaded on first use (the Rasa server's parse)
+
+
+def wants_reading_with_message_before(parse_data: Mapping[str, Any], thresholds: Thresholds | None = None) -> bool:
+    """Whether a parse (Rasa's parse data) needs its reading after the message before it: the
+    classifier is less sure of its top intent, red-flag guesses left out as the action server
+    leaves them out, than ``with_before_own_max_confidence`` (``with_message_before`` needs
+    that), and the red-flag screen did not take the message (a referral or a check)."""
+    if thresholds is None:
+        if not _THRESHOLDS:
+            _THRESHOLDS.append(load_thresholds())
+        thresholds = _THRESHOLDS[0]
+    if (parse_data.get("intent") or {}).get("name") in RED_FLAG_INTENTS:
+        return False
+    ranking = without_red_flags(
+        [(str(i.get("name")), float(i.get("confidence") or 0.0)) for i in parse_data.get("intent_ranking") or []]
+    )
+    return bool(ranking) and ranking[0][1] < thresholds.with_before_own_max_confidence
+
+
 def with_message_before(
     decision: Decision,
     joined: Mapping[str, float] | None,
@@ -574,8 +594,8 @@ def with_message_before(
     by_topic: FollowUpReading | None = None,
 ) -> Decision:
     """``decision``, unless it leaves the answer before for a follow-up that, read after the
-    user's message before it as one text (``joined``: that reading's confidences,
-    components/question_sentence.py), reads as the previous topic with at least
+    user's message before it as one text (``joined``: that reading's confidences, from the
+    Rasa server's parse, patches.py), reads as the previous topic with at least
     ``with_before_min_confidence``, while the message alone (``ranking``, as ``decide`` got it)
     gives that topic at least ``with_before_own_min_confidence`` and is less sure of its own
     top intent than ``with_before_own_max_confidence``: that stays on the answer before. "I only

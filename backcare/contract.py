@@ -95,9 +95,9 @@ EARLIER_MESSAGES = "backcare_earlier_messages"
 # The parse-data key with the intent of a long message's question sentence read on its own
 # (components/question_sentence.py): {"text": ..., "name": ..., "confidence": ...}.
 QUESTION_SENTENCE = "question_sentence"
-# The parse-data key with the classifier's ranking of a message read after the user's message
-# before it, as one text (components/question_sentence.py): {"intent_ranking": [{"name": ...,
-# "confidence": ...}, ...]}. A follow-up's story can hide what the message before was about.
+# The parse-data key with the intent ranking of a message parsed joined to the user's message
+# before it, as one text (patches.py, for a message the classifier is unsure of):
+# {"intent_ranking": [{"name": ..., "confidence": ...}, ...]}.
 WITH_MESSAGE_BEFORE = "with_message_before"
 RED_FLAG_TIERS = names(Tier)
 # Intents that are out of scope, and the scope reason each one sets.

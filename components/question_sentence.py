@@ -1,5 +1,4 @@
-"""Rasa NLU components: the question sentence of a long message read on its own, and a
-message read after the user's message before it, as well.
+"""Rasa NLU components: the question sentence of a long message read on its own as well.
 
 A follow-up that tells a story before its question ("I'm a hairdresser, on my feet from 9 till
 6 in flat pumps. Could my shoes be part of the reason?" after an answer on what causes back
@@ -16,15 +15,6 @@ second reading, from the same pipeline as the first:
   list again and puts the sentence's intent in the parse data of the message it came from
   (``QUESTION_SENTENCE``). The screen reads the whole message only; a short message gets no copy.
 
-A follow-up can also say too little of its own for the classifier ("I only play cricket at
-weekends. Still suitable for someone like me?" after an answer on sports massage reads as who
-should not have massage): read after the message before it, as one text, it reads as what the two
-are about. So the copier also adds, for a message that has a user message before it in the
-conversation (the message's metadata, ``EARLIER_MESSAGES``, which patches.py fills from the
-tracker), a message with the two texts joined, and the reading puts that copy's intent ranking
-in the parse data (``WITH_MESSAGE_BEFORE``); the action server decides when it holds
-(backcare/clarify.py, ``with_message_before``).
-
 Only the first message of the list goes on to the dialogue (rasa/core/processor.py), and the
 copies are out of the list before it leaves the pipeline.
 """
@@ -37,20 +27,16 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from backcare.clarify import load_thresholds, word_count
-from backcare.contract import QUESTION_SENTENCE, WITH_MESSAGE_BEFORE
+from backcare.contract import QUESTION_SENTENCE
 from components.question_focus import focus_span
-from components.red_flag_screen import earlier_messages_of
 
 # Marks a copy: the message it was taken from (the same object, so never stored or output).
 _COPY_OF = "question_sentence_copy_of"
-_JOINED_TO = "message_before_copy_of"
-# The intents of the joined reading kept in the parse data (the decision reads one topic's).
-RANKING_KEPT = 10
 
 
 def question_sentence(text: Text, longer_than: int) -> Text | None:
@@ -88,29 +74,19 @@ class QuestionSentenceCopier(_NotTrained):
         copies = []
         for message in messages:
             text = message.get(TEXT) or ""
-            if text.startswith("/"):
-                continue
-            sentence = question_sentence(text, self._longer_than)
+            sentence = None if text.startswith("/") else question_sentence(text, self._longer_than)
             if sentence is not None:
                 copies.append(Message(data={TEXT: sentence, _COPY_OF: message}))
-            before = earlier_messages_of(message)
-            if before:
-                copies.append(Message(data={TEXT: f"{before[-1].rstrip()} {text}", _JOINED_TO: message}))
         return messages + copies
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class QuestionSentenceReading(_NotTrained):
-    """Puts each copy's reading in its message's parse data and drops the copies (see the module)."""
+    """Puts each copy's intent in its message's parse data and drops the copies (see the module)."""
 
     def process(self, messages: List[Message]) -> List[Message]:
         kept = []
         for message in messages:
-            joined_to = message.get(_JOINED_TO)
-            if joined_to is not None:
-                ranking = message.get(INTENT_RANKING_KEY) or []
-                joined_to.set(WITH_MESSAGE_BEFORE, {INTENT_RANKING_KEY: ranking[:RANKING_KEPT]}, add_to_output=True)
-                continue
             original = message.get(_COPY_OF)
             if original is None:
                 kept.append(message)

@@ -19,6 +19,8 @@ from rasa.shared.core import events
 from rasa.shared.utils.common import all_subclasses
 
 import patches
+from backcare.clarify import wants_reading_with_message_before
+from backcare.contract import WITH_MESSAGE_BEFORE
 from tests.support.process import run_script
 
 ACTION = RemoteAction("action_answer", None)
@@ -109,7 +111,8 @@ def _tracker_after(earlier: list[str]) -> Any:
 def test_the_parse_with_earlier_messages_is_rasas_own_for_a_message_with_no_sign() -> None:
     """Through the trained model, a message parsed after others of its conversation: the
     whole parse data is Rasa's own, and the message keeps its metadata, unless together the
-    messages tell a sign none of them told alone (then the screen refers it)."""
+    messages tell a sign none of them told alone (then the screen refers it); the parse data
+    also holds the message's reading after the one before it (components/question_sentence.py)."""
     from rasa.core.agent import Agent
     from rasa.core.channels.channel import UserMessage
 
@@ -129,8 +132,26 @@ def test_the_parse_with_earlier_messages_is_rasas_own_for_a_message_with_no_sign
     for turns in conversations:
         tracker = _tracker_after(turns[:-1])
         message = UserMessage(turns[-1], metadata={"from": "widget"})
-        assert processor._parse_message_with_graph(message, tracker) == own(processor, message, tracker), turns
+        parsed = processor._parse_message_with_graph(message, tracker)
+        with_before = parsed.pop(WITH_MESSAGE_BEFORE, None)
+        assert parsed == own(processor, message, tracker), turns
         assert message.metadata == {"from": "widget"}
+        # read after the last message before it that is not a button's payload, if any
+        # and, for a message the classifier is unsure of, its parse joined to the one before
+        before = [t for t in turns[:-1] if not t.startswith("/")]
+        assert (with_before is not None) == bool(before and wants_reading_with_message_before(parsed)), turns
+        if with_before is not None:
+            joined = own(processor, UserMessage(f"{before[-1]} {turns[-1]}"), _tracker_after([]))
+            assert with_before == {"intent_ranking": joined["intent_ranking"][:10]}, turns
+    # a follow-up the classifier is unsure of alone: read joined to the question before, it is
+    # about the massage types; a message it is sure of is parsed once
+    tracker = _tracker_after(["what kinds of massage are good for lower back pain?"])
+    message = UserMessage("Are any of those ok for a big lad who likes a firm touch?")
+    parsed = processor._parse_message_with_graph(message, tracker)
+    assert wants_reading_with_message_before(parsed)
+    assert parsed[WITH_MESSAGE_BEFORE]["intent_ranking"][0]["name"] == "massage_types" != parsed["intent"]["name"]
+    sure = processor._parse_message_with_graph(UserMessage("how much does a back massage cost?"), tracker)
+    assert not wants_reading_with_message_before(sure) and WITH_MESSAGE_BEFORE not in sure
     tracker = _tracker_after(["I had breast cancer a few years ago"])
     message = UserMessage("now my lower back has started hurting, is massage ok?")
     assert processor._parse_message_with_graph(message, tracker)["intent"]["name"] == "red_flag_urgent"
