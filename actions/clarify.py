@@ -23,10 +23,10 @@ from backcare.clarify import (
     load_topic_after_notice,
     load_topic_follow_ups,
     load_vague_opener_topics,
+    ranking_of,
     reads_the_domain,
     with_message_before,
     with_question_sentence,
-    without_red_flags,
     word_count,
 )
 from backcare.contract import QUESTION_SENTENCE, WITH_MESSAGE_BEFORE, ScopeReason, Slot, Topic
@@ -89,13 +89,7 @@ def ranking(tracker: Tracker) -> List[tuple[Text, float]]:
     (which runs last) found no sign in this message, or the turn would not be here."""
     message = tracker.latest_message
     # A message without a ranking (a button's payload, "/precautions") has its intent only.
-    return _without_red_flags(message.get("intent_ranking") or [message.get("intent") or {}])
-
-
-def _without_red_flags(items: List[Dict[Text, Any]]) -> List[tuple[Text, float]]:
-    return without_red_flags(
-        [(str(item.get("name")), float(item.get("confidence") or 0.0)) for item in items if item.get("name")]
-    )
+    return ranking_of(message.get("intent_ranking") or [message.get("intent") or {}])
 
 
 def with_message_before_reading(tracker: Tracker) -> Optional[Dict[Text, float]]:
@@ -105,7 +99,7 @@ def with_message_before_reading(tracker: Tracker) -> Optional[Dict[Text, float]]
     reading = tracker.latest_message.get(WITH_MESSAGE_BEFORE)
     if not isinstance(reading, dict) or not reading.get("intent_ranking"):
         return None
-    return dict(_without_red_flags(reading["intent_ranking"]))
+    return dict(ranking_of(reading["intent_ranking"]))
 
 
 def question_before(tracker: Tracker) -> Optional[Text]:

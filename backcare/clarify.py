@@ -40,6 +40,7 @@ the answered questions trades against the clarify rate on the held-out sets.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -561,7 +562,17 @@ def with_question_sentence(
     return decision
 
 
-_THRESHOLDS: list[Thresholds] = []  # loaded on first use (the Rasa server's parse)
+def ranking_of(items: Sequence[Mapping[str, Any]]) -> list[tuple[str, float]]:
+    """A parse's intent ranking (Rasa's parse data: [{"name": ..., "confidence": ...}, ...]) as
+    (intent, confidence), red-flag guesses left out (``without_red_flags``)."""
+    return without_red_flags(
+        [(str(item.get("name")), float(item.get("confidence") or 0.0)) for item in items if item.get("name")]
+    )
+
+
+@functools.cache
+def _shipped_thresholds() -> Thresholds:
+    return load_thresholds()  # on first use: the Rasa server's first parse after another message
 
 
 def wants_reading_with_message_before(parse_data: Mapping[str, Any], thresholds: Thresholds | None = None) -> bool:
@@ -569,15 +580,10 @@ def wants_reading_with_message_before(parse_data: Mapping[str, Any], thresholds:
     classifier is less sure of its top intent, red-flag guesses left out as the action server
     leaves them out, than ``with_before_own_max_confidence`` (``with_message_before`` needs
     that), and the red-flag screen did not take the message (a referral or a check)."""
-    if thresholds is None:
-        if not _THRESHOLDS:
-            _THRESHOLDS.append(load_thresholds())
-        thresholds = _THRESHOLDS[0]
+    thresholds = thresholds or _shipped_thresholds()
     if (parse_data.get("intent") or {}).get("name") in RED_FLAG_INTENTS:
         return False
-    ranking = without_red_flags(
-        [(str(i.get("name")), float(i.get("confidence") or 0.0)) for i in parse_data.get("intent_ranking") or []]
-    )
+    ranking = ranking_of(parse_data.get("intent_ranking") or [])
     return bool(ranking) and ranking[0][1] < thresholds.with_before_own_max_confidence
 
 
