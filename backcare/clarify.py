@@ -21,6 +21,10 @@
 - A short follow-up that names one condition or massage type and that the classifier places in
   no topic ("I'm 30 weeks pregnant so I can't" after whether one lies face down) asks about that
   one.
+- A follow-up the classifier is unsure of, which the rules above would take away from the
+  previous answer, stays on it when the message read joined to the one before it reads as that
+  answer's topic and the message alone still gives that topic a little ("Any of those ok for a
+  big lad who likes it firm?" after the massage types: ``with_message_before``).
 - When the top topics are close, or the top one is unsure, the bot asks which one is meant
   (2-3 topics as buttons plus "something else") instead of guessing.
 - Right after a scope notice, a short message that names nothing of the domain ("whats the pay

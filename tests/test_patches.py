@@ -111,8 +111,9 @@ def _tracker_after(earlier: list[str]) -> Any:
 def test_the_parse_with_earlier_messages_is_rasas_own_for_a_message_with_no_sign() -> None:
     """Through the trained model, a message parsed after others of its conversation: the
     whole parse data is Rasa's own, and the message keeps its metadata, unless together the
-    messages tell a sign none of them told alone (then the screen refers it); the parse data
-    also holds the message's reading after the one before it (components/question_sentence.py)."""
+    messages tell a sign none of them told alone (then the screen refers it); for a message the
+    classifier is unsure of, the parse data also holds Rasa's own parse of it joined to the
+    message before it (patches.py)."""
     from rasa.core.agent import Agent
     from rasa.core.channels.channel import UserMessage
 
@@ -136,8 +137,7 @@ def test_the_parse_with_earlier_messages_is_rasas_own_for_a_message_with_no_sign
         with_before = parsed.pop(WITH_MESSAGE_BEFORE, None)
         assert parsed == own(processor, message, tracker), turns
         assert message.metadata == {"from": "widget"}
-        # read after the last message before it that is not a button's payload, if any
-        # and, for a message the classifier is unsure of, its parse joined to the one before
+        # joined to the last message before it that is not a button's payload, only when unsure
         before = [t for t in turns[:-1] if not t.startswith("/")]
         assert (with_before is not None) == bool(before and wants_reading_with_message_before(parsed)), turns
         if with_before is not None:
