@@ -74,10 +74,19 @@ def previous_slot(tracker: Tracker, name: Text) -> Any:
     return None
 
 
+def changes_the_subject(tracker: Tracker) -> bool:
+    """The latest message says it is not about the answer before ("unrelated, but ...")."""
+    return CONTINUATION.changes_the_subject(tracker.latest_message.get("text") or "")
+
+
 def previous_topic(tracker: Tracker) -> Optional[Text]:
     """The `topic` slot as it was before the latest user message. After a scope notice that has
     a topic to follow (the medicines notice: massage versus medication), that topic: "can
-    massage replace it?" right after it asks about massage instead of that medicine."""
+    massage replace it?" right after it asks about massage instead of that medicine. None when
+    the latest message says it changes the subject ("unrelated, but ..."): no follow-up reading
+    of the answer before applies to it."""
+    if changes_the_subject(tracker):
+        return None
     topic = previous_slot(tracker, Slot.TOPIC)
     if topic == Topic.OUT_OF_SCOPE:
         return TOPIC_AFTER_NOTICE.get(previous_slot(tracker, Slot.SCOPE_REASON), topic)
@@ -112,8 +121,9 @@ def question_before(tracker: Tracker) -> Optional[Text]:
 
 
 def notice_before(tracker: Tracker) -> Optional[Text]:
-    """The scope reason of the notice given right before the latest user message, if it was one."""
-    if previous_slot(tracker, Slot.TOPIC) != Topic.OUT_OF_SCOPE:
+    """The scope reason of the notice given right before the latest user message, if it was one
+    (None for a message that says it changes the subject, as in ``previous_topic``)."""
+    if previous_slot(tracker, Slot.TOPIC) != Topic.OUT_OF_SCOPE or changes_the_subject(tracker):
         return None
     return previous_slot(tracker, Slot.SCOPE_REASON)
 

@@ -96,6 +96,8 @@ class Continuation:
     requests: frozenset[str]  # intents that are requests, never a continuation (booking ...)
     # how a message that adds one more case begins: "and in ...", "also for ...", "what about ..."
     adds_case: re.Pattern[str]
+    # a message that says it changes the subject: "unrelated, but ...", "different question, ..."
+    changes_subject: re.Pattern[str]
 
     def continues(self, text: str) -> bool:
         """True for "and if it's been two months already?", False for "and if they say it's
@@ -108,6 +110,11 @@ class Continuation:
         """True for "and in truck drivers?", "also for the old people?", "what about picking
         up my toddler?": it opens like a message that adds one more case to the question before."""
         return self.adds_case.search((text or "").strip().lower()) is not None
+
+    def changes_the_subject(self, text: str) -> bool:
+        """True for "Thanks. Unrelated, but do you know a good dentist?", "random q but ...":
+        the message says it is not about the answer before, so it is read as a first message."""
+        return self.changes_subject.search((text or "").strip().lower()) is not None
 
 
 @dataclass(frozen=True)
@@ -210,13 +217,16 @@ def load_thresholds(path: Path = CLARIFY_PATH) -> Thresholds:
 def load_continuation(path: Path = CLARIFY_PATH) -> Continuation:
     data = read_mapping(path).get("follow_up_continuation")
     if not isinstance(data, dict):
-        raise DataFileError(f"{path}: 'follow_up_continuation' must have starts, own_question, requests and adds_case")
+        raise DataFileError(
+            f"{path}: 'follow_up_continuation' must have starts, own_question, requests, adds_case and changes_subject"
+        )
     try:
         return Continuation(
             starts=re.compile(str(data["starts"])),
             own_question=re.compile(str(data["own_question"])),
             requests=frozenset(str(intent) for intent in data["requests"]),
             adds_case=re.compile(str(data["adds_case"])),
+            changes_subject=re.compile(str(data["changes_subject"])),
         )
     except (KeyError, TypeError) as exc:
         raise DataFileError(f"{path}: follow_up_continuation needs {exc}") from exc
@@ -607,11 +617,13 @@ def with_message_before(
     user's message before it as one text (``joined``: that reading's confidences, from the
     Rasa server's parse, patches.py), reads as the previous topic with at least
     ``with_before_min_confidence``, while the message alone (``ranking``, as ``decide`` got it)
-    gives that topic at least ``with_before_own_min_confidence`` and is less sure of its own
-    top intent than ``with_before_own_max_confidence``: that stays on the answer before. "I only
-    play cricket at weekends. Still suitable for someone like me?" after sports massage reads
-    alone as who should not have massage; "Is it the bending over or the wrestling the sheep?"
-    after the causes, as off topic.
+    gives that topic at least ``with_before_own_min_confidence`` (any share when the decision
+    was that it is off topic: alone it names nothing of the answer before) and is less sure of
+    its own top intent than ``with_before_own_max_confidence``: that stays on the answer before.
+    "I only play cricket at weekends. Still suitable for someone like me?" after sports massage
+    reads alone as who should not have massage; "Is it the bending over or the wrestling the
+    sheep?" after the causes, and "I have a pacemaker fitted last year, does that change
+    anything for me" after who should not have massage, as off topic.
 
     Never over a medicine question, another body part, a request (booking, a person), a message
     that names a condition or massage type, one a follow-up rule of the previous topic has read
@@ -632,9 +644,9 @@ def with_message_before(
     top, top_conf = ranking[0]
     if top in requests or top == "medicines" or top_conf >= thresholds.with_before_own_max_confidence:
         return decision
-    if (
-        joined.get(previous_topic, 0.0) >= thresholds.with_before_min_confidence
-        and dict(ranking).get(previous_topic, 0.0) >= thresholds.with_before_own_min_confidence
+    own_share = dict(ranking).get(previous_topic, 0.0)
+    if joined.get(previous_topic, 0.0) >= thresholds.with_before_min_confidence and (
+        own_share >= thresholds.with_before_own_min_confidence or decision.scope_reason == ScopeReason.OFF_TOPIC
     ):
         return Decision("answer", topic=previous_topic)
     return decision

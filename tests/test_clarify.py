@@ -813,6 +813,42 @@ def test_a_follow_up_read_after_the_message_before_as_the_answer_before_stays_on
         assert with_message_before(other, BIG_LAD_JOINED, BIG_LAD_ALONE, "massage_types", TOPICS, TH) == decision
 
 
+# "I have a pacemaker fitted last year, does that change anything for me" after who should not
+# have massage: alone it names nothing of massage and reads as off topic, the answer before
+# hardly in its ranking.
+PACEMAKER_ALONE = [("out_of_scope", 0.7), ("about_previous_answer", 0.05), ("precautions", 0.015)]
+PACEMAKER_JOINED = {"precautions": 0.9, "out_of_scope": 0.02}
+
+
+def test_an_off_topic_reading_read_after_the_message_before_as_the_answer_before_stays_on_it() -> None:
+    decision = with_message_before(OFF_TOPIC, PACEMAKER_JOINED, PACEMAKER_ALONE, "precautions", TOPICS, TH)
+    assert decision == Decision("answer", topic="precautions")
+    # Another topic's answer still needs the message alone to give the answer before a share.
+    other = Decision("answer", topic="what_to_expect")
+    alone = [("what_to_expect", 0.7), ("out_of_scope", 0.2), ("precautions", 0.015)]
+    assert with_message_before(other, PACEMAKER_JOINED, alone, "precautions", TOPICS, TH) == other
+
+
+def test_a_message_that_says_it_changes_the_subject_is_not_a_follow_up() -> None:
+    continuation = load_continuation()
+    for text in (
+        "Thanks. Unrelated, but do you know a good dentist round here?",
+        "random q but how do i get candle wax off a carpet",
+        "Completely different question, is there a good gym near you?",
+        "On a lighter note, could you recommend a book?",
+        "while I've got you, know any good pizza places nearby?",
+    ):
+        assert continuation.changes_the_subject(text), text
+    for text in (
+        "so my pain is unrelated to my job?",
+        "btw is that ok when pregnant?",
+        "what about the other thing you mentioned?",
+        "on a related note, how long does it last?",
+        "and for someone who hates firm pressure?",
+    ):
+        assert not continuation.changes_the_subject(text), text
+
+
 def test_the_reading_with_the_message_before_changes_nothing_else() -> None:
     requests = load_continuation().requests
     sure = [("self_care", 0.85), ("massage_types", 0.1)]  # alone, sure of its own topic

@@ -311,6 +311,30 @@ def test_a_follow_up_that_says_little_of_its_own_is_read_with_the_message_before
     assert (slots["topic"], slots["scope_reason"]) == ("out_of_scope", "off_topic")
 
 
+def test_a_follow_up_that_alone_is_off_topic_is_read_with_the_message_before(bot) -> None:
+    follow_up = "I have a pacemaker fitted last year, does that change anything for me"
+    # On its own it names nothing of massage or the back: off topic.
+    sender = uuid.uuid4().hex
+    bot.say(follow_up, sender)
+    slots = bot.slots(sender)
+    assert (slots["topic"], slots["scope_reason"]) == ("out_of_scope", "off_topic")
+    # After who should not have massage, it asks about that, for the writer.
+    sender = uuid.uuid4().hex
+    bot.say("is massage safe for everyone with back pain?", sender)
+    assert bot.slots(sender)["topic"] == "precautions"
+    reply = texts(bot.say(follow_up, sender))
+    assert bot.slots(sender)["topic"] == "precautions" and "Sources: " in reply
+
+
+def test_a_message_that_says_it_changes_the_subject_is_not_read_as_a_follow_up(bot) -> None:
+    sender = uuid.uuid4().hex
+    bot.say("how much does a massage for back pain cost?", sender)
+    assert bot.slots(sender)["topic"] == "cost_insurance"
+    bot.say("random q but how much does it cost to fix a cracked phone screen?", sender)
+    slots = bot.slots(sender)
+    assert (slots["topic"], slots["scope_reason"]) == ("out_of_scope", "off_topic")
+
+
 def test_a_follow_up_about_the_answers_own_body_part_or_effect_is_not_another_body_part(bot) -> None:
     sender = uuid.uuid4().hex
     bot.say("what is reflexology like for a sore lower back?", sender)
