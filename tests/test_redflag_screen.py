@@ -1357,3 +1357,59 @@ def test_blind_conversations6s_and_blind32s_kinds_of_look_alike_are_not_referred
 def test_collapsing_a_thing_does_not_hide_collapsing_oneself(screen) -> None:
     text = "we collapsed the gazebo and then I collapsed on the grass with sudden severe back pain"
     assert [s.id for s in screen.screen(text).signs] == ["aortic"]
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        # Yorkshire "mesen" for myself
+        ("my back's been bad all week and I wet mesen in the night without waking", "bladder_bowel"),
+        # a carer's or nurse's shorthand for urine not passed
+        ("client with LBP since Monday, no PU since breakfast, can the therapist still come?", "bladder_bowel"),
+        ("resident 79M, new LBP, pad dry 12 hrs today, ok for massage?", "bladder_bowel"),
+        # breathless on talking, breathing fast, with a swollen calf
+        ("LBP and R calf swollen, SOB on talking since lunch, massage tomorrow ok?", "chest_breathing"),
+        ("my back aches, my calf is swollen and now I'm breathing really fast, can I still book?", "chest_breathing"),
+        # through a loft hatch, a whole storey
+        ("went through the loft hatch onto the landing last night, my back is wrecked, fit me in?", "major_trauma"),
+        ("the ladder went and I dropped a whole storey onto the patio, back's agony, massage?", "major_trauma"),
+        # sliding from a chair to the floor with osteoporosis
+        ("mum has osteoporosis and slid from her chair to the floor today, now her back hurts", "fragility_fracture"),
+        # a teenager whose back hurts always, for months
+        ("I'm 15 and my back hurts always, since three months, which massage is best?", "young_constant_pain"),
+    ],
+)
+def test_blind33s_kinds_of_sign_in_other_words(screen, text: str, sign: str) -> None:
+    assert sign in [s.id for s in screen.screen(text).signs]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # another person's sign, then "I am fine, only ..." or "my own back is the usual"
+        "My flatmate has a fever and is in bed. I am fine, only my back is stiff from the sofa, can I book?",
+        "my daughter has a fever so I need to move my slot. My own back is the usual, no problem",
+        # a toddler's accident, a father the doctors are checking
+        "my toddler had an accident in his pants so we were late, sorry; can I rebook my back massage?",
+        "My dad has lost 9 kg and the doctors are checking him. My back hurts a bit from the stress of it",
+        # a nurse's residents on the unit
+        "three residents on my ward on blood thinners had falls this week; my own back is sore from hoisting",
+        # a cow's milk fever, the bass at a club
+        "been up with a heifer with milk fever all week and my lower back is stiff, any slots Friday?",
+        "the bass at the gig was pulsing through my belly all night and my lower back aches from standing",
+        # a simile of how sore the back feels the day after a massage
+        "first deep tissue yesterday and today my back feels like I've been kicked by a cow, normal?",
+    ],
+)
+def test_blind33s_kinds_of_look_alike_are_not_referred(screen, text: str) -> None:
+    assert screen.screen(text).tier is None
+
+
+def test_a_simile_does_not_hide_a_real_kick(screen) -> None:
+    text = "got kicked by a horse in the yard this morning and my lower back is agony"
+    assert [s.id for s in screen.screen(text).signs] == ["major_trauma"]
+
+
+def test_music_felt_in_the_belly_does_not_hide_a_pulsing_belly(screen) -> None:
+    text = "sudden awful back pain and my belly is pulsing like a drum, can I get a massage?"
+    assert [s.id for s in screen.screen(text).signs] == ["aortic"]
