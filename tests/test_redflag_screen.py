@@ -1399,10 +1399,17 @@ def test_blind33s_kinds_of_sign_in_other_words(screen, text: str, sign: str) -> 
         "the bass at the gig was pulsing through my belly all night and my lower back aches from standing",
         # a simile of how sore the back feels the day after a massage
         "first deep tissue yesterday and today my back feels like I've been kicked by a cow, normal?",
+        # up all night with someone else, not with the pain
+        "I was up all night with the baby teething and my lower back is stiff from rocking her",
     ],
 )
 def test_blind33s_kinds_of_look_alike_are_not_referred(screen, text: str) -> None:
     assert screen.screen(text).tier is None
+
+
+def test_up_all_night_with_the_pain_is_still_night_pain(screen) -> None:
+    text = "my lower back is agony and I was up all night with the pain, can I book?"
+    assert [s.id for s in screen.screen(text).signs] == ["night_pain"]
 
 
 def test_a_simile_does_not_hide_a_real_kick(screen) -> None:
