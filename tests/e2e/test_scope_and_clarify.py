@@ -293,44 +293,50 @@ def test_a_follow_up_read_with_the_previous_topic(bot) -> None:
     assert bot.slots(sender)["topic"] == "how_it_works" and "Sources: " in reply
 
 
-def test_a_follow_up_that_says_little_of_its_own_is_read_with_the_message_before(bot) -> None:
-    follow_up = "Are any of those ok for a big lad who likes a firm touch?"
-    # On its own, with no answer before, it is no question about massage for the back ...
+@pytest.mark.parametrize(
+    ("question", "topic", "follow_up"),
+    [
+        # alone: off topic with a little of the massage types
+        (
+            "what kinds of massage are good for lower back pain?",
+            "massage_types",
+            "Are any of those ok for a big lad who likes a firm touch?",
+        ),
+        # alone: off topic with nothing of who should not have massage
+        (
+            "is massage safe for everyone with back pain?",
+            "precautions",
+            "I have a pacemaker fitted last year, does that change anything for me",
+        ),
+    ],
+)
+def test_a_follow_up_that_says_little_of_its_own_is_read_with_the_message_before(
+    bot, question: str, topic: str, follow_up: str
+) -> None:
+    # On its own, with no answer before, it is not that topic ...
     sender = uuid.uuid4().hex
     bot.say(follow_up, sender)
-    assert bot.slots(sender)["topic"] != "massage_types"
-    # ... after the massage types, read with the question before, it asks which of them.
+    assert bot.slots(sender)["topic"] != topic
+    # ... after that answer, read with the question before, it asks about it.
     sender = uuid.uuid4().hex
-    bot.say("what kinds of massage are good for lower back pain?", sender)
-    assert bot.slots(sender)["topic"] == "massage_types"
+    bot.say(question, sender)
+    assert bot.slots(sender)["topic"] == topic
     reply = texts(bot.say(follow_up, sender))
-    assert bot.slots(sender)["topic"] == "massage_types" and "Sources: " in reply
-    # An off-topic question after an answer stays off topic, whatever the two read as together.
-    bot.say("unrelated, but do you know a good plumber near here?", sender)
-    slots = bot.slots(sender)
-    assert (slots["topic"], slots["scope_reason"]) == ("out_of_scope", "off_topic")
+    assert bot.slots(sender)["topic"] == topic and "Sources: " in reply
 
 
-def test_a_follow_up_that_alone_is_off_topic_is_read_with_the_message_before(bot) -> None:
-    follow_up = "I have a pacemaker fitted last year, does that change anything for me"
-    # On its own it names nothing of massage or the back: off topic.
-    sender = uuid.uuid4().hex
-    bot.say(follow_up, sender)
-    slots = bot.slots(sender)
-    assert (slots["topic"], slots["scope_reason"]) == ("out_of_scope", "off_topic")
-    # After who should not have massage, it asks about that, for the writer.
-    sender = uuid.uuid4().hex
-    bot.say("is massage safe for everyone with back pain?", sender)
-    assert bot.slots(sender)["topic"] == "precautions"
-    reply = texts(bot.say(follow_up, sender))
-    assert bot.slots(sender)["topic"] == "precautions" and "Sources: " in reply
-
-
-def test_a_message_that_says_it_changes_the_subject_is_not_read_as_a_follow_up(bot) -> None:
+@pytest.mark.parametrize(
+    "other",
+    [
+        "random q but how much does it cost to fix a cracked phone screen?",
+        "unrelated, but do you know a good plumber near here?",
+    ],
+)
+def test_a_message_that_says_it_changes_the_subject_is_not_read_as_a_follow_up(bot, other: str) -> None:
     sender = uuid.uuid4().hex
     bot.say("how much does a massage for back pain cost?", sender)
     assert bot.slots(sender)["topic"] == "cost_insurance"
-    bot.say("random q but how much does it cost to fix a cracked phone screen?", sender)
+    bot.say(other, sender)
     slots = bot.slots(sender)
     assert (slots["topic"], slots["scope_reason"]) == ("out_of_scope", "off_topic")
 
