@@ -1420,3 +1420,20 @@ def test_a_simile_does_not_hide_a_real_kick(screen) -> None:
 def test_music_felt_in_the_belly_does_not_hide_a_pulsing_belly(screen) -> None:
     text = "sudden awful back pain and my belly is pulsing like a drum, can I get a massage?"
     assert [s.id for s in screen.screen(text).signs] == ["aortic"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "my ma", "me da" as the nouns: a parent's history
+        "me ma had cancer years ago and now I've a sore lower back from work",
+        # a relative just told of a diagnosis
+        "Dad's brother has been told he has an aneurysm. Dad's lower back is sore from the garden, can he book?",
+        # someone else already in care: transferred, went to the doctor, went to A&E already
+        "Resident C transferred to A&E overnight with urinary retention; can you still see Resident D for her back?",
+        "My wife has fever and back pain, she went to the doctor this morning",
+        "my colleague got numbness down there, go A&E already. I have normal back pain from sitting lah",
+    ],
+)
+def test_blind_conversations7s_kinds_of_look_alike_are_not_referred(screen, text: str) -> None:
+    assert screen.screen(text).tier is None
