@@ -214,6 +214,10 @@ class RedFlagScreen:
     check_words: re.Pattern[str]  # sites and symptoms of the signs: a classifier guess needs one
     # readings said to be normal ("temp normal 36.8"): their sign words name no sign
     normal_readings: re.Pattern[str]
+    # a back pain named ("my lower back is at me"), and the words that stand for one named
+    # earlier in the conversation than the messages read with this one
+    back_named_earlier: re.Pattern[str]
+    back_context: str
     speller: Speller
     abbreviations: Abbreviations  # "IVDU", "Hx" read as their words (knowledge/abbreviations.yml)
     # Sign words of other languages read as English (knowledge/red_flag_languages.yml).
@@ -232,6 +236,20 @@ class RedFlagScreen:
         readings said to be normal: "temp normal, weight same, back stiff" names none."""
         return self.check_words.search(self.normal_readings.sub(" ", text)) is not None
 
+    def names_back_pain(self, text: str) -> bool:
+        """Whether ``text`` names a back pain ("my lower back is at me since the weekend")."""
+        return self.back_named_earlier.search(self._read(self._normalised(text))) is not None
+
+    def _normalised(self, text: str) -> str:
+        """Abbreviations written out, lower case, no accents (once, for the glossary and the
+        English check: "dolió" -> "dolio")."""
+        return without_accents(normalise(self.abbreviations.expand(text)))
+
+    def _read(self, normalised: str) -> str:
+        """The text as the patterns read it: other languages' sign words in English, misspelt
+        sign words corrected."""
+        return self.speller.correct(self.glossary.read(normalised))
+
     def knows(self, sign_id: str) -> bool:
         return sign_id in self._by_id
 
@@ -243,17 +261,28 @@ class RedFlagScreen:
         keys = [key for sign in signs for key in sign.sources] + list(self.referral_sources)
         return tuple(dict.fromkeys(keys))
 
-    def screen_together(self, earlier: Sequence[str], text: str) -> Screening | None:
+    def screen_together(self, earlier: Sequence[str], text: str, older: Sequence[str] = ()) -> Screening | None:
         """A sign told over the conversation's last messages ("I had breast cancer 5 years
         ago", then "now my lower back has started hurting"): the screening of ``earlier``
         (oldest first) and ``text`` read as one message, keeping only the signs, and the
         suspected signs, that the earlier messages did not show on their own (those were
         answered when they came). None when there are none. Joined by a space, so a sentence
         typed over several messages ("I can't really feel" / "my bum") reads whole; each
-        message's own full stop still ends its sentence."""
+        message's own full stop still ends its sentence. ``older``: the messages before
+        ``earlier``; where one names a back pain and these do not, ``back_context`` is read
+        first, as that pain, and no other word of them."""
         # Each message's own questions answered "no" ("fever? no fever") are left out first: the
         # join may run them into the sentence before, where they would read as asked of oneself.
-        together = self.screen(" ".join(self._without_answered_no(m) for m in [*earlier, text]))
+        parts = [self._without_answered_no(m) for m in [*earlier, text]]
+        together = self.screen(" ".join(parts))
+        if (
+            older
+            and self.names_sign_words(together.text)
+            and not self.back_named_earlier.search(together.text)
+            and any(self.names_back_pain(m) for m in older)
+        ):
+            earlier = [self.back_context, *earlier]
+            together = self.screen(" ".join([self.back_context, *parts]))
         if not together.signs and not together.suspected:
             return None  # most messages: one screening, not two
         before = self.screen(" ".join(earlier))
@@ -266,9 +295,8 @@ class RedFlagScreen:
         return replace(together, signs=signs, suspected=suspected)
 
     def screen(self, text: str) -> Screening:
-        # Accents removed once, for the glossary and the English check ("dolió" -> "dolio").
-        normalised = without_accents(normalise(self.abbreviations.expand(text)))
-        message = self.speller.correct(self.glossary.read(normalised))
+        normalised = self._normalised(text)
+        message = self._read(normalised)
         asserted = self._without_answered_no(message)
         denied = asserted != message
         sentences = [s for s in _SENTENCE_BREAK.split(asserted) if s.strip()]
@@ -589,6 +617,8 @@ def load_screen(
         check_signs={str(k): str(v) for k, v in check_signs.items()},
         check_words=pattern("check_words", data.get("check_words")),
         normal_readings=pattern("normal_readings", data.get("normal_readings")),
+        back_named_earlier=pattern("back_named_earlier", data.get("back_named_earlier")),
+        back_context=require_text(path, "the vocabulary", data, "back_context"),
         speller=Speller(
             lexicon=_lexicon(spelling, path),
             fixed={str(k): str(v) for k, v in fixed.items()},

@@ -68,7 +68,10 @@ from components.intents import choose_intent
 
 # How many of the user's messages before this one the screen reads with it: a context told
 # first ("I'm 67", "I had breast cancer") and the sign's other part two messages later.
-EARLIER_MESSAGES_KEPT = 2
+EARLIER_MESSAGES_JOINED = 2
+# How many it is given: in those before the joined ones only a back pain named counts
+# (knowledge/red_flags.yml, back_named_earlier), not their other words.
+EARLIER_MESSAGES_KEPT = 8
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -159,9 +162,14 @@ class RedFlagScreen(GraphComponent):
         they tell a sign none of them told alone ("I'm 67", then "never had back trouble but
         this week it's agony"): a sign found that way is referred as if told in this message,
         a suspected one gets the safety check (unless this message has its own check, or is
-        in a language the screen cannot read)."""
-        earlier = earlier_messages_of(message)
-        together = self._screen.screen_together(earlier, message.get(TEXT)) if earlier else None
+        in a language the screen cannot read). A back pain named in a message before those
+        ("my lower back is at me since the weekend", two questions about booking, then "I'm on
+        steroids ... it came on sudden when I bent") counts as named with them."""
+        given = earlier_messages_of(message)
+        if not given:
+            return screening
+        earlier, older = given[-EARLIER_MESSAGES_JOINED:], given[:-EARLIER_MESSAGES_JOINED]
+        together = self._screen.screen_together(earlier, message.get(TEXT), older=older)
         if together is None:
             return screening
         if together.tier or (together.check_tier and not screening.check_tier and not screening.unread):

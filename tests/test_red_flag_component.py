@@ -180,7 +180,26 @@ def test_the_same_messages_parsed_alone_or_with_unrelated_ones_are_not_referred(
         assert message.get("intent")["name"] == "effectiveness", earlier
 
 
-def test_the_earlier_messages_are_this_sessions_last_two_after_the_last_no() -> None:
+def test_a_back_pain_named_before_the_two_messages_read_with_a_sign_counts_as_named(component) -> None:
+    sign = "I forgot to say, I'm on steroids for my lungs and it came on sudden when I bent down"
+    booking = ("can I book for Saturday morning?", "how much is an hour?")
+    back = "my lower back is sore since the weekend"
+    message = with_earlier(parsed(sign, [("book_appointment", 0.7)]), back, *booking)
+    component.process([message])
+    assert message.get("intent")["name"] == "red_flag_urgent"
+    assert entities(message) == {"red_flag_sign": "fragility_fracture", "red_flag_tier": "urgent"}
+    # With no back pain before, or only another person's history there, nothing is referred:
+    # of the messages before the two, only a back pain named counts, not their other words.
+    for first in ("is there parking near you?", "my mum collapsed with an aneurysm last year"):
+        message = with_earlier(parsed("I feel a bit dizzy today", [("book_appointment", 0.7)]), first, *booking)
+        component.process([message])
+        assert message.get("intent")["name"] == "book_appointment", first
+    message = with_earlier(parsed(sign, [("book_appointment", 0.7)]), "is there parking near you?", *booking)
+    component.process([message])
+    assert message.get("intent")["name"] != "red_flag_urgent"
+
+
+def test_the_earlier_messages_are_this_sessions_last_ones_after_the_last_no() -> None:
     from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 
     from components.red_flag_screen import earlier_messages
@@ -197,6 +216,9 @@ def test_the_earlier_messages_are_this_sessions_last_two_after_the_last_no() -> 
     ]
     # after the "no" to the check: only what came since (the button's payload is not a message)
     assert earlier_messages(said) == ["it's just from the gardening"]
-    # without it: the last two of this session, oldest first
+    # without it: this session's (at most EARLIER_MESSAGES_KEPT), oldest first
     assert earlier_messages(said[:5]) == ["my back has hurt since Monday", "I feel a bit feverish"]
     assert earlier_messages(said[:3]) == ["my back has hurt since Monday"]
+    # up to EARLIER_MESSAGES_KEPT: the screen joins the last two, and reads a back pain named before them
+    long = [UserUttered(f"message {n}") for n in range(12)]
+    assert earlier_messages(long) == [f"message {n}" for n in range(4, 12)]

@@ -121,6 +121,25 @@ def test_a_sign_told_over_two_messages_is_referred_and_stored_as_typed(bot) -> N
     assert referral not in texts(bot.say("ok thanks, I'll ring my GP", sender))
 
 
+def test_a_sign_told_three_messages_after_the_back_pain_is_referred(bot) -> None:
+    sender = uuid.uuid4().hex
+    referral = "This needs a doctor's check before any massage"
+    bot.say("my lower back has been sore since Friday", sender)
+    bot.say("do you do Saturday appointments?", sender)
+    bot.say("how much is an hour?", sender)
+    sign = "I forgot to say, I'm on steroids for my lungs and it came on sudden when I bent down"
+    reply = texts(bot.say(sign, sender))
+    assert referral in reply
+    assert bot.slots(sender)["topic"] == "red_flags" and bot.slots(sender)["red_flag_tier"] == "urgent"
+    # The same message with no back pain before it in the conversation is not referred.
+    other = uuid.uuid4().hex
+    bot.say("is there parking near you?", other)
+    bot.say("do you do Saturday appointments?", other)
+    bot.say("how much is an hour?", other)
+    bot.say(sign, other)
+    assert bot.slots(other)["red_flag_tier"] != "urgent"
+
+
 def test_what_a_no_to_the_check_ruled_out_is_not_joined_to_the_next_message(bot) -> None:
     sender = uuid.uuid4().hex
     assert "one safety question" in texts(bot.say("I feel a bit feverish today", sender))
