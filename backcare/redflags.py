@@ -214,8 +214,8 @@ class RedFlagScreen:
     check_words: re.Pattern[str]  # sites and symptoms of the signs: a classifier guess needs one
     # readings said to be normal ("temp normal 36.8"): their sign words name no sign
     normal_readings: re.Pattern[str]
-    # a back pain named ("my lower back is at me"), and the words that stand for one named
-    # earlier in the conversation than the messages read with this one
+    # a back pain or the writer's back named ("my lower back is at me") in a message older than
+    # those joined with this one, and the words read first in its place ("my lower back hurts.")
     back_named_earlier: re.Pattern[str]
     back_context: str
     speller: Speller
