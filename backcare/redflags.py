@@ -236,8 +236,9 @@ class RedFlagScreen:
         readings said to be normal: "temp normal, weight same, back stiff" names none."""
         return self.check_words.search(self.normal_readings.sub(" ", text)) is not None
 
-    def names_back_pain(self, text: str) -> bool:
-        """Whether ``text`` names a back pain ("my lower back is at me since the weekend")."""
+    def names_the_back(self, text: str) -> bool:
+        """Whether ``text`` names a back pain or the writer's back ("my lower back is at me since
+        the weekend"; not "back home"): ``back_named_earlier``."""
         return self.back_named_earlier.search(self._read(self._normalised(text))) is not None
 
     def _normalised(self, text: str) -> str:
@@ -279,7 +280,7 @@ class RedFlagScreen:
             older
             and self.names_sign_words(together.text)
             and not self.back_named_earlier.search(together.text)
-            and any(self.names_back_pain(m) for m in older)
+            and any(self.names_the_back(m) for m in older)
         ):
             earlier = [self.back_context, *earlier]
             together = self.screen(" ".join([self.back_context, *parts]))
