@@ -83,6 +83,18 @@ def cases_to_measure(blind: Path | None = None, only: bool = False, data: Path =
     return Cases(signs, look_alikes, questions, conversations)
 
 
+def trap_breakdown(trapped: dict[str, Counter[str]]) -> str:
+    """What the conversations without a sign that reached more than "none" were, by their trap
+    (a sign told and taken back later is referred when told, on purpose), most first:
+    "denied_later 7 (referred 6, checked 1), someone_else 2 (referred 2)"."""
+    parts = []
+    for kind, c in sorted(trapped.items(), key=lambda item: (-sum(item[1].values()), item[0])):
+        referred = c["emergency"] + c["urgent"]
+        shares = [f"{label} {n}" for label, n in (("referred", referred), ("checked", c["check"])) if n]
+        parts.append(f"{kind} {referred + c['check']} ({', '.join(shares)})")
+    return ", ".join(parts)
+
+
 def report(servers: Servers, token: str, blind: Path | None = None, only: bool = False) -> None:
     cases = cases_to_measure(blind, only)
     signs, look_alikes, questions, conversations = cases.signs, cases.look_alikes, cases.questions, cases.conversations
@@ -121,6 +133,7 @@ def report(servers: Servers, token: str, blind: Path | None = None, only: bool =
         asked[ask(servers, token, text)] += 1
         progress()
     told: dict[str, Counter[str]] = defaultdict(Counter)
+    trapped: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
     told_misses = []
     for conversation in conversations:
         sender = uuid.uuid4().hex
@@ -140,6 +153,7 @@ def report(servers: Servers, token: str, blind: Path | None = None, only: bool =
                     + " / ".join(conversation.turns)[:200]
                 )
         elif got != "none":
+            trapped[conversation.set_name][conversation.kind or "?"][got] += 1
             told_misses.append(
                 f"[{conversation.set_name}] no sign ({conversation.kind}) -> {got}: "
                 + " / ".join(conversation.turns)[:200]
@@ -183,6 +197,9 @@ def report(servers: Servers, token: str, blind: Path | None = None, only: bool =
             if key.endswith(":signs"):
                 line += f"; recall {c['ok']}/{n} = {c['ok'] / n:.3f}"
             print(line)
+            set_name = key.rsplit(":", 1)[0]
+            if key.endswith(":none") and trapped.get(set_name):
+                print(f"  {'':28s} by trap: {trap_breakdown(trapped[set_name])}")
     if misses:
         print("\nMissed warning signs:")
         for line in misses:

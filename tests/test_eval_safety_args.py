@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from scripts.eval_safety import cases_to_measure
+from scripts.eval_safety import cases_to_measure, trap_breakdown
 from scripts.safety_sets import CONVERSATION_FILE, DATA, load_conversation_cases
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +29,17 @@ def test_a_new_conversation_set_loads_under_its_folder_name(tmp_path: Path) -> N
         ("blind_conversations9", "", "", "past_sign_resolved"),
     ]
     assert cases[0].turns == ("my lower back hurts", "and I have chills")
+
+
+def test_the_false_alarms_of_conversations_without_a_sign_are_told_by_trap() -> None:
+    # a sign told and taken back later is referred when told: the report shows those apart
+    line = trap_breakdown(
+        {
+            "someone_else": Counter({"urgent": 1}),
+            "denied_later": Counter({"emergency": 4, "urgent": 2, "check": 1}),
+        }
+    )
+    assert line == "denied_later 7 (referred 6, checked 1), someone_else 1 (referred 1)"
 
 
 def test_a_conversation_of_one_message_is_refused(tmp_path: Path) -> None:
