@@ -43,9 +43,14 @@ CATEGORIES = ("negated", "historical", "hypothetical", "general", "other_person"
 DIRECTIONS = ("forward", "backward", "both")
 _FRAGMENT_REF = re.compile(r"\{([a-z_]+)\}")
 # Sentence ends; a dot between digits ("38.5") is not one.
+# A clinician's "?" before a word is "query" ("?CES with saddle anaesthesia"), not a sentence's end.
+_QUERY = re.compile(r"(?:(?<=\s)|^)\?(?=[a-z])")
 _SENTENCE_BREAK = re.compile(r"(?<!\d)[.!?]+|[.!?]+(?!\d)|[;\n]+")
 _FOUND = ("hit", "check")  # what _match_sign returns for a sign found or suspected
 _WORD = re.compile(r"[a-z][a-z']*")
+# A letter typed three times or more inside a word: no English word has one ("bloood", "peee",
+# "sooo"). Not at a word's start, where "AAA" (an aortic aneurysm) is written so.
+_STRETCHED = re.compile(r"(?<=[a-z])([a-z])\1{2,}")
 MIN_SPELLED_LENGTH = 4  # shorter words are never respelled
 REAL_WORDS_PATH = PROJECT_ROOT / "knowledge" / "spelling_real_words.yml"
 
@@ -142,6 +147,7 @@ def normalise(text: str) -> str:
     # Quotation marks are not apostrophes: things 'don't work' -> things don't work.
     text = re.sub(r"(?<![a-z])'|'(?![a-z])|[\"\u201c\u201d]", " ", text)
     text = _FILLER.sub(" ", text)
+    text = _QUERY.sub("query ", text)
     if _DICTATED.search(text):
         text = _SPOKEN_MARK.sub(lambda m: _SPOKEN_MARKS[m.group(1)] + " ", text)
     lines = text.split("\n")
@@ -174,7 +180,8 @@ class Speller:
         return _WORD.sub(self._word, text)
 
     def _word(self, match: re.Match[str]) -> str:
-        word = match.group(0)
+        # a stretched letter is read twice: "bloood" -> "blood", "peee" -> "pee"
+        word = _STRETCHED.sub(r"\1\1", match.group(0))
         if word in self.fixed:
             return self.fixed[word]
         if word in self.real_words:

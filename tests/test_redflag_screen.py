@@ -1437,3 +1437,82 @@ def test_music_felt_in_the_belly_does_not_hide_a_pulsing_belly(screen) -> None:
 )
 def test_blind_conversations7s_kinds_of_look_alike_are_not_referred(screen, text: str) -> None:
     assert screen.screen(text).tier is None
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        # a letter typed three times or more
+        ("my lower back hurts and there's bloooood in my weeee since Monday", "blood_in_urine"),
+        # a big animal or a heavy thing came down on top of the writer
+        ("the cow slipped in the crush and went down on top of me, my lower back is agony", "major_trauma"),
+        ("a wardrobe tipped over on top of me while I was moving it, my back is killing me", "major_trauma"),
+        # the toilet said another way; a carer's "could not hold his water"; passing stools unknowing
+        ("lower back's bad since Sunday and when I go do my business I can't feel nothing passing", "bladder_bowel"),
+        ("my husband's back went on Monday and today he could not hold his water at all", "bladder_bowel"),
+        ("Dad's had back pain for a week and now he is passing stools in his chair without knowing", "bladder_bowel"),
+        # coming round after a faint, with the back
+        ("mum dropped to the floor holding her back and came round after a few seconds", "aortic"),
+        # short of breath on a little exercise, with a swollen calf
+        ("my calf is swollen and I'm SOB on a short walk, lower back sore too", "chest_breathing"),
+        # Tagalog: the chest hurts
+        ("masakit ang dibdib ko po at masakit din ang likod ko", "chest_breathing"),
+        # a spelling of fever after spinal surgery
+        ("had my spinal fusion a fortnight ago and now I've a fevah of 101", "fever"),
+        # worse on opening the bowels, said as going for a number two
+        ("my lower back hurts worse whenever I go to the loo for a number two", "cough_sneeze_pain"),
+        # a carer: a relative's cancer, and now new back pain
+        ("my uncle had bowel cancer in 2019 and now new back pain for a month, can he book?", "cancer_history"),
+        # a carer: losing weight while eating normal
+        ("mum has back ache and is losing weight, her clothes hang off her, but she is eating normal", "weight_loss"),
+        # a back that grumbles, with a weakened immune system
+        ("I'm on methotrexate and my lower back has been grumbling all week", "immunosuppression"),
+    ],
+)
+def test_blind34s_and_blind_conversations8s_kinds_of_sign(screen, text: str, sign: str) -> None:
+    assert sign in [s.id for s in screen.screen(text).signs]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an animal the words are about
+        "our cat has a lump on her spine and the vet is testing it; my back's stiff from the garden",
+        "my dog has lost control of his bladder in his old age and my lower back is tight from lifting him",
+        # a craze called a fever, a passion for a sport
+        "my son says I've got Fortnite fever, my lower back is stiff from gaming all weekend",
+        "I've a real fever for fishing lately and my lower back aches from the boat",
+        # someone else who is seeing the GP or at the health centre
+        "My sister has blood in her urine and back pain, she's seeing the GP. I want a massage for my own back",
+        "my partner has a swollen calf and is at the health centre now; my lower back aches from work",
+        # never goes to the doctor, not pain that never goes
+        "my grandad never goes to the doctor, he just rests and it goes; his lower back is the same old ache",
+        # awake with worry, not with pain
+        "I lie awake worrying about money most nights and my lower back is tight",
+        # things that drop, fall or collapse
+        "my profits dropped like a stone and the stress sits in my lower back",
+        "my share price took a big fall today and my lower back is sore from the desk",
+        "the bid collapsed this morning and my lower back has been sore all day",
+        # questions about a sign in general
+        "Is blood in the urine a reason not to have a massage? Asking for our leaflet",
+        # other people's signs, and the writer is the one with the ordinary back
+        "My wife has a fever, I'm looking after her. I want a massage for my own back",
+        "My mum is on long-term steroids and has brittle bones. I am the one with back pain, from lifting her",
+        # Tagalog: already taken to the hospital
+        "yung lola ko may chest pain, dinala na namin sa ospital. masakit lang likod ko po",
+    ],
+)
+def test_blind34s_and_blind_conversations8s_kinds_of_look_alike_are_not_referred(screen, text: str) -> None:
+    screening = screen.screen(text)
+    assert screening.tier is None and not screening.suspected  # no referral and no check
+
+
+def test_a_clinicians_query_mark_is_read_as_query_not_a_sentence_end(screen) -> None:
+    # "?CES" keeps the patients and the sign in one sentence, so they stay the patients'
+    assert screen.screen("half my patients this week were ?CES with saddle anaesthesia").tier is None
+    # and a query about the writer's own patient is still a sign
+    assert "saddle_numbness" in [s.id for s in screen.screen("LBP 3/7, ?CES, saddle anaesthesia since am").signs]
+
+
+def test_a_stretched_letter_leaves_aaa_alone(screen) -> None:
+    assert "aortic" in [s.id for s in screen.screen("known AAA and sudden severe back pain this morning").signs]
