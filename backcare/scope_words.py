@@ -23,7 +23,8 @@ OTHER_BODY_PART = "other_body_part"
 # Keys of scope_words.yml that say what does not count as another body part (not kinds of word):
 NOT_A_BODY_PART = "not_a_body_part"  # phrases using a body part's word in another sense
 BODY_PARTS_OF_A_TREATMENT = "body_parts_of_a_treatment"  # treatment -> the parts it works through
-_NOT_KINDS = frozenset({NOT_A_BODY_PART, BODY_PARTS_OF_A_TREATMENT})
+TOOLS_OF_A_MASSAGE = "tools_of_a_massage"  # patterns: the body parts a massage is given with
+_NOT_KINDS = frozenset({NOT_A_BODY_PART, BODY_PARTS_OF_A_TREATMENT, TOOLS_OF_A_MASSAGE})
 
 
 def _read(path: Path) -> dict:
@@ -92,6 +93,19 @@ def _body_parts_of_a_treatment(path: Path, data: dict) -> tuple[tuple["re.Patter
     return tuple((word_pattern([treatment]), word_pattern(parts)) for treatment, parts in value.items())
 
 
+def _other_senses(idioms: list[str], tools: list[str], path: Path) -> "re.Pattern[str] | None":
+    """The phrases (``not_a_body_part``, literal) and patterns (``tools_of_a_massage``, regular
+    expressions) in which a body part's word is not another body part, as one pattern."""
+    parts = [word_pattern(idioms).pattern] if idioms else []
+    for tool in tools:
+        try:
+            re.compile(tool)
+        except re.error as error:
+            raise DataFileError(f"{path}: '{TOOLS_OF_A_MASSAGE}' has a bad pattern {tool!r}: {error}") from error
+        parts.append(r"(?<![\w-])(?:" + tool + r")(?![\w-])")
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
 def load_word_finders(path: Path = SCOPE_WORDS_PATH) -> Dict[str, WordFinder]:
     """Kind ("medicine", "other_body_part") -> its finder; another body part's with what does
     not count as one."""
@@ -99,9 +113,10 @@ def load_word_finders(path: Path = SCOPE_WORDS_PATH) -> Dict[str, WordFinder]:
     finders = {kind: WordFinder(word_pattern(words)) for kind, words in _word_lists(data).items()}
     if OTHER_BODY_PART in finders:
         idioms = _phrases(path, data, NOT_A_BODY_PART)
+        tools = _phrases(path, data, TOOLS_OF_A_MASSAGE)
         finders[OTHER_BODY_PART] = WordFinder(
             finders[OTHER_BODY_PART].words,
-            word_pattern(idioms) if idioms else None,
+            _other_senses(idioms, tools, path),
             _body_parts_of_a_treatment(path, data),
         )
     return finders

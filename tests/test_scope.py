@@ -19,7 +19,7 @@ from backcare.scope import (
     load_scope_check,
     training_vocabulary,
 )
-from backcare.scope_words import SCOPE_WORDS_PATH
+from backcare.scope_words import SCOPE_WORDS_PATH, load_word_finders
 from backcare.yamlfile import DataFileError
 from tests.support.process import run_script
 
@@ -172,6 +172,8 @@ def test_a_back_that_is_the_problem_still_counts(text: str) -> None:
         "my achilles is tight after running, massage?",
         "IT band pain on the outside of my thigh",
         "would a massage help my arm",
+        "my elbows and knees hurt too, can massage help?",
+        "can the therapist work on my knees as well?",
     ],
 )
 def test_hands_feet_and_arms_are_other_body_parts(text: str) -> None:
@@ -191,6 +193,11 @@ def test_hands_feet_and_arms_are_other_body_parts(text: str) -> None:
         "will massage cost an arm and a leg?",
         "isn't reflexology just rubbing feet?",  # the feet are reflexology's own
         "is there a handy guide to what to expect",  # a real word, not a misspelt "hands"
+        # the body parts a massage is given with (knowledge/scope_words.yml tools_of_a_massage)
+        "is it pressure with the fingers only, or also the elbows and knees?",
+        "do they press with their thumbs or the palms?",
+        "is that done with the forearms and feet?",
+        "finger pressure only, or elbow pressure too?",
     ],
 )
 def test_a_body_parts_word_in_another_sense_is_not_another_body_part(text: str) -> None:
@@ -418,3 +425,10 @@ def test_the_rasa_servers_instruction_router_does_not_load_the_stemmer() -> None
         "print(json.dumps([by_the_router, 'snowballstemmer' in sys.modules]))\n"
     )
     assert run_script(script) == [False, True]
+
+
+def test_a_bad_pattern_of_the_tools_of_a_massage_is_refused_with_the_file_named(tmp_path) -> None:
+    path = tmp_path / "scope_words.yml"
+    path.write_text("other_body_part: [knee, knees]\ntools_of_a_massage: ['(?:press with the knees']\n")
+    with pytest.raises(DataFileError, match=r"scope_words\.yml: 'tools_of_a_massage' has a bad pattern"):
+        load_word_finders(path)
