@@ -896,3 +896,41 @@ def test_the_reading_with_the_message_before_changes_nothing_else() -> None:
     ]
     for decision, joined, alone, previous, options in cases:
         assert with_message_before(decision, joined, alone, previous, TOPICS, TH, **options) == decision
+
+
+def test_how_hard_they_press_or_how_one_lies_after_a_conditions_advice_asks_about_that_condition() -> None:
+    # The classifier reads pressure and lying as a session in general (what to expect); after
+    # the advice on a condition they ask what changes for it.
+    ranking = [("what_to_expect", 0.93), ("about_previous_answer", 0.04), ("condition_advice", 0.01)]
+    for text in (
+        "so only light pressure then?",
+        "would they have to be gentler with my mum?",
+        "can I still lie face down with it?",
+        "is there a position that's better for me?",
+    ):
+        by_topic = follow_up_reading(TOPIC_FOLLOW_UPS, text, "condition_advice")
+        assert by_topic == FollowUpReading("condition_advice"), text
+        words = word_count(text)
+        decision = decide(ranking, TOPICS, TH, words=words, previous_topic="condition_advice", by_topic=by_topic)
+        assert decision == Decision("answer", topic="condition_advice"), text
+    # what to wear, or how a session goes, is what to expect; after another topic the rule is silent
+    for text, previous in (
+        ("what should I wear, loose clothes?", "condition_advice"),
+        ("how long does the first session take, and do I lie on a table?", "condition_advice"),
+        ("so only light pressure then?", "massage_types"),
+    ):
+        assert follow_up_reading(TOPIC_FOLLOW_UPS, text, previous) is None, text
+
+
+def test_is_that_the_one_where_after_the_massage_types_asks_about_that_type() -> None:
+    ranking = [("what_to_expect", 0.9), ("out_of_scope", 0.05), ("massage_type_detail", 0.02)]
+    for text, previous in (
+        ("is that the one where they use hot stones?", "massage_types"),
+        ("and is it the kind where you keep your clothes on?", "massage_type_detail"),
+        ("oh the one with the stretching on a mat?", "massage_types"),
+    ):
+        by_topic = follow_up_reading(TOPIC_FOLLOW_UPS, text, previous)
+        assert by_topic == FollowUpReading("massage_type_detail"), text
+        decision = decide(ranking, TOPICS, TH, words=word_count(text), previous_topic=previous, by_topic=by_topic)
+        assert decision == Decision("answer", topic="massage_type_detail"), text
+    assert follow_up_reading(TOPIC_FOLLOW_UPS, "is that the one where they use hot stones?", "cost_insurance") is None
