@@ -136,7 +136,9 @@ def decide_turn(tracker: Tracker) -> Decision:
     words = word_count(text)
     own = ranking(tracker)
     entities = named_entities(tracker)
-    by_topic = follow_up_reading(TOPIC_FOLLOW_UPS, text, previous)
+    # the follow-up rules read short follow-ups only (decide applies them up to
+    # follow_up_max_words): a longer message is read as any other, with the message before too
+    by_topic = follow_up_reading(TOPIC_FOLLOW_UPS, text, previous) if words <= THRESHOLDS.follow_up_max_words else None
     decision = decide(
         own,
         topics=KB.topics,

@@ -6,9 +6,12 @@ from __future__ import annotations
 import pytest
 from rasa_sdk import Tracker
 
+from actions.clarify import THRESHOLDS, decide_turn
 from actions.faq import ActionAnswer, ActionShowSources
 from actions.resources import CLINIC, KB
 from actions.safety import ActionAnswerAfterCheck, ActionRedFlagReferral
+from backcare.clarify import Decision, word_count
+from backcare.contract import WITH_MESSAGE_BEFORE
 from tests.support.actions import (
     CONDITION_CHOICES,
     MASSAGE_TYPE_CHOICES,
@@ -339,3 +342,21 @@ def test_a_no_to_a_check_on_a_message_with_no_question_asks_what_to_answer() -> 
     text, buttons = only_reply(messages)
     assert text.startswith("Thanks. What would you like to know")
     assert buttons == [] and events == []
+
+
+def test_a_long_follow_up_a_follow_up_rule_would_read_is_still_read_with_the_message_before() -> None:
+    # The follow-up rules read short follow-ups only; this one has their words ("avoid",
+    # "lying") but 30 words: read with the message before, it is the advice on the condition.
+    text = (
+        "My physio told me to avoid lifting for a while, and that's all. My back is stiff from lying "
+        "around so much. So when exactly could I come in for one?"
+    )
+    t = tracker("how_it_works", text, previous_topic="condition_advice")
+    t.latest_message["intent_ranking"] = [
+        {"name": "how_it_works", "confidence": 0.5},
+        {"name": "when_to_see_doctor", "confidence": 0.2},
+        {"name": "condition_advice", "confidence": 0.1},
+    ]
+    t.latest_message[WITH_MESSAGE_BEFORE] = {"intent_ranking": [{"name": "condition_advice", "confidence": 0.9}]}
+    assert word_count(text) > THRESHOLDS.follow_up_max_words
+    assert decide_turn(t) == Decision("answer", topic="condition_advice")
