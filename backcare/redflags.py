@@ -42,9 +42,9 @@ TIERS = (Tier.EMERGENCY, Tier.URGENT)  # most severe first
 CATEGORIES = ("negated", "historical", "hypothetical", "general", "other_person", "in_care")
 DIRECTIONS = ("forward", "backward", "both")
 _FRAGMENT_REF = re.compile(r"\{([a-z_]+)\}")
-# Sentence ends; a dot between digits ("38.5") is not one.
 # A clinician's "?" before a word is "query" ("?CES with saddle anaesthesia"), not a sentence's end.
 _QUERY = re.compile(r"(?:(?<=\s)|^)\?(?=[a-z])")
+# Sentence ends; a dot between digits ("38.5") is not one.
 _SENTENCE_BREAK = re.compile(r"(?<!\d)[.!?]+|[.!?]+(?!\d)|[;\n]+")
 _FOUND = ("hit", "check")  # what _match_sign returns for a sign found or suspected
 _WORD = re.compile(r"[a-z][a-z']*")
