@@ -917,6 +917,7 @@ def test_how_hard_they_press_or_how_one_lies_after_a_conditions_advice_asks_abou
     for text, previous in (
         ("what should I wear, loose clothes?", "condition_advice"),
         ("how long does the first session take, and do I lie on a table?", "condition_advice"),
+        ("what about a deep-tissue massage, what is it like?", "condition_advice"),
         ("so only light pressure then?", "massage_types"),
     ):
         assert follow_up_reading(TOPIC_FOLLOW_UPS, text, previous) is None, text
