@@ -148,6 +148,8 @@ def normalise(text: str) -> str:
     text = re.sub(r"(?<![a-z])'|'(?![a-z])|[\"\u201c\u201d]", " ", text)
     text = _FILLER.sub(" ", text)
     text = _QUERY.sub("query ", text)
+    # a clinician's arrows: "↓ sensation buttocks" is reduced sensation
+    text = text.replace("\u2193", " reduced ").replace("\u2191", " increased ")
     if _DICTATED.search(text):
         text = _SPOKEN_MARK.sub(lambda m: _SPOKEN_MARKS[m.group(1)] + " ", text)
     lines = text.split("\n")

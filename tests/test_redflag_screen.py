@@ -1516,3 +1516,59 @@ def test_a_clinicians_query_mark_is_read_as_query_not_a_sentence_end(screen) -> 
 
 def test_a_stretched_letter_leaves_aaa_alone(screen) -> None:
     assert "aortic" in [s.id for s in screen.screen("known AAA and sudden severe back pain this morning").signs]
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        # a clinician's arrow for reduced sensation
+        ("pt 50M, LBP 4/7, now \u2193 sensation buttocks and perineum since last night", "saddle_numbness"),
+        # what is not said outright about erections or feeling during sex
+        ("my back went last week and since then my manhood won't wake up, what massage helps?", "sexual_dysfunction"),
+        ("since my lower back went he can't feel nothin when we're, you know, together", "sexual_dysfunction"),
+        # a clinician's muscle power grades, getting worse
+        ("pt with LBP, R DF 3/5 today, was 5/5 on Monday, progressive; ok for soft tissue?", "leg_weakness"),
+        # going down on the floor with a sudden pain like a knife
+        ("his back went like a knife all of a sudden and he went down on the kitchen floor", "aortic"),
+        # a hard time catching the breath, with a swollen calf
+        ("my calf is swollen and sore and I have a hard time catching my breath, back aches too", "chest_breathing"),
+        # a clinician's "CP" with sweating
+        ("pt LBP 3/7, today CP + sweating, booked for massage tomorrow", "chest_breathing"),
+        # a vehicle's rollover
+        ("pt in a minibus rollover last week, now LBP worse, not imaged", "major_trauma"),
+        # a carer: a relative's cancer, then new back pain started
+        ("my mother had breast cancer in 2018. Two weeks ago new back pain started. Can she book?", "cancer_history"),
+        # a severity never felt before, over 50
+        ("I am 71 and since Sunday my low back pain is of a severity I have never experienced", "age_over_50"),
+        # an age said as "has 16 years"
+        ("my son has 16 years and his low back hurts every day, all the time, for weeks", "young_constant_pain"),
+    ],
+)
+def test_blind35s_kinds_of_sign(screen, text: str, sign: str) -> None:
+    assert sign in [s.id for s in screen.screen(text).signs]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a past problem "a while back" ("while" here ends no clause)
+        "I had trouble in the bedroom a while back from my tablets. My back is stiff now",
+        # a child being fostered; a care home's resident, and the writer asks for themselves
+        "the little one we're fostering wets the bed at night. Sore back from lifting her all day",
+        "One of my residents has been incontinent for years. I'm asking for myself, my back is sore",
+        # not asking about another person's injury; "I am not." after another person's medicine
+        "My client was in a crash and injured his spine, I am not asking about that. My back is stiff",
+        "My brother is on long-term steroids for asthma. I am not. My back is sore from the baby",
+        # chills from music, sales that collapsed, weight off a pay packet, a shop's festive fever
+        "I get chills every time I hear that song, anyway my lower back is tight from work",
+        "our sales figures have collapsed this quarter and my lower back is tight from the stress",
+        "the strike has lost me a bit of weight off my wages, ha. Back's sore",
+        "the shop has Diwali fever, everyone buying, my back is tight from lifting boxes",
+        # injecting ink, not drugs; a cyst a doctor named; "no pee probs"
+        "I'm a tattoo artist and I inject ink all day; my lower back is tight from bending",
+        "had a small bump on the skin of my back, doctor says is a cyst. Back tight from paddling",
+        "sore back from gardening, no pee probs, no fever. how much?",
+    ],
+)
+def test_blind35s_kinds_of_look_alike_are_not_referred(screen, text: str) -> None:
+    assert screen.screen(text).tier is None
