@@ -16,7 +16,7 @@ from typing import Dict, Iterable
 import yaml
 
 from backcare.contract import PROJECT_ROOT
-from backcare.yamlfile import DataFileError
+from backcare.yamlfile import DataFileError, compile_pattern
 
 SCOPE_WORDS_PATH = PROJECT_ROOT / "knowledge" / "scope_words.yml"
 OTHER_BODY_PART = "other_body_part"
@@ -98,10 +98,7 @@ def _other_senses(idioms: list[str], tools: list[str], path: Path) -> "re.Patter
     expressions) in which a body part's word is not another body part, as one pattern."""
     parts = [word_pattern(idioms).pattern] if idioms else []
     for tool in tools:
-        try:
-            re.compile(tool)
-        except re.error as error:
-            raise DataFileError(f"{path}: '{TOOLS_OF_A_MASSAGE}' has a bad pattern {tool!r}: {error}") from error
+        compile_pattern(tool, f"{path}: '{TOOLS_OF_A_MASSAGE}'")  # a bad one fails naming the file
         parts.append(r"(?<![\w-])(?:" + tool + r")(?![\w-])")
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
